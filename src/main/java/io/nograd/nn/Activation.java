@@ -1,0 +1,126 @@
+package io.nograd.nn;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An element-wise activation φ with its derivative φ′ and its Lipschitz constant β (the LPOM paper's
+ * Table 3). Parametrised activations take their constants from the job spec's {@code activationParams}:
+ * {@code leaky-relu} and {@code elu} take {@code alpha}; {@code dcutlu} takes {@code lower} and {@code upper}.
+ */
+public abstract class Activation {
+
+    /** Every activation name the spec accepts, in the order the API lists them. */
+    public static final List<String> NAMES =
+            List.of("relu", "leaky-relu", "sigmoid", "tanh", "elu", "softplus", "dcutlu", "identity");
+
+    public static final Activation IDENTITY = new Activation("identity", 1) {
+        @Override public double apply(double z) { return z; }
+        @Override public double derivative(double z) { return 1; }
+    };
+
+    private final String name;
+    private final double lipschitz;
+
+    private Activation(String name, double lipschitz) {
+        this.name = name;
+        this.lipschitz = lipschitz;
+    }
+
+    /**
+     * The activation called {@code name}, with its constants from {@code params} (missing ones take their
+     * defaults: alpha 0.01 for leaky-relu, 1 for elu; lower 0 and upper 1 for dcutlu).
+     *
+     * @throws IllegalArgumentException for an unknown name or an inconsistent constant
+     */
+    public static Activation of(String name, Map<String, Double> params) {
+        Map<String, Double> p = params == null ? Map.of() : params;
+        return switch (name) {
+            case "relu" -> new Activation("relu", 1) {
+                @Override public double apply(double z) { return z > 0 ? z : 0; }
+                @Override public double derivative(double z) { return z > 0 ? 1 : 0; }
+            };
+            case "leaky-relu" -> {
+                double alpha = p.getOrDefault("alpha", 0.01);
+                if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("activationParams.alpha must be in [0, 1) for leaky-relu");
+                yield new Activation("leaky-relu", 1) {
+                    @Override public double apply(double z) { return z > 0 ? z : alpha * z; }
+                    @Override public double derivative(double z) { return z > 0 ? 1 : alpha; }
+                };
+            }
+            case "sigmoid" -> new Activation("sigmoid", 0.25) {
+                @Override public double apply(double z) { return sigmoid(z); }
+                @Override public double derivative(double z) { double s = sigmoid(z); return s * (1 - s); }
+            };
+            case "tanh" -> new Activation("tanh", 1) {
+                @Override public double apply(double z) { return Math.tanh(z); }
+                @Override public double derivative(double z) { double t = Math.tanh(z); return 1 - t * t; }
+            };
+            case "elu" -> {
+                double alpha = p.getOrDefault("alpha", 1.0);
+                if (!(alpha > 0 && alpha <= 1)) throw new IllegalArgumentException("activationParams.alpha must be in (0, 1] for elu");
+                yield new Activation("elu", 1) {
+                    @Override public double apply(double z) { return z > 0 ? z : alpha * Math.expm1(z); }
+                    @Override public double derivative(double z) { return z > 0 ? 1 : alpha * Math.exp(z); }
+                };
+            }
+            case "softplus" -> new Activation("softplus", 1) {
+                @Override public double apply(double z) { return z > 30 ? z : Math.log1p(Math.exp(z)); }
+                @Override public double derivative(double z) { return sigmoid(z); }
+            };
+            case "dcutlu" -> {
+                double lower = p.getOrDefault("lower", 0.0);
+                double upper = p.getOrDefault("upper", 1.0);
+                if (!(lower < upper)) throw new IllegalArgumentException("activationParams.lower must be below activationParams.upper for dcutlu");
+                yield new DCutLU(lower, upper);
+            }
+            case "identity" -> IDENTITY;
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "'; known: " + NAMES);
+        };
+    }
+
+    /** The double-cut linear unit of Zhang and Kleijn: min(max(z, lower), upper). */
+    public static final class DCutLU extends Activation {
+        private final double lower;
+        private final double upper;
+
+        DCutLU(double lower, double upper) {
+            super("dcutlu", 1);
+            this.lower = lower;
+            this.upper = upper;
+        }
+
+        public double lower() { return lower; }
+        public double upper() { return upper; }
+        @Override public double apply(double z) { return z < lower ? lower : (z > upper ? upper : z); }
+        @Override public double derivative(double z) { return z > lower && z < upper ? 1 : 0; }
+    }
+
+    static double sigmoid(double z) {
+        if (z >= 0) return 1 / (1 + Math.exp(-z));
+        double e = Math.exp(z);
+        return e / (1 + e);
+    }
+
+    public String name() { return name; }
+
+    /** β: the Lipschitz constant of φ. */
+    public double lipschitz() { return lipschitz; }
+
+    public abstract double apply(double z);
+
+    /** φ′(z), taken as the right derivative where φ has a kink. */
+    public abstract double derivative(double z);
+
+    /** out[i] = φ(in[i]) for the first n entries; in and out may be the same array. */
+    public void apply(double[] in, double[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = apply(in[i]);
+    }
+
+    /** out[i] = φ′(z[i]) for the first n entries. */
+    public void derivative(double[] z, double[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = derivative(z[i]);
+    }
+
+    @Override public String toString() { return name; }
+}

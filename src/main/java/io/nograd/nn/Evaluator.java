@@ -1,0 +1,69 @@
+package io.nograd.nn;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.data.Dataset;
+
+/**
+ * Loss and accuracy of a network over a whole split, by a plain forward pass in chunks of preallocated
+ * columns (never a solver's auxiliary variables). Loss is the mean per sample of the job's loss; for an
+ * autoencoder it is the mean ½‖reconstruction − input‖² and accuracy is NaN.
+ */
+public final class Evaluator {
+
+    public record Evaluation(double loss, double accuracy) {
+    }
+
+    private final int chunk;
+    private final Task task;
+    private final Loss loss;
+    private ForwardPass full;
+    private ForwardPass tail;
+    private R064Store x;
+    private R064Store y;
+    private R064Store xTail;
+    private R064Store yTail;
+
+    public Evaluator(Task task, Loss loss, int chunk) {
+        this.task = task;
+        this.loss = loss;
+        this.chunk = chunk;
+    }
+
+    public Evaluation evaluate(Network net, Dataset data, Dataset.Split split, int limit) {
+        float[] src = data.x(split);
+        int[] labels = data.y(split);
+        int n = limit > 0 ? Math.min(limit, labels.length) : labels.length;
+        int f = data.features();
+        int targetRows = task == Task.AUTOENCODER ? f : data.classes();
+        double total = 0;
+        long correct = 0;
+        for (int from = 0; from < n; from += chunk) {
+            int size = Math.min(chunk, n - from);
+            ForwardPass pass;
+            R064Store xs;
+            R064Store ys;
+            if (size == chunk) {
+                if (full == null) { full = new ForwardPass(net.sizes(), size); x = Ops.make(f, size); y = Ops.make(targetRows, size); }
+                pass = full; xs = x; ys = y;
+            } else {
+                if (tail == null || tail.columns() != size) { tail = new ForwardPass(net.sizes(), size); xTail = Ops.make(f, size); yTail = Ops.make(targetRows, size); }
+                pass = tail; xs = xTail; ys = yTail;
+            }
+            double[] xd = xs.data;
+            for (int i = 0, o = from * f; i < size * f; i++) xd[i] = src[o + i];
+            if (task == Task.AUTOENCODER) {
+                System.arraycopy(xd, 0, ys.data, 0, size * f);
+            } else {
+                java.util.Arrays.fill(ys.data, 0);
+                for (int j = 0; j < size; j++) ys.data[j * targetRows + labels[from + j]] = 1;
+            }
+            R064Store out = pass.run(net, xs);
+            total += task == Task.AUTOENCODER ? Loss.MSE.value(out, ys) : loss.value(out, ys);
+            if (task == Task.CLASSIFICATION) {
+                for (int j = 0; j < size; j++) if (Ops.argmaxColumn(out, j) == labels[from + j]) correct++;
+            }
+        }
+        return new Evaluation(total / n, task == Task.CLASSIFICATION ? (double) correct / n : Double.NaN);
+    }
+}

@@ -1,0 +1,126 @@
+package io.nograd.nn;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * The one seam for level-3 products: C ← α·op(A)·op(B) + β·C on column-major {@link R064Store}s.
+ * <p>
+ * Two implementations: {@link NativeGemm}, which hands the stores' {@code data} arrays to the system BLAS
+ * (OpenBLAS through {@code dev.ludovic.netlib}'s JNI binding, 30–80 GFLOP/s here), and {@link OjalgoGemm},
+ * ojalgo's own multiply (2–9 GFLOP/s), used when no native BLAS loads. The choice is made once, at class
+ * load, and logged; {@code -Dnograd.blas=java} forces the ojalgo path (the tests run both).
+ * <p>
+ * Compute is float64: ojalgo's decompositions (Cholesky, SVD) that the lifted solvers need are double, and
+ * the finite-difference checks need double precision. PyTorch trains in float32, so its sgemm has twice
+ * the flops per cycle; the bench reports what that costs.
+ */
+public interface Gemm {
+
+    void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c);
+
+    /** "native:<implementation class>" or "ojalgo". */
+    String name();
+
+    /** C ← op(A)·op(B). */
+    default void multiply(boolean transA, boolean transB, R064Store a, R064Store b, R064Store c) {
+        gemm(transA, transB, 1, a, b, 0, c);
+    }
+
+    static Gemm get() {
+        return Holder.INSTANCE;
+    }
+
+    final class Holder {
+        private static final Logger LOG = LoggerFactory.getLogger(Gemm.class);
+        static final Gemm INSTANCE = choose();
+
+        private Holder() {
+        }
+
+        private static Gemm choose() {
+            if ("java".equalsIgnoreCase(System.getProperty("nograd.blas"))) {
+                LOG.warn("Gemm: ojalgo (forced by -Dnograd.blas=java)");
+                return new OjalgoGemm();
+            }
+            try {
+                BLAS blas = BLAS.getInstance();
+                String impl = blas.getClass().getSimpleName();
+                if (impl.startsWith("JNI")) {
+                    LOG.info("Gemm: native BLAS ({}) through dev.ludovic.netlib", impl);
+                    return new NativeGemm(blas);
+                }
+                LOG.warn("Gemm: no native BLAS could be loaded (got {}); level-3 products fall back to ojalgo, "
+                        + "about 10x slower. Install it with: apt-get install libopenblas0-pthread", impl);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("Gemm: native BLAS failed to load ({}); falling back to ojalgo", e.toString());
+            }
+            return new OjalgoGemm();
+        }
+    }
+
+    /** The system BLAS's dgemm on the stores' column-major arrays (leading dimension = rows). */
+    final class NativeGemm implements Gemm {
+        private final BLAS blas;
+
+        public NativeGemm(BLAS blas) {
+            this.blas = blas;
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c) {
+            int m = (int) c.countRows();
+            int n = (int) c.countColumns();
+            int k = (int) (transA ? a.countRows() : a.countColumns());
+            check(transA, transB, a, b, m, n, k);
+            blas.dgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k, alpha,
+                    a.data, Math.max(1, (int) a.countRows()), b.data, Math.max(1, (int) b.countRows()),
+                    beta, c.data, Math.max(1, m));
+        }
+
+        @Override
+        public String name() {
+            return "native:" + blas.getClass().getSimpleName();
+        }
+    }
+
+    /** ojalgo's own multiply: the fallback when no native BLAS loads. */
+    final class OjalgoGemm implements Gemm {
+        @Override
+        public void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c) {
+            int m = (int) c.countRows();
+            int n = (int) c.countColumns();
+            int k = (int) (transA ? a.countRows() : a.countColumns());
+            check(transA, transB, a, b, m, n, k);
+            var left = transA ? a.transpose() : a;
+            var right = transB ? b.transpose() : b;
+            if (alpha == 1 && beta == 0) {
+                c.fillByMultiplying(left, right);
+                return;
+            }
+            R064Store product = R064Store.FACTORY.make(m, n);
+            product.fillByMultiplying(left, right);
+            double[] p = product.data;
+            double[] d = c.data;
+            for (int i = 0; i < p.length; i++) d[i] = alpha * p[i] + (beta == 0 ? 0 : beta * d[i]);
+        }
+
+        @Override
+        public String name() {
+            return "ojalgo";
+        }
+    }
+
+    private static void check(boolean transA, boolean transB, R064Store a, R064Store b, int m, int n, int k) {
+        long am = transA ? a.countColumns() : a.countRows();
+        long bk = transB ? b.countColumns() : b.countRows();
+        long bn = transB ? b.countRows() : b.countColumns();
+        if (am != m || bk != k || bn != n) {
+            throw new IllegalArgumentException("gemm shapes do not agree: op(A) " + am + "x" + k + ", op(B) " + bk + "x" + bn
+                    + ", C " + m + "x" + n);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.nograd.solver;
+
+import java.util.List;
+
+import io.nograd.nn.Activation;
+import io.nograd.nn.Init;
+import io.nograd.nn.Loss;
+import io.nograd.system.FieldError;
+
+/**
+ * Describes one algorithm and builds its {@link Solver}. Everything the API says about a solver comes
+ * from here: {@code GET /algorithms}, validation of a job's params and the dashboard's form.
+ */
+public interface SolverFactory {
+
+    /** The API name, e.g. {@code lpom}. */
+    String name();
+
+    /** A one-line human title. */
+    String title();
+
+    /** The paper (authors, title, venue) the solver implements. */
+    String paper();
+
+    /** Hidden activations this solver supports (names of {@link Activation#NAMES}). */
+    List<String> activations();
+
+    /** Losses this solver supports (ids of {@link Loss}). */
+    List<String> losses();
+
+    int defaultBatchSize();
+
+    /** The one parameter spec: names, defaults, ranges, descriptions. */
+    List<ParamSpec> params();
+
+    /** Builds the solver for one job from validated params. */
+    Solver create(TrainingShape shape, Params params);
+
+    /** The activation of the output layer; identity unless the paper's formulation puts φ there. */
+    default Activation outputActivation(Activation hidden, Loss loss, Params params) {
+        return Activation.IDENTITY;
+    }
+
+    /** The weight initialisation used when the spec names none. */
+    default Init defaultInit() {
+        return Init.GLOROT;
+    }
+
+    /** Whether batches are reshuffled every epoch (false: a fixed partition, batch i the same samples each epoch). */
+    default boolean shuffles(Params params) {
+        return true;
+    }
+
+    /** What to change when training diverges, for the FAILED job's message (e.g. "lower params.lr"). */
+    default String divergenceAdvice() {
+        return "lower the step-size parameter in params or use a smaller batchSize";
+    }
+
+    /** Extra checks of a whole job (memory, combinations); adds to {@code errors}, allocates nothing. */
+    default void validate(TrainingShape shape, Params params, List<FieldError> errors) {
+    }
+}

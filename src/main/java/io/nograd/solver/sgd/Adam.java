@@ -1,0 +1,65 @@
+package io.nograd.solver.sgd;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.nn.Loss;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) with bias correction, and its AMSGrad variant (Reddi, Kale &amp; Kumar 2018),
+ * which divides by the running maximum of the second moment, exactly as PyTorch's {@code Adam(amsgrad=True)}:
+ * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; v̂max ← max(v̂max, v); θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε).
+ */
+final class Adam extends GradientSolver {
+
+    private final AdamParams p;
+    private final boolean amsgrad;
+    private final double[][] m;
+    private final double[][] v;
+    private final double[][] vMax;
+    private int step = 1;
+
+    Adam(Loss loss, AdamParams p, boolean amsgrad, int tensors) {
+        super(loss);
+        this.p = p;
+        this.amsgrad = amsgrad;
+        m = new double[tensors][];
+        v = new double[tensors][];
+        vMax = new double[tensors][];
+    }
+
+    @Override
+    void update(int index, R064Store param, R064Store grad) {
+        double[] w = param.data;
+        double[] g = grad.data;
+        if (m[index] == null) {
+            m[index] = new double[w.length];
+            v[index] = new double[w.length];
+            if (amsgrad) vMax[index] = new double[w.length];
+        }
+        double[] mi = m[index];
+        double[] vi = v[index];
+        double[] vmax = vMax[index];
+        double b1 = p.beta1();
+        double b2 = p.beta2();
+        double stepSize = p.lr() / (1 - Math.pow(b1, step));
+        double sqrtCorrection = Math.sqrt(1 - Math.pow(b2, step));
+        double eps = p.eps();
+        double decay = p.weightDecay();
+        for (int i = 0; i < w.length; i++) {
+            double gi = g[i] + decay * w[i];
+            mi[i] = b1 * mi[i] + (1 - b1) * gi;
+            vi[i] = b2 * vi[i] + (1 - b2) * gi * gi;
+            double second = vi[i];
+            if (amsgrad) {
+                if (second > vmax[i]) vmax[i] = second;
+                second = vmax[i];
+            }
+            w[i] -= stepSize * mi[i] / (Math.sqrt(second) / sqrtCorrection + eps);
+        }
+    }
+
+    @Override
+    void endStep() {
+        step++;
+    }
+}

@@ -1,0 +1,45 @@
+package io.nograd.solver.sgd;
+
+import java.util.List;
+
+import io.nograd.nn.Activation;
+import io.nograd.solver.ParamSpec;
+import io.nograd.solver.Params;
+import io.nograd.solver.Solver;
+import io.nograd.solver.SolverFactory;
+import io.nograd.solver.TrainingShape;
+
+/** {@code adam}, or {@code amsgrad} when built with amsgrad = true: one update rule, one flag. */
+public final class AdamFactory implements SolverFactory {
+
+    private final boolean amsgrad;
+
+    public AdamFactory(boolean amsgrad) {
+        this.amsgrad = amsgrad;
+    }
+
+    @Override public String name() { return amsgrad ? "amsgrad" : "adam"; }
+
+    @Override public String title() { return amsgrad ? "AMSGrad (back-propagation baseline)" : "Adam (back-propagation baseline)"; }
+
+    @Override
+    public String paper() {
+        return amsgrad ? "Reddi, Kale & Kumar, On the Convergence of Adam and Beyond (ICLR 2018)"
+                : "Kingma & Ba, Adam: A Method for Stochastic Optimization (ICLR 2015)";
+    }
+
+    @Override public List<String> activations() { return Activation.NAMES; }
+
+    @Override public List<String> losses() { return List.of("cross-entropy", "mse"); }
+
+    @Override public int defaultBatchSize() { return 100; }
+
+    @Override public List<ParamSpec> params() { return AdamParams.SPEC; }
+
+    @Override public String divergenceAdvice() { return "lower params.lr (e.g. by 10x)"; }
+
+    @Override
+    public Solver create(TrainingShape shape, Params params) {
+        return new Adam(shape.loss(), AdamParams.from(params), amsgrad, 2 * shape.depth());
+    }
+}

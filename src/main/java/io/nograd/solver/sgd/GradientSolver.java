@@ -1,0 +1,63 @@
+package io.nograd.solver.sgd;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.data.Batch;
+import io.nograd.data.Batches;
+import io.nograd.nn.Backprop;
+import io.nograd.nn.Loss;
+import io.nograd.nn.Network;
+import io.nograd.solver.Cancellation;
+import io.nograd.solver.EpochReport;
+import io.nograd.solver.Solver;
+
+/**
+ * The loop every back-propagation baseline shares: per batch, the gradient of the mean loss, then the
+ * optimizer's update of each parameter tensor. Subclasses are the update rules, one small class each
+ * (as in PyTorch's {@code torch/optim}). Backprop buffers exist for at most two batch sizes (full and
+ * the epoch's last), allocated on first use.
+ */
+abstract class GradientSolver implements Solver {
+
+    private final Loss loss;
+    private Backprop full;
+    private Backprop tail;
+
+    GradientSolver(Loss loss) {
+        this.loss = loss;
+    }
+
+    @Override
+    public EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel) {
+        startEpoch(batches.epoch(), batches.epochs());
+        for (Batch batch : batches) {
+            cancel.check();
+            Backprop bp = backprop(net, batch.size());
+            bp.run(net, loss, batch.x(), batch.y());
+            for (int l = 0; l < net.depth(); l++) {
+                update(2 * l, net.weight(l), bp.gradW(l));
+                update(2 * l + 1, net.bias(l), bp.gradB(l));
+            }
+            endStep();
+        }
+        return EpochReport.NONE;
+    }
+
+    private Backprop backprop(Network net, int size) {
+        if (full == null) full = new Backprop(net.sizes(), size);
+        if (size == full.columns()) return full;
+        if (tail == null || tail.columns() != size) tail = new Backprop(net.sizes(), size);
+        return tail;
+    }
+
+    /** Called before the epoch's first batch (epoch is 1-based). */
+    void startEpoch(int epoch, int epochs) {
+    }
+
+    /** Updates parameter tensor {@code index} (W_0, b_0, W_1, …) in place from its gradient. */
+    abstract void update(int index, R064Store param, R064Store grad);
+
+    /** Called after every parameter of a batch was updated. */
+    void endStep() {
+    }
+}

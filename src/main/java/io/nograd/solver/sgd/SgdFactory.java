@@ -1,0 +1,34 @@
+package io.nograd.solver.sgd;
+
+import java.util.List;
+
+import io.nograd.nn.Activation;
+import io.nograd.solver.ParamSpec;
+import io.nograd.solver.Params;
+import io.nograd.solver.Solver;
+import io.nograd.solver.SolverFactory;
+import io.nograd.solver.TrainingShape;
+
+public final class SgdFactory implements SolverFactory {
+
+    @Override public String name() { return "sgd"; }
+
+    @Override public String title() { return "SGD (back-propagation baseline)"; }
+
+    @Override public String paper() { return "Robbins & Monro, A Stochastic Approximation Method (1951); momentum as in PyTorch's torch.optim.SGD"; }
+
+    @Override public List<String> activations() { return Activation.NAMES; }
+
+    @Override public List<String> losses() { return List.of("cross-entropy", "mse"); }
+
+    @Override public int defaultBatchSize() { return 100; }
+
+    @Override public List<ParamSpec> params() { return SgdParams.SPEC; }
+
+    @Override public String divergenceAdvice() { return "lower params.lr (e.g. by 10x)"; }
+
+    @Override
+    public Solver create(TrainingShape shape, Params params) {
+        return new Sgd(shape.loss(), SgdParams.from(params), 2 * shape.depth());
+    }
+}
