@@ -1,8 +1,11 @@
 package io.nograd.jobs;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -10,28 +13,43 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.nograd.system.FieldError;
 import io.nograd.system.ValidationException;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The job endpoints of DESIGN §4 (events are in {@code live/}, weights and predict in {@code weights/}). */
 @RestController
 public class JobController {
 
     public static final int MAX_LIMIT = 500;
+    public static final int MAX_SPEC_BYTES = 1 << 20;
 
     private final JobService jobs;
+    private final JsonMapper json;
 
-    public JobController(JobService jobs) {
+    public JobController(JobService jobs, JsonMapper json) {
         this.jobs = jobs;
+        this.json = json;
     }
 
+    /**
+     * Reads the raw body whatever its Content-Type (curl without {@code -H} declares form encoding, which
+     * Spring would re-encode) and parses it as JSON here, so a malformed body is a 400 naming the problem
+     * rather than a 415.
+     */
     @PostMapping("/jobs")
-    public ResponseEntity<Job> create(@RequestBody JobSpec spec) {
-        Job job = jobs.create(spec);
+    public ResponseEntity<Job> create(HttpServletRequest request) throws IOException {
+        byte[] body = request.getInputStream().readNBytes(MAX_SPEC_BYTES + 1);
+        if (body.length > MAX_SPEC_BYTES) {
+            throw new ValidationException("body", "a job spec is at most " + MAX_SPEC_BYTES + " bytes");
+        }
+        if (body.length == 0) {
+            throw new ValidationException("body", "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
+        }
+        Job job = jobs.create(json.readValue(body, JobSpec.class));
         return ResponseEntity.created(URI.create("/jobs/" + job.id())).body(job);
     }
 

@@ -23,6 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import io.nograd.data.DatasetException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Maps every exception a request can raise to an RFC 9457 {@code application/problem+json} body with
@@ -79,24 +80,26 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        Throwable cause = ex.getCause();
-        String field = "body";
+        if (ex.getCause() instanceof JacksonException je) return cast(json(je));
+        String message = "the request body is missing or unreadable; send a JSON object with Content-Type: application/json";
+        return cast(problem(HttpStatus.BAD_REQUEST, "Malformed request body", message, List.of(new FieldError("body", message))));
+    }
+
+    /** A body that is not JSON, or JSON of the wrong shape: 400 naming the field (e.g. {@code layers[1]}). */
+    @ExceptionHandler(JacksonException.class)
+    ResponseEntity<ProblemDetail> json(JacksonException je) {
+        String path = path(je.getPath());
+        String field = path.isEmpty() ? "body" : path;
         String message;
-        if (cause instanceof JacksonException je) {
-            String path = path(je.getPath());
-            if (!path.isEmpty()) field = path;
-            if (cause instanceof StreamReadException && path.isEmpty()) {
-                message = "malformed JSON" + location(je) + ": " + je.getOriginalMessage();
-            } else if (je.getOriginalMessage() != null && je.getOriginalMessage().startsWith("Unrecognized property")) {
-                message = "unknown field '" + field + "'; see DESIGN §4 for the JobSpec fields";
-            } else {
-                message = "wrong type or value" + location(je) + ": " + firstLine(je.getOriginalMessage());
-            }
+        if (je instanceof StreamReadException && path.isEmpty()) {
+            message = "malformed JSON" + location(je) + ": " + firstLine(je.getOriginalMessage());
+        } else if (je instanceof UnrecognizedPropertyException u) {
+            message = "unknown field '" + u.getPropertyName() + "'; known: " + u.getKnownPropertyIds();
         } else {
-            message = "the request body is missing or unreadable; send a JSON object with Content-Type: application/json";
+            message = "wrong type or value" + location(je) + ": " + firstLine(je.getOriginalMessage());
         }
-        return cast(problem(HttpStatus.BAD_REQUEST, "Malformed request body",
-                field.equals("body") ? message : field + ": " + message, List.of(new FieldError(field, message))));
+        return problem(HttpStatus.BAD_REQUEST, "Malformed request body",
+                field.equals("body") ? message : field + ": " + message, List.of(new FieldError(field, message)));
     }
 
     @Override

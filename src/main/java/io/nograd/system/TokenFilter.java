@@ -1,6 +1,7 @@
 package io.nograd.system;
 
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -52,6 +53,15 @@ public class TokenFilter extends OncePerRequestFilter {
         return path.equals("/") || path.equals("/index.html") || path.startsWith("/assets/") || path.startsWith("/favicon");
     }
 
+    /** {@code token} from the query string only: reading parameters would consume a form-encoded body. */
+    static String queryToken(String query) {
+        if (query == null) return null;
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("token=")) return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -59,8 +69,8 @@ public class TokenFilter extends OncePerRequestFilter {
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             given = header.substring(7).trim();
-        } else if (request.getParameter("token") != null) {
-            given = request.getParameter("token");
+        } else {
+            given = queryToken(request.getQueryString());
         }
         if (given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
             chain.doFilter(request, response);
