@@ -211,6 +211,20 @@ class BadRequestsTest {
         assertEquals(200, new Api("http://127.0.0.1:" + port, null).get("/jobs?token=" + TOKEN).statusCode());
     }
 
+    @Test
+    void aWebSocketWithTheQueryTokenConnectsAndOneWithoutIsRefused() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws?token=" + TOKEN), new java.net.http.WebSocket.Listener() { })
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(20, java.util.concurrent.TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<java.net.http.WebSocket> refused = http.newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws"), new java.net.http.WebSocket.Listener() { });
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> refused.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException h && h.getResponse().statusCode() == 401, String.valueOf(e.getCause()));
+    }
+
     @org.junit.jupiter.api.BeforeAll
     void trainOne() {
         Api client = new Api("http://127.0.0.1:" + port, TOKEN);
