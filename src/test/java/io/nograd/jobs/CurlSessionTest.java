@@ -38,10 +38,12 @@ class CurlSessionTest extends ServerTest {
         String script = m.group(1).replace("localhost:8080", "127.0.0.1:" + port)
                 .replace("\"epochs\": 5,", "\"epochs\": 2, \"trainLimit\": 5000,");
         assertTrue(script.contains("\"trainLimit\": 5000"), "the spec in the doc changed shape; update this test");
-        Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(work.toFile()).redirectErrorStream(true).start();
-        assertTrue(bash.waitFor(5, TimeUnit.MINUTES), "the session ended");
+        Path stderr = work.resolve("stderr.txt");
+        Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(work.toFile())
+                .redirectError(stderr.toFile()).start();
         String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, bash.exitValue(), out);
+        assertTrue(bash.waitFor(5, TimeUnit.MINUTES), "the session ended");
+        assertEquals(0, bash.exitValue(), out + Files.readString(stderr));
 
         List<String> ids = out.lines().filter(l -> l.startsWith("id:")).map(l -> l.substring(3)).toList();
         assertEquals(List.of("1", "2"), ids, out);
