@@ -47,6 +47,11 @@ class RestartTest {
             }
             assertTrue(done >= 2 && done < EPOCHS, "killed mid-run, after " + done + " epochs");
             assertEquals("QUEUED", api.getJson("/jobs/" + ids.get(2)).get("status").asString());
+            String csv = "x1,x2,label\n" + "0,0,a\n1,1,b\n".repeat(20);
+            String form = "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nkept\r\n--b\r\nContent-Disposition: form-data; "
+                    + "name=\"file\"; filename=\"kept.csv\"\r\n\r\n" + csv + "\r\n--b--\r\n";
+            assertEquals(201, api.send("POST", "/datasets", form.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Map.of("Content-Type", "multipart/form-data; boundary=b")).statusCode());
         } finally {
             server.destroyForcibly().waitFor();
         }
@@ -67,6 +72,7 @@ class RestartTest {
             String history = first.get("history").toString();
             assertTrue(history.contains("server stopped while it was running") && history.contains("resumed from the checkpoint of epoch"), history);
             assertEquals(200, api.get("/jobs/" + ids.get(0) + "/weights?format=safetensors").statusCode());
+            assertTrue(api.getJson("/datasets").toString().contains("\"name\":\"kept\""), "the uploaded dataset survived the restart");
         } finally {
             server.destroy();
             server.waitFor();
