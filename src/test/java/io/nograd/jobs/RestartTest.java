@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Kill -9 during a 3-job queue: the server runs as a child JVM on a temporary data dir, is killed with
  * SIGKILL while the first job trains and two wait, and is started again on the same dir. All three must
- * end SUCCEEDED with epochs 1..N exactly once, the first one resumed from its checkpoint.
+ * end SUCCEEDED with epochs 1..N exactly once, the first one resumed from its checkpoint; a CSV dataset
+ * uploaded before the kill is still there.
  */
 class RestartTest {
 
