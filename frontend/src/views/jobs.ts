@@ -21,7 +21,7 @@ export function mountJobs(root: HTMLElement): () => void {
   const summary = h('p', { class: 'muted', 'data-testid': 'jobs-summary', 'aria-live': 'polite' });
   const message = h('div', { class: 'message', role: 'status' });
   const tbody = h('tbody', { 'data-testid': 'jobs-tbody' });
-  const table = h('table', { class: 'jobs', 'data-testid': 'jobs-table', id: 'jobs-table' },
+  const table = h('table', { class: 'jobs cards-when-narrow', 'data-testid': 'jobs-table', id: 'jobs-table' },
     h('caption', { class: 'sr-only' }, 'Training jobs, newest first'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'select for compare')),
@@ -59,20 +59,21 @@ export function mountJobs(root: HTMLElement): () => void {
       else selected.delete(j.id);
       updateCompareBtn();
     });
+    const cell = (label: string, attrs: Record<string, string>, ...children: (Node | string)[]) => h('td', { 'data-label': label, ...attrs }, ...children);
     return h('tr', { 'data-testid': 'job-row', 'data-job-id': j.id, 'data-status': j.status },
-      h('td', {}, box),
-      h('td', { class: 'name' }, h('a', { href: `#/jobs/${encodeURIComponent(j.id)}`, 'data-testid': 'job-link' }, j.name || j.id.slice(0, 8))),
-      h('td', {}, statusBadge(j.status, 'job-status')),
-      h('td', { 'data-testid': 'job-algorithm' }, j.spec?.algorithm ?? '—'),
-      h('td', {}, j.spec?.dataset ?? '—'),
-      h('td', { class: 'mono' }, arch(j.spec?.layers)),
-      h('td', { 'data-testid': 'job-progress' },
+      cell('', { class: 'pick-cell' }, box),
+      cell('Job', { class: 'name' }, h('a', { href: `#/jobs/${encodeURIComponent(j.id)}`, 'data-testid': 'job-link' }, j.name || j.id.slice(0, 8))),
+      cell('Status', {}, statusBadge(j.status, 'job-status')),
+      cell('Algorithm', { 'data-testid': 'job-algorithm' }, j.spec?.algorithm ?? '—'),
+      cell('Dataset', {}, j.spec?.dataset ?? '—'),
+      cell('Architecture', { class: 'mono' }, arch(j.spec?.layers)),
+      cell('Progress', { 'data-testid': 'job-progress' },
         h('span', { class: 'progress-text' }, `${done} / ${n}`),
         h('span', { class: 'bar', 'aria-hidden': 'true' }, h('span', { style: `width:${pct}%` }))),
-      h('td', { class: 'num', 'data-testid': 'job-test-acc' }, fmtPct(j.latest?.testAccuracy)),
-      h('td', { class: 'num', 'data-testid': 'job-test-loss' }, fmtNum(j.latest?.testLoss)),
-      h('td', { class: 'num', 'data-testid': 'job-queue' }, j.status === 'QUEUED' && j.queuePosition ? `#${j.queuePosition}` : ''),
-      h('td', { class: 'when' }, fmtTime(j.createdAt)));
+      cell('Test acc', { class: 'num', 'data-testid': 'job-test-acc' }, fmtPct(j.latest?.testAccuracy)),
+      cell('Test loss', { class: 'num', 'data-testid': 'job-test-loss' }, fmtNum(j.latest?.testLoss)),
+      cell('Queue', { class: 'num', 'data-testid': 'job-queue' }, j.status === 'QUEUED' && j.queuePosition ? `#${j.queuePosition}` : ''),
+      cell('Created', { class: 'when' }, fmtTime(j.createdAt)));
   };
 
   const render = () => {
