@@ -32,7 +32,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
   const tbody = h('tbody', {});
   const table = h('table', { class: 'epochs', 'data-testid': 'epoch-table', id: 'epoch-table' },
     h('caption', { class: 'sr-only' }, 'Metrics per epoch'),
-    h('thead', {}, h('tr', {}, ['Epoch', 'Train loss', 'Train acc', 'Test loss', 'Test acc', 'Objective', 'Time'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ['Epoch', 'Train loss', 'Train acc', 'Test loss', 'Test acc', 'Objective', 'Time'].map((c) => h('th', { scope: 'col', class: c === 'Objective' ? 'col-objective' : null }, c)))),
     tbody);
   const specPre = h('pre', { class: 'code', 'data-testid': 'spec-json', id: 'spec-json', tabindex: 0 });
   const curlPre = h('pre', { class: 'code', 'data-testid': 'curl-command', id: 'curl-command', tabindex: 0 });
@@ -115,10 +115,10 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       downloads.append(a);
     }
     if (!hasWeights) downloads.append(h('span', { class: 'muted' }, ' Weights appear after the first epoch.'));
-    const specJson = JSON.stringify(spec, null, 2);
-    specPre.textContent = specJson;
+    const given = withoutNulls(spec);
+    specPre.textContent = prettySpec(given);
     const auth = getToken() ? ` \\\n  -H "Authorization: Bearer $NOGRAD_TOKEN"` : '';
-    curlPre.textContent = `curl -X POST '${location.origin}/jobs' \\\n  -H 'Content-Type: application/json'${auth} \\\n  -d '${JSON.stringify(spec).replace(/'/g, `'\\''`)}'`;
+    curlPre.textContent = `curl -X POST '${location.origin}/jobs' \\\n  -H 'Content-Type: application/json'${auth} \\\n  -d '${JSON.stringify(given).replace(/'/g, `'\\''`)}'`;
   };
 
   const renderData = () => {
@@ -161,6 +161,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       }));
       c.set(series, x, ys);
     }
+    table.classList.toggle('no-objective', !rows.some((r) => typeof r.objective === 'number'));
     clear(tbody);
     for (const r of rows) {
       tbody.append(h('tr', { 'data-testid': 'epoch-row', 'data-epoch': r.epoch },
@@ -169,7 +170,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
         h('td', { class: 'num' }, fmtPct(r.trainAccuracy)),
         h('td', { class: 'num' }, fmtNum(r.testLoss)),
         h('td', { class: 'num' }, fmtPct(r.testAccuracy)),
-        h('td', { class: 'num' }, fmtNum(r.objective ?? null)),
+        h('td', { class: 'num col-objective' }, fmtNum(r.objective ?? null)),
         h('td', { class: 'num' }, fmtSeconds(r.seconds ?? null))));
     }
     if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, job && job.status === 'QUEUED' ? 'Waiting in the queue…' : 'No epoch finished yet.')));
@@ -251,6 +252,22 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     feed.stop();
     for (const c of charts.values()) c.destroy();
   };
+}
+
+/** The spec without its null fields (the server's defaults), as a user would have written it. */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+    return out;
+  }
+  return v;
+}
+
+/** Indented JSON with arrays of numbers kept on one line ("layers": [784, 500, 10]). */
+function prettySpec(v: unknown): string {
+  return JSON.stringify(v, null, 2).replace(/\[\s*((?:-?[\d.eE+-]+\s*,\s*)*-?[\d.eE+-]+)\s*\]/g, (_m, body: string) => `[${body.split(/\s*,\s*/).join(', ')}]`);
 }
 
 function humanise(key: string): string {
