@@ -45,6 +45,7 @@ export function mountJobs(root: HTMLElement): () => void {
     compareBtn.disabled = selected.size < 1;
     compareBtn.textContent = selected.size ? `Compare selected (${selected.size})` : 'Compare selected';
   };
+  updateCompareBtn();
   compareBtn.addEventListener('click', () => {
     location.hash = `#/compare?ids=${[...selected].map(encodeURIComponent).join(',')}`;
   });

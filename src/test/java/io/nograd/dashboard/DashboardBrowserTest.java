@@ -149,7 +149,7 @@ class DashboardBrowserTest {
 
     @Test
     @Order(2)
-    void formCreatesAJobWhoseCurveGrowsLiveUntilItSucceeds() {
+    void formCreatesAJobWhoseCurveGrowsLiveUntilItSucceeds() throws Exception {
         open("#/new");
         waitFor(By.cssSelector("[data-testid='new-job-form']"));
         new Select(field("algorithm")).selectByValue("adam");
@@ -188,7 +188,11 @@ class DashboardBrowserTest {
         assertThat(text(By.cssSelector("[data-testid='job-progress']"))).contains("25 / 25");
         assertThat(driver.findElement(By.cssSelector("[data-testid='download-safetensors']")).getAttribute("href"))
                 .endsWith("/jobs/" + trainedJob + "/weights?format=safetensors");
-        assertThat(text(By.cssSelector("[data-testid='spec-json']"))).contains("\"algorithm\": \"adam\"");
+        HttpResponse<byte[]> weights = http.send(request("/jobs/" + trainedJob + "/weights?format=safetensors").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(weights.statusCode()).as("the download link works").isEqualTo(200);
+        assertThat(weights.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+        assertThat(text(By.cssSelector("[data-testid='spec-json']"))).contains("\"algorithm\": \"adam\"").contains("[2, 64, 64, 2]");
         assertThat(text(By.cssSelector("[data-testid='curl-command']"))).startsWith("curl -X POST").contains("/jobs");
         shot("04-job-succeeded");
         fullPageShot("05-job-succeeded-full");
@@ -247,7 +251,17 @@ class DashboardBrowserTest {
     @Test
     @Order(5)
     void aPageOpenedMidTrainingShowsEveryEpochSoFar() throws Exception {
+        open("#/jobs");
+        waitFor(By.cssSelector("[data-testid='jobs-table']"));
         String id = createJob("late open", "adam", 80, 4, "{\"lr\": 0.003}");
+        // The list learns of the new job and follows its progress without a reload.
+        By progress = By.cssSelector("[data-testid='job-row'][data-job-id='" + id + "'] [data-testid='job-progress']");
+        until("the new job's row", () -> !driver.findElements(progress).isEmpty());
+        TreeSet<String> progressSeen = new TreeSet<>();
+        until("the row's progress moves", () -> {
+            progressSeen.add(driver.findElement(progress).getText());
+            return progressSeen.size() >= 3;
+        });
         untilRest("a few epochs are done", () -> metricsCount(id) >= 4);
         int before = metricsCount(id);
         open("#/jobs/" + id);
