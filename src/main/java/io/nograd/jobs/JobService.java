@@ -43,7 +43,10 @@ public class JobService {
     public Job create(JobSpec spec) {
         ValidatedSpec valid = validator.validate(spec);
         String id = UUID.randomUUID().toString();
-        queue.admit(id, () -> repo.insert(id, valid.spec(), Instant.now()));
+        queue.admit(id, () -> {
+            repo.insert(id, valid.spec(), Instant.now());
+            hub.publishStatus(id, JobStatus.QUEUED, null);
+        });
         return get(id);
     }
 
