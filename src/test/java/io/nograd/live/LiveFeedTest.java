@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 /** The live feed over a real WebSocket client and real SSE: replay first, then every epoch once, in order. */
 class LiveFeedTest extends ServerTest {
 
-    /** A job long enough (about 60 short epochs on blobs) for a client to join while it runs. */
+    /** A job long enough (30 short epochs on blobs) for a client to join while it runs. */
     private static Map<String, Object> longJob(int epochs) {
         return Map.of("name", "live", "algorithm", "adam", "dataset", "blobs", "layers", List.of(20, 256, 256, 4),
                 "epochs", epochs, "batchSize", 8, "trainLimit", 800, "seed", 5, "params", Map.of("lr", 0.001));
@@ -34,7 +34,7 @@ class LiveFeedTest extends ServerTest {
 
     @Test
     void webSocketJoiningMidRunGetsEarlierEpochsThenEachLaterOnceInOrder() throws Exception {
-        int epochs = 60;
+        int epochs = 30;
         String id = api.submit(longJob(epochs));
         int doneAtConnect = awaitEpochs(id, 3);
         List<JsonNode> messages = new CopyOnWriteArrayList<>();
