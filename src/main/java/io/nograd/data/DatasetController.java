@@ -22,6 +22,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -30,10 +31,12 @@ import org.springframework.web.multipart.MultipartFile;
 
 import io.nograd.system.ConflictException;
 import io.nograd.system.NogradProperties;
+import io.nograd.system.NotFoundException;
 import io.nograd.system.ValidationException;
 
 /**
- * {@code GET /datasets} lists built-in and uploaded datasets with their availability; {@code POST
+ * {@code GET /datasets} lists built-in and uploaded datasets with their availability ({@code GET
+ * /datasets/{name}} one of them); {@code POST
  * /datasets} takes a CSV (multipart {@code file}, optional {@code name}, {@code labelColumn},
  * {@code testFraction}). An upload is parsed whole before anything is kept (a bad row is a 400 naming
  * its line), then its file is stored under {@code {data-dir}/datasets/} and recorded in H2, so uploaded
@@ -60,6 +63,12 @@ public class DatasetController {
     @GetMapping("/datasets")
     public List<DatasetInfo> list() {
         return registry.list();
+    }
+
+    @GetMapping("/datasets/{name}")
+    public DatasetInfo get(@PathVariable String name) {
+        return registry.info(name).orElseThrow(() -> new NotFoundException("no dataset called '" + name + "'; known: "
+                + registry.list().stream().map(DatasetInfo::name).toList()));
     }
 
     @PostMapping("/datasets")

@@ -160,6 +160,7 @@ class BadRequestsTest {
                 new Bad("predict malformed JSON", "POST", "/jobs/" + id + "/predict", "application/json", "{\"inputs\": [[".getBytes(), TOKEN, 400),
                 new Bad("cancel an ended job", "POST", "/jobs/" + id + "/cancel", null, null, TOKEN, 409),
                 get("unknown URL", "/no/such/page", 404),
+                get("unknown dataset", "/datasets/imagenet", 404),
                 new Bad("wrong method", "PUT", "/jobs", "application/json", "{}".getBytes(), TOKEN, 405),
                 csv("upload without a file part", null, part("name", "nofile"), 400),
                 csv("upload of an empty file", "", part("name", "empty"), 400),
