@@ -81,7 +81,8 @@ final class EpochFigures {
         samples += size;
     }
 
-    EpochReport report(Network net) {
+    /** @param cpuSeconds CPU time of the epoch's work; {@code criticalSeconds} the part on its critical path */
+    EpochReport report(Network net, double cpuSeconds, double criticalSeconds) {
         int layers = net.depth();
         double[] residuals = new double[layers];
         double[] weightNorms = new double[layers];
@@ -97,6 +98,7 @@ final class EpochFigures {
         diagnostics.put("residuals", residuals);
         diagnostics.put("weightNorms", weightNorms);
         if (objectiveDefined) diagnostics.put("penalties", penalties);
+        diagnostics.put("cpuSeconds", new double[] {cpuSeconds, criticalSeconds});
         return new EpochReport(objectiveDefined ? objective / samples : null, diagnostics);
     }
 }

@@ -69,11 +69,35 @@ final class LiftedBatch {
 
     /** X^1 = the batch's input; X^2..X^n by a forward pass with the current weights (nothing survives from the last batch). */
     void initialise(Network net, R064Store input) {
+        begin(input);
+        forward(net, 0, m);
+        forwardDone();
+    }
+
+    /** Starts a batch: X^1 = input; X^2..X^n follow from {@link #forward} over all columns, then {@link #forwardDone}. */
+    void begin(R064Store input) {
         x[1] = input;
+    }
+
+    /** The forward pass on samples [from, to) only: samples are independent, so threads may share the columns. */
+    void forward(Network net, int from, int to) {
         for (int i = 2; i <= n; i++) {
-            fresh[i] = false;
-            phi(net, i).apply(pre(net, i).data, x[i].data, x[i].data.length);
+            gemm.multiplyColumns(false, net.weight(i - 2), x[i - 1], pre[i], from, to);
+            int rows = Ops.rows(pre[i]);
+            double[] z = pre[i].data;
+            double[] b = net.bias(i - 2).data;
+            for (int j = from; j < to; j++) {
+                for (int r = 0; r < rows; r++) z[j * rows + r] += b[r];
+            }
+            Activation phi = phi(net, i);
+            double[] a = x[i].data;
+            for (int e = from * rows; e < to * rows; e++) a[e] = phi.apply(z[e]);
         }
+    }
+
+    /** Every W^{i-1}X^{i-1} + b^{i-1} now matches X^{i-1}. */
+    void forwardDone() {
+        for (int i = 2; i <= n; i++) fresh[i] = true;
     }
 
     /**
