@@ -102,10 +102,6 @@ public class JobQueue {
         return running.containsKey(id);
     }
 
-    public int waitingCount() {
-        return waiting.size();
-    }
-
     @PreDestroy
     void shutdown() throws InterruptedException {
         stopping.set(true);

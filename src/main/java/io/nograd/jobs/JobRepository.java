@@ -192,11 +192,6 @@ public class JobRepository {
         return jdbc.sql("DELETE FROM jobs WHERE id = :id AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')").param("id", id).update() == 1;
     }
 
-    /** Removes a job outright (a POST whose queue slot was refused at the last moment). */
-    public void delete(String id) {
-        jdbc.sql("DELETE FROM jobs WHERE id = :id").param("id", id).update();
-    }
-
     private void insertRow(String id, EpochMetrics m) {
         jdbc.sql("""
                 INSERT INTO epochs (job_id, epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy,

@@ -42,9 +42,9 @@ class JobEventsController {
         Subscriber s = new Subscriber(hub, id) {
             @Override
             protected void send(LiveEvent e) throws Exception {
-                SseEmitter.SseEventBuilder event = SseEmitter.event().name(e.type()).data(e.json());
+                SseEmitter.SseEventBuilder event = SseEmitter.event();
                 if (e.epoch() != null) event.id(Integer.toString(e.epoch()));
-                emitter.send(event);
+                emitter.send(event.name(e.type()).data(e.json()));
             }
 
             @Override

@@ -88,10 +88,6 @@ public class LiveHub {
         return senders;
     }
 
-    int subscriberCount() {
-        return subscribers.size();
-    }
-
     @PreDestroy
     void close() {
         for (Subscriber s : subscribers) s.close();

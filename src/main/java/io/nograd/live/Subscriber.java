@@ -125,8 +125,4 @@ abstract class Subscriber {
             log.debug("closing a live subscriber failed", e);
         }
     }
-
-    boolean isClosed() {
-        return closed.get();
-    }
 }

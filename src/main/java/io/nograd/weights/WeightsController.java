@@ -39,6 +39,8 @@ public class WeightsController {
 
     /** Rows one predict request may send. */
     public static final int MAX_PREDICT_ROWS = 10_000;
+    /** Input values one predict request may send (rows × features). */
+    public static final long MAX_PREDICT_VALUES = 4_000_000;
 
     private final JobService jobs;
     private final WeightsStore store;
@@ -105,6 +107,10 @@ public class WeightsController {
             throw new ValidationException("inputs", "has " + inputs.size() + " rows; at most " + MAX_PREDICT_ROWS + " per request");
         }
         int features = job.spec().layers().get(0);
+        if ((long) inputs.size() * features > MAX_PREDICT_VALUES) {
+            throw new ValidationException("inputs", inputs.size() + " rows of " + features + " values exceed the " + MAX_PREDICT_VALUES
+                    + " values one request may send; split them into smaller requests");
+        }
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < inputs.size() && errors.size() < 10; i++) {
             List<Double> row = inputs.get(i);

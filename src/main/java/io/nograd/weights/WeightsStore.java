@@ -51,7 +51,7 @@ public class WeightsStore {
     }
 
     /** A loaded checkpoint: the network with its weights, the epoch rows up to it, and its file facts. */
-    public record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, WeightsFile file, Map<String, String> metadata) {
+    public record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, WeightsFile file) {
     }
 
     /** Writes the checkpoint of {@code rows}' last epoch atomically; returns what the database records of it. */
@@ -104,7 +104,7 @@ public class WeightsStore {
         }
         int epoch = Integer.parseInt(meta.get("epoch"));
         List<EpochMetrics> rows = json.readValue(meta.get("rows"), ROWS);
-        return Optional.of(new Checkpoint(net, epoch, rows, new WeightsFile(file.toString(), bytes.length, sha256(bytes), epoch), meta));
+        return Optional.of(new Checkpoint(net, epoch, rows, new WeightsFile(file.toString(), bytes.length, sha256(bytes), epoch)));
     }
 
     /** Removes every file of the job. */
