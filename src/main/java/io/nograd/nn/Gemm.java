@@ -36,8 +36,7 @@ public interface Gemm {
      */
     default void multiplyColumns(boolean transA, R064Store a, R064Store b, R064Store c, int from, int to) {
         int m = (int) c.countRows();
-        int k = (int) (transA ? a.countRows() : a.countColumns());
-        check(transA, false, a, b, m, (int) c.countColumns(), k);
+        int k = innerDimension(transA, false, a, b, c);
         c.regionByOffsets(0, from).regionByLimits(m, to - from)
                 .fillByMultiplying(transA ? a.transpose() : a, b.offsets(0, from).limits(k, to - from));
     }
@@ -94,8 +93,7 @@ public interface Gemm {
         @Override
         public void multiplyColumns(boolean transA, R064Store a, R064Store b, R064Store c, int from, int to) {
             int m = (int) c.countRows();
-            int k = (int) (transA ? a.countRows() : a.countColumns());
-            check(transA, false, a, b, m, (int) c.countColumns(), k);
+            int k = innerDimension(transA, false, a, b, c);
             if (to <= from) return;
             int ldb = Math.max(1, (int) b.countRows());
             blas.dgemm(transA ? "T" : "N", "N", m, to - from, k, 1.0, a.data, 0, Math.max(1, (int) a.countRows()),
