@@ -81,6 +81,7 @@ final class LiftedBatch {
 
     /** The forward pass on samples [from, to) only: samples are independent, so threads may share the columns. */
     void forward(Network net, int from, int to) {
+        if (to <= from) return;
         for (int i = 2; i <= n; i++) {
             gemm.multiplyColumns(false, net.weight(i - 2), x[i - 1], pre[i], from, to);
             int rows = Ops.rows(pre[i]);

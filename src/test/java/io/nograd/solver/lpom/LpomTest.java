@@ -74,6 +74,15 @@ class LpomTest {
         assertEquals(a, b, 0.015, "both algorithms solve the same lifted problem");
     }
 
+    /** A last batch of one sample: fewer columns than threads for the parallel forward pass, and a 1 × 1 Gram matrix. */
+    @Test
+    void lastBatchOfOneSampleInParallel() {
+        List<EpochMetrics> m = train("fashion-mnist", null, List.of(784, 50, 50, 10), "relu", "mse", 2, 1001,
+                Map.of("parallel", true));
+        assertTrue(Double.isFinite(m.get(1).objective()));
+        assertTrue(m.get(1).testAccuracy() >= 0.5, "test accuracy " + m.get(1).testAccuracy());
+    }
+
     @Test
     void deepAutoencoderReconstructsInParallel() {
         List<EpochMetrics> m = train("fashion-mnist", "autoencoder", List.of(784, 200, 100, 200, 784), "relu", "mse", 3, 3000,
