@@ -30,6 +30,17 @@ public interface Gemm {
         gemm(transA, transB, 1, a, b, 0, c);
     }
 
+    /**
+     * Columns [from, to) of C ← op(A)·B, the others untouched: one column block of a product, so that threads
+     * can share one product (e.g. a forward pass) without copying. This default is ojalgo's, on views.
+     */
+    default void multiplyColumns(boolean transA, R064Store a, R064Store b, R064Store c, int from, int to) {
+        int m = (int) c.countRows();
+        int k = innerDimension(transA, false, a, b, c);
+        c.regionByOffsets(0, from).regionByLimits(m, to - from)
+                .fillByMultiplying(transA ? a.transpose() : a, b.offsets(0, from).limits(k, to - from));
+    }
+
     static Gemm get() {
         return Holder.INSTANCE;
     }
@@ -77,6 +88,16 @@ public interface Gemm {
             blas.dgemm(transA ? "T" : "N", transB ? "T" : "N", m, (int) c.countColumns(), k, alpha,
                     a.data, Math.max(1, (int) a.countRows()), b.data, Math.max(1, (int) b.countRows()),
                     beta, c.data, Math.max(1, m));
+        }
+
+        @Override
+        public void multiplyColumns(boolean transA, R064Store a, R064Store b, R064Store c, int from, int to) {
+            int m = (int) c.countRows();
+            int k = innerDimension(transA, false, a, b, c);
+            if (to <= from) return;
+            int ldb = Math.max(1, (int) b.countRows());
+            blas.dgemm(transA ? "T" : "N", "N", m, to - from, k, 1.0, a.data, 0, Math.max(1, (int) a.countRows()),
+                    b.data, from * ldb, ldb, 0.0, c.data, from * Math.max(1, m), Math.max(1, m));
         }
 
         @Override

@@ -20,7 +20,8 @@ public final class SolverRegistry {
         return new SolverRegistry(List.of(
                 new SgdFactory(),
                 new AdamFactory(false),
-                new AdamFactory(true)));
+                new AdamFactory(true),
+                new io.nograd.solver.lpom.LpomFactory()));
     }
 
     public List<SolverFactory> all() {

@@ -50,4 +50,21 @@ class GemmTest {
         R064Store c = which == 1 ? Ops.make(3, 2) : Ops.make(2, 2);
         assertThrows(IllegalArgumentException.class, () -> Gemm.get().multiply(false, false, a, b, c));
     }
+
+    @ParameterizedTest(name = "columns of op(A)·B, transA={0}, both implementations")
+    @CsvSource({"false", "true"})
+    void multipliesAColumnBlockOnly(boolean transA) {
+        int m = 17, n = 12, k = 29;
+        R064Store a = transA ? random(k, m, 4) : random(m, k, 4);
+        R064Store b = random(k, n, 5);
+        R064Store full = Ops.make(m, n);
+        Gemm.get().multiply(transA, false, a, b, full);
+        for (Gemm g : new Gemm[] {Gemm.get(), new Gemm.OjalgoGemm()}) {
+            R064Store c = random(m, n, 6);
+            R064Store expected = c.copy();
+            for (int j = 3; j < 8; j++) for (int i = 0; i < m; i++) expected.set(i, j, full.get(i, j));
+            g.multiplyColumns(transA, a, b, c, 3, 8);
+            assertEquals(0, Ops.distance(expected, c), 1e-12 * m * n * k, g.name());
+        }
+    }
 }

@@ -1,0 +1,275 @@
+package io.nograd.solver.lpom;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.nn.Activation;
+import io.nograd.nn.Gemm;
+import io.nograd.nn.Loss;
+import io.nograd.nn.Network;
+import io.nograd.nn.Ops;
+import io.nograd.nn.Spd;
+
+/**
+ * The lifted variables of one mini-batch and the three block updates of LPOM on them, for one batch size m
+ * (a solver keeps at most two: full batches and the epoch's last). Indices are the paper's: X^1 is the
+ * input, X^n the output, W^i maps X^i to X^{i+1} (the network's {@code weight(i - 1)}).
+ * <p>
+ * Each block update touches only its own layer's buffers and reads its neighbours', so the updates of
+ * non-adjacent X^i, and all W^i, may run on different threads at once (Algorithm 3). The pre-activations
+ * W^{i-1}X^{i-1} + b^{i-1} are cached per layer and recomputed only when X^{i-1} moved: each is read by
+ * X^{i-1} and X^i, which are never in the same parallel group.
+ */
+final class LiftedBatch {
+
+    private final Gemm gemm = Gemm.get();
+    private final int n;
+    private final int m;
+    private final LpomParams p;
+    private final Loss loss;
+    /** x[i] = X^i, i = 1..n; x[1] is the batch's input, the others are owned here. */
+    private final R064Store[] x;
+    /** pre[i] = W^{i-1}X^{i-1} + b^{i-1}·1ᵀ, valid while fresh[i]. */
+    private final R064Store[] pre;
+    private final boolean[] fresh;
+    /** X̃^i, the fixed-point iterate before the moving average. */
+    private final R064Store[] tilde;
+    /** diff[i] = φ(W^{i-1}X̃^{i-1} + b^{i-1}) − X^i (hidden i-1) or ∂ℓ/∂X^n (output), scratch of the update of X^{i-1} resp. X^n. */
+    private final R064Store[] diff;
+    /** inner[i] = W^i X̃^i + b^i for the second and later of K3 iterations of eq. (26). */
+    private final R064Store[] inner;
+    private final WeightStep[] weights;
+
+    LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
+        this.n = sizes.length;
+        this.m = m;
+        this.p = p;
+        this.loss = loss;
+        x = new R064Store[n + 1];
+        pre = new R064Store[n + 1];
+        fresh = new boolean[n + 1];
+        tilde = new R064Store[n + 1];
+        diff = new R064Store[n + 1];
+        inner = new R064Store[n + 1];
+        weights = new WeightStep[n];
+        for (int i = 2; i <= n; i++) {
+            int rows = sizes[i - 1];
+            x[i] = Ops.make(rows, m);
+            pre[i] = Ops.make(rows, m);
+            tilde[i] = Ops.make(rows, m);
+            diff[i] = Ops.make(rows, m);
+            if (p.k3() > 1 && i < n) inner[i] = Ops.make(sizes[i], m);
+        }
+        for (int i = 1; i < n; i++) weights[i] = new WeightStep(sizes[i], m);
+    }
+
+    int columns() { return m; }
+
+    /** X^i. */
+    R064Store x(int i) { return x[i]; }
+
+    /** X^1 = the batch's input; X^2..X^n by a forward pass with the current weights (nothing survives from the last batch). */
+    void initialise(Network net, R064Store input) {
+        begin(input);
+        forward(net, 0, m);
+        forwardDone();
+    }
+
+    /** Starts a batch: X^1 = input; X^2..X^n follow from {@link #forward} over all columns, then {@link #forwardDone}. */
+    void begin(R064Store input) {
+        x[1] = input;
+    }
+
+    /** The forward pass on samples [from, to) only: samples are independent, so threads may share the columns. */
+    void forward(Network net, int from, int to) {
+        if (to <= from) return;
+        for (int i = 2; i <= n; i++) {
+            gemm.multiplyColumns(false, net.weight(i - 2), x[i - 1], pre[i], from, to);
+            int rows = Ops.rows(pre[i]);
+            double[] z = pre[i].data;
+            double[] b = net.bias(i - 2).data;
+            for (int j = from; j < to; j++) {
+                for (int r = 0; r < rows; r++) z[j * rows + r] += b[r];
+            }
+            Activation phi = phi(net, i);
+            double[] a = x[i].data;
+            for (int e = from * rows; e < to * rows; e++) a[e] = phi.apply(z[e]);
+        }
+    }
+
+    /** Every W^{i-1}X^{i-1} + b^{i-1} now matches X^{i-1}. */
+    void forwardDone() {
+        for (int i = 2; i <= n; i++) fresh[i] = true;
+    }
+
+    /**
+     * Eq. (29), K3 times from X̃ = X^n: X̃ ← φ(W^{n-1}X^{n-1} + b − (1/μ)·∂ℓ(X̃, D)/∂X^n); then the moving
+     * average X^n ← ν·X̃ + (1 − ν)·X^n. ℓ is the loss summed over the batch, so μ does not depend on m.
+     */
+    void updateOutput(Network net, R064Store target) {
+        R064Store z = pre(net, n);
+        R064Store t = tilde[n];
+        R064Store grad = diff[n];
+        Ops.copy(x[n], t);
+        for (int k = 0; k < p.k3(); k++) {
+            loss.gradient(t, target, grad);
+            fixedPoint(phi(net, n), z, -1 / p.mu(), grad, t);
+        }
+        average(n);
+    }
+
+    /**
+     * Eq. (26), K3 times from X̃ = X^i (1 < i < n):
+     * X̃ ← φ(W^{i-1}X^{i-1} + b^{i-1} − (μ_{i+1}/μ_i)·(W^i)ᵀ(φ(W^i X̃ + b^i) − X^{i+1})), with μ_{i+1}/μ_i = 1 (one μ,
+     * §6.1.3) and the bias column of [W^i b^i] dropped from the transpose (the ones row of X^i is not a variable);
+     * then the moving average X^i ← ν·X̃ + (1 − ν)·X^i.
+     */
+    void updateHidden(Network net, int i) {
+        R064Store z = pre(net, i);
+        R064Store t = tilde[i];
+        R064Store d = diff[i + 1];
+        Activation next = phi(net, i + 1);
+        for (int k = 0; k < p.k3(); k++) {
+            R064Store above;
+            if (k == 0) {
+                above = pre(net, i + 1);
+            } else {
+                above = inner[i];
+                gemm.multiply(false, false, net.weight(i - 1), t, above);
+                Ops.addColumn(above, net.bias(i - 1));
+            }
+            next.apply(above.data, d.data, d.data.length);
+            Ops.axpy(-1, x[i + 1], d);
+            // t ← (W^i)ᵀ d, then t ← φ(z − t)
+            gemm.multiply(true, false, net.weight(i - 1), d, t);
+            fixedPoint(phi(net, i), z, -1, t, t);
+        }
+        average(i);
+    }
+
+    /**
+     * Algorithm 2 with the least-squares step (36) on problem (31) for W^i, in the augmented form
+     * [W^i b^i]·[X^i; 1ᵀ]; see {@link WeightStep}. Adds this layer's residual and objective terms to {@code figures}.
+     */
+    void updateWeights(Network net, int i, EpochFigures figures) {
+        weights[i].run(net, i, pre(net, i + 1), figures);
+    }
+
+    /** ℓ(X^n, D), summed over the batch. */
+    double loss(R064Store target) {
+        return loss.value(x[n], target);
+    }
+
+    /** W^{i-1}X^{i-1} + b^{i-1}, recomputed if X^{i-1} moved since. */
+    private R064Store pre(Network net, int i) {
+        if (!fresh[i]) {
+            gemm.multiply(false, false, net.weight(i - 2), x[i - 1], pre[i]);
+            Ops.addColumn(pre[i], net.bias(i - 2));
+            fresh[i] = true;
+        }
+        return pre[i];
+    }
+
+    /** The activation producing X^i. */
+    private static Activation phi(Network net, int i) {
+        return net.activation(i - 2);
+    }
+
+    /** out ← φ(z + s·v); out may be v. */
+    private static void fixedPoint(Activation phi, R064Store z, double s, R064Store v, R064Store out) {
+        double[] a = z.data;
+        double[] b = v.data;
+        double[] o = out.data;
+        for (int j = 0; j < o.length; j++) o[j] = phi.apply(a[j] + s * b[j]);
+    }
+
+    /** Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i; W^i X^i is stale afterwards. */
+    private void average(int i) {
+        double nu = p.nu();
+        double[] xi = x[i].data;
+        double[] t = tilde[i].data;
+        for (int j = 0; j < xi.length; j++) xi[j] = nu * t[j] + (1 - nu) * xi[j];
+        if (i < n) fresh[i + 1] = false;
+    }
+
+    /**
+     * Algorithm 2 for W^i, run in the m-dimensional sample space. With A = [X^i; 1ᵀ] and the ridge
+     * pseudo-inverse A^† = (AᵀA + λI)⁻¹Aᵀ, every iterate of eq. (36) is W₀ + Q·Aᵀ for an n_out × m matrix Q,
+     * and its product with A is W₀A + Q·(AᵀA). So the K2 iterations cost products with the m × m Gram
+     * matrix only; W^i is written once, W ← W₀ + Q·Aᵀ (bias: b ← b₀ + Q·1).
+     */
+    private final class WeightStep {
+        private final R064Store gram;
+        private final Spd ridge;
+        private final R064Store q;
+        private final R064Store qPrev;
+        private final R064Store y;
+        private final R064Store z;
+        private final R064Store r;
+
+        WeightStep(int out, int m) {
+            gram = Ops.make(m, m);
+            ridge = new Spd(m);
+            q = Ops.make(out, m);
+            qPrev = Ops.make(out, m);
+            y = Ops.make(out, m);
+            z = Ops.make(out, m);
+            r = Ops.make(out, m);
+        }
+
+        void run(Network net, int i, R064Store z0, EpochFigures figures) {
+            R064Store a = x[i];
+            R064Store target = x[i + 1];
+            Activation phi = phi(net, i + 1);
+            double beta = phi.lipschitz();
+            // AᵀA = XᵀX + 11ᵀ, factored once with the ridge for all K2 steps
+            gemm.multiply(true, false, a, a, gram);
+            double[] g = gram.data;
+            for (int j = 0; j < g.length; j++) g[j] += 1;
+            addDiagonal(g, p.lambda());
+            ridge.factor(gram);
+            addDiagonal(g, -p.lambda());
+            // Algorithm 2: x_0 = x_1 = W₀ (Q = 0), θ_0 = 0
+            java.util.Arrays.fill(q.data, 0);
+            java.util.Arrays.fill(qPrev.data, 0);
+            double thetaPrev = 0;
+            for (int k = 1; k <= p.k2(); k++) {
+                // 1 − θ_k = √θ_k (1 − θ_{k-1})
+                double c = 1 - thetaPrev;
+                double sqrtTheta = (-c + Math.sqrt(c * c + 4)) / 2;
+                // y_k = θ_k x_k − √θ_k (θ_{k-1} x_{k-1} − x_k) = x_k + √θ_k θ_{k-1} (x_k − x_{k-1})
+                double momentum = sqrtTheta * thetaPrev;
+                double[] yq = y.data;
+                double[] qq = q.data;
+                double[] qp = qPrev.data;
+                for (int j = 0; j < yq.length; j++) yq[j] = qq[j] + momentum * (qq[j] - qp[j]);
+                // y_k A = W₀A + Q_y·AᵀA
+                Ops.copy(z0, z);
+                gemm.gemm(false, false, 1, y, gram, 1, z);
+                // eq. (36): x_{k+1} = y_k − (1/β)(φ(y_k A) − X^{i+1}) A^†
+                phi.apply(z.data, r.data, r.data.length);
+                Ops.axpy(-1, target, r);
+                ridge.solveRight(r);
+                Ops.copy(q, qPrev);
+                Ops.copy(y, q);
+                Ops.axpy(-1 / beta, r, q);
+                thetaPrev = sqrtTheta * sqrtTheta;
+            }
+            // W ← W₀ + Q·Xᵀ, b ← b₀ + Q·1
+            gemm.gemm(false, true, 1, q, a, 1, net.weight(i - 1));
+            double[] bias = net.bias(i - 1).data;
+            double[] qq = q.data;
+            int rows = bias.length;
+            for (int j = 0; j < m; j++) {
+                for (int k = 0; k < rows; k++) bias[k] += qq[j * rows + k];
+            }
+            // the new W^i X^i + b^i, for the residual and F(W, X)
+            Ops.copy(z0, z);
+            gemm.gemm(false, false, 1, q, gram, 1, z);
+            figures.add(i, phi, target, z, r);
+        }
+
+        private void addDiagonal(double[] g, double s) {
+            for (int j = 0; j < m; j++) g[j * m + j] += s;
+        }
+    }
+}
