@@ -56,13 +56,19 @@ final class ProximalFit {
     private final double sigma;
     private R064Store z;
     private R064Store trial;
-    private final R064Store slope;
-    private final R064Store s;
+    private R064Store slope;
+    private R064Store trialSlope;
+    private R064Store s;
+    private R064Store trialS;
     private final R064Store c;
     private final R064Store g;
     private final R064Store gk;
     private final R064Store d;
     private final R064Store dz;
+    private double gd;
+    private double dd;
+    private double ud;
+    private double curvature;
     private double initialResidual;
     private double finalResidual;
     private double stepSquared;
@@ -74,7 +80,9 @@ final class ProximalFit {
         z = Ops.make(units, columns);
         trial = Ops.make(units, columns);
         slope = Ops.make(units, columns);
+        trialSlope = Ops.make(units, columns);
         s = Ops.make(units, columns);
+        trialS = Ops.make(units, columns);
         c = Ops.make(units, columns);
         g = Ops.make(units, columns);
         gk = Ops.make(units, columns);
@@ -89,53 +97,49 @@ final class ProximalFit {
     void solve(R064Store pre, R064Store target, Activation phi, double lambda, Kernel kernel) {
         Ops.copy(pre, z);
         java.util.Arrays.fill(c.data, 0);
-        double data = residual(z, target, phi);
+        double data = evaluate(z, 0, target, phi, slope, s);
         initialResidual = data;
         double h = data;
         double uu = 0;
         double ggPrev = 0;
+        double pending = 0;
         for (int k = 0; k < cgIterations; k++) {
-            // gradient of h in coefficient form: G = 2S + C/λ, and G·K (the change of Z along it)
-            double[] gradient = g.data;
-            double[] sd = s.data;
-            double[] cd = c.data;
-            for (int i = 0; i < gradient.length; i++) gradient[i] = 2 * sd[i] + cd[i] / lambda;
+            // the last accepted step C ← C + α·D, and the gradient of h in coefficient form, G = 2S + C/λ
+            gradient(pending, lambda);
+            pending = 0;
             kernel.apply(g, gk);
             double gg = Ops.dot(g, gk);
             if (!(gg > 0)) break;
-            // Fletcher–Reeves direction D = −G + β·D, β = ‖∇h‖² / ‖∇h_prev‖²; its image dZ = −G·K + β·dZ
-            double beta = k == 0 ? 0 : gg / ggPrev;
-            combine(beta);
-            double gd = Ops.dot(g, dz);
-            if (!(gd < 0)) {
-                combine(0);
-                gd = -gg;
-            }
+            // Fletcher–Reeves: D = −G + β·D with β = ‖∇h‖² / ‖∇h_prev‖², and its image dZ = D·K; restart on ascent
+            combine(k == 0 ? 0 : gg / ggPrev);
+            if (!(gd < 0)) combine(0);
             ggPrev = gg;
-            double dd = Ops.dot(d, dz);
-            double ud = Ops.dot(c, dz);
             // Armijo backtracking from the Gauss–Newton step
-            double alpha = -gd / (2 * curvature() + dd / lambda);
-            double accepted = Double.NaN;
+            double alpha = -gd / (2 * curvature + dd / lambda);
             for (int t = 0; t < MAX_TRIALS && Double.isFinite(alpha); t++) {
-                double trialData = moved(alpha, target, phi);
+                double trialData = evaluate(z, alpha, target, phi, trialSlope, trialS);
                 double trialH = trialData + (uu + 2 * alpha * ud + alpha * alpha * dd) / (2 * lambda);
                 if (trialH <= h + sigma * alpha * gd + 1e-12 * Math.abs(h)) {
-                    accepted = alpha;
+                    pending = alpha;
                     data = trialData;
                     h = trialH;
+                    uu += 2 * alpha * ud + alpha * alpha * dd;
                     break;
                 }
                 alpha *= backtracking;
             }
-            if (Double.isNaN(accepted)) break;
+            if (pending == 0) break;
             R064Store swap = z;
             z = trial;
             trial = swap;
-            Ops.axpy(accepted, d, c);
-            uu += 2 * accepted * ud + accepted * accepted * dd;
-            if (k + 1 < cgIterations) residual(z, target, phi);
+            swap = slope;
+            slope = trialSlope;
+            trialSlope = swap;
+            swap = s;
+            s = trialS;
+            trialS = swap;
         }
+        Ops.axpy(pending, d, c);
         finalResidual = data;
         stepSquared = uu;
         Ops.copy(z, pre);
@@ -153,16 +157,23 @@ final class ProximalFit {
     /** ‖θ − θ^k‖² of the last solve. */
     double stepSquared() { return stepSquared; }
 
-    /** S = σ′(Z) ⊙ (σ(Z) − T) and slope = σ′(Z); returns ‖σ(Z) − T‖². */
-    private double residual(R064Store at, R064Store target, Activation phi) {
+    /**
+     * At Z' = Z + α·dZ (written to {@code trial} when α ≠ 0): the slope σ′(Z') and S = σ′(Z') ⊙ (σ(Z') − T);
+     * returns ‖σ(Z') − T‖².
+     */
+    private double evaluate(R064Store at, double alpha, R064Store target, Activation phi, R064Store slopeOut, R064Store sOut) {
         double[] zd = at.data;
+        double[] dzd = dz.data;
+        double[] td = alpha == 0 ? zd : trial.data;
         double[] t = target.data;
-        double[] sl = slope.data;
-        double[] sd = s.data;
+        double[] sl = slopeOut.data;
+        double[] sd = sOut.data;
         double sum = 0;
         for (int i = 0; i < zd.length; i++) {
-            double r = phi.apply(zd[i]) - t[i];
-            double p = phi.derivative(zd[i]);
+            double v = alpha == 0 ? zd[i] : zd[i] + alpha * dzd[i];
+            td[i] = v;
+            double r = phi.apply(v) - t[i];
+            double p = phi.derivative(v);
             sl[i] = p;
             sd[i] = p * r;
             sum += r * r;
@@ -170,43 +181,48 @@ final class ProximalFit {
         return sum;
     }
 
-    /** D ← −G + β·D and dZ ← −G·K + β·dZ. */
+    /** C ← C + α·D, then G = 2S + C/λ. */
+    private void gradient(double alpha, double lambda) {
+        double[] cd = c.data;
+        double[] dir = d.data;
+        double[] sd = s.data;
+        double[] gdata = g.data;
+        for (int i = 0; i < gdata.length; i++) {
+            double ci = cd[i] + alpha * dir[i];
+            cd[i] = ci;
+            gdata[i] = 2 * sd[i] + ci / lambda;
+        }
+    }
+
+    /**
+     * D ← −G + β·D and dZ ← −G·K + β·dZ; with them the line search's sums: gᵀd = ⟨G, dZ⟩, ‖d‖² = ⟨D, dZ⟩,
+     * ⟨θ − θ^k, d⟩ = ⟨C, dZ⟩ and ‖σ′(Z) ⊙ dZ‖².
+     */
     private void combine(double beta) {
-        double[] dd = d.data;
+        double[] dir = d.data;
         double[] dzd = dz.data;
-        double[] gd = g.data;
+        double[] gdata = g.data;
         double[] gkd = gk.data;
-        for (int i = 0; i < dd.length; i++) {
-            dd[i] = beta * dd[i] - gd[i];
-            dzd[i] = beta * dzd[i] - gkd[i];
-        }
-    }
-
-    /** ‖σ′(Z) ⊙ dZ‖². */
-    private double curvature() {
+        double[] cd = c.data;
         double[] sl = slope.data;
-        double[] dzd = dz.data;
-        double sum = 0;
-        for (int i = 0; i < sl.length; i++) {
-            double v = sl[i] * dzd[i];
-            sum += v * v;
+        double sgd = 0;
+        double sdd = 0;
+        double sud = 0;
+        double scurv = 0;
+        for (int i = 0; i < dir.length; i++) {
+            double di = beta * dir[i] - gdata[i];
+            double dzi = beta * dzd[i] - gkd[i];
+            dir[i] = di;
+            dzd[i] = dzi;
+            sgd += gdata[i] * dzi;
+            sdd += di * dzi;
+            sud += cd[i] * dzi;
+            double v = sl[i] * dzi;
+            scurv += v * v;
         }
-        return sum;
-    }
-
-    /** trial = Z + α·dZ; returns ‖σ(trial) − T‖². */
-    private double moved(double alpha, R064Store target, Activation phi) {
-        double[] zd = z.data;
-        double[] dzd = dz.data;
-        double[] td = trial.data;
-        double[] t = target.data;
-        double sum = 0;
-        for (int i = 0; i < zd.length; i++) {
-            double v = zd[i] + alpha * dzd[i];
-            td[i] = v;
-            double r = phi.apply(v) - t[i];
-            sum += r * r;
-        }
-        return sum;
+        gd = sgd;
+        dd = sdd;
+        ud = sud;
+        curvature = scurv;
     }
 }

@@ -46,7 +46,8 @@ import io.nograd.solver.Solver;
  * {@code diagnostics}: {@code residuals}, the relative residual ‖σ(W^{k+1}F + b^{k+1}) − F^{k+½}‖ /
  * ‖F^k − F^{k+½}‖ of each layer's fit (0: the target reached, 1: no move), mean over batches;
  * {@code weightNorms}, ‖W_i‖_F at the end of the epoch; {@code stepNorms}, the mean ‖W^{k+1} − W^k‖_F per
- * batch (Theorem 4.2's quantity).
+ * batch (Theorem 4.2's quantity); with the ℓ1 regulariser, {@code sparsity}, the fraction of W_i's entries that
+ * are exactly zero.
  */
 final class Sibp implements Solver {
 
@@ -83,6 +84,16 @@ final class Sibp implements Solver {
         diagnostics.put("residuals", residuals);
         diagnostics.put("weightNorms", weightNorms);
         diagnostics.put("stepNorms", steps);
+        if ("l1".equals(p.regularizer())) {
+            double[] sparsity = new double[depth];
+            for (int l = 0; l < depth; l++) {
+                double[] wd = net.weight(l).data;
+                int zeros = 0;
+                for (double v : wd) if (v == 0) zeros++;
+                sparsity[l] = (double) zeros / wd.length;
+            }
+            diagnostics.put("sparsity", sparsity);
+        }
         return new EpochReport(decrease / batches.samples(), diagnostics);
     }
 
