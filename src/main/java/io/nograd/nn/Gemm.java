@@ -85,6 +85,11 @@ public interface Gemm {
         public String name() {
             return "native:" + blas.getClass().getSimpleName();
         }
+
+        /** The BLAS binding, for the other level-3 routines (dtrsm, dsyrk) that {@link Spd} uses. */
+        BLAS blas() {
+            return blas;
+        }
     }
 
     /** ojalgo's own multiply: the fallback when no native BLAS loads. */
