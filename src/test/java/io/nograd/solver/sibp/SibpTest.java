@@ -50,8 +50,8 @@ class SibpTest {
     @Test
     void trainsFashionMnistWithDefaults() {
         Run run = train("fashion-mnist", List.of(784, 200, 10), "relu", "cross-entropy", 2, 3000, Map.of());
-        // Adam (lr 1e-3) on the same job: 0.76 after 2 epochs; SIBP's implicit steps learn faster per epoch
-        assertTrue(run.last().testAccuracy() >= 0.78, "test accuracy " + run.last().testAccuracy());
+        // measured on this job: Adam (lr 1e-3) 0.762 test after 2 epochs, SIBP 0.817
+        assertTrue(run.last().testAccuracy() >= 0.79, "test accuracy " + run.last().testAccuracy());
         for (EpochMetrics m : run.epochs()) {
             assertTrue(m.objective() > 0, "a sweep lowers the batch loss (Theorem 4.1): " + m.objective());
             assertEquals(2, m.diagnostics().get("residuals").length);
