@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Train a nograd JobSpec (sgd / adam / amsgrad, fully-connected) with PyTorch on the same data, for
-side-by-side figures with bench/run.sh. Debian's python3-torch, CPU, 2 threads, float32.
+side-by-side figures with bench/run.sh. Debian's python3-torch, CPU, float32; OpenBLAS (2 pthreads) does the GEMMs, TORCH_THREADS (default 1) sets intra-op threads.
 
     /usr/bin/python3 bench/pytorch_train.py SPEC.json [field=value ...]
 
@@ -50,7 +50,7 @@ def main():
         for p in parts[:-1]:
             node = node.setdefault(p, {})
         node[parts[-1]] = v
-    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
     torch.manual_seed(spec.get("seed", 1))
     xtr, ytr, xte, yte = load(spec["dataset"])
     if spec.get("trainLimit"):
