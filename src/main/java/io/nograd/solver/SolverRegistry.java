@@ -3,8 +3,13 @@ package io.nograd.solver;
 import java.util.List;
 import java.util.Optional;
 
-import io.nograd.solver.sgd.SgdFactory;
+import io.nograd.solver.admm.AdmmFactory;
+import io.nograd.solver.dlam.DlamFactory;
+import io.nograd.solver.ipdlam.IpdlamFactory;
+import io.nograd.solver.lpom.LpomFactory;
 import io.nograd.solver.sgd.AdamFactory;
+import io.nograd.solver.sgd.SgdFactory;
+import io.nograd.solver.sibp.SibpFactory;
 
 /** Every algorithm the server offers, in the order {@code GET /algorithms} lists them. */
 public final class SolverRegistry {
@@ -15,13 +20,17 @@ public final class SolverRegistry {
         this.factories = List.copyOf(factories);
     }
 
-    /** The built-in solvers. */
+    /** The built-in solvers: the gradient-free ones, then the gradient baselines they are compared with. */
     public static SolverRegistry builtIn() {
         return new SolverRegistry(List.of(
+                new LpomFactory(),
+                new AdmmFactory(),
+                new SibpFactory(),
+                new IpdlamFactory(),
+                new DlamFactory(),
                 new SgdFactory(),
                 new AdamFactory(false),
-                new AdamFactory(true),
-                new io.nograd.solver.lpom.LpomFactory()));
+                new AdamFactory(true)));
     }
 
     public List<SolverFactory> all() {
