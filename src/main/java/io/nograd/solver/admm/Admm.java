@@ -1,5 +1,6 @@
 package io.nograd.solver.admm;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.ojalgo.matrix.store.R064Store;
@@ -114,8 +115,11 @@ final class Admm implements Solver {
             multipliers[i - 1] /= count;
             weightNorms[i - 1] = Ops.spectralNorm(net.weight(i - 1), 30);
         }
-        return new EpochReport(lagrangian / count,
-                Map.of("residuals", residuals, "weightNorms", weightNorms, "multiplierNorms", multipliers));
+        Map<String, double[]> diagnostics = new LinkedHashMap<>();
+        diagnostics.put("residuals", residuals);
+        diagnostics.put("weightNorms", weightNorms);
+        diagnostics.put("multiplierNorms", multipliers);
+        return new EpochReport(lagrangian / count, diagnostics);
     }
 
     /** One iteration of Table 1 on one mini-batch; returns the augmented Lagrangian (14) after it. */
