@@ -58,6 +58,10 @@ import io.nograd.solver.TrainingShape;
  *   (W_N, b_N) step fits T_N = 2X_N − X̂_N = X̂_N + 2(O − X̂_N)/(1 + ρ_N), which for ρ_N = 0.05 nearly reflects X̂_N
  *   through the targets; on blobs 20-32-32-4 that oscillated (test accuracy 0.74 → 0.05 by epoch 5) while
  *   ρ_N = 0.5, 1 and 2 all reached 1.000 (train mse 0.008, 0.015, 0.027 after 5 epochs).</li>
+ * <li>The defaults are the paper's §5 values, as issue 7 asks, though equal ρ_i = β_i = 0.5 did better on
+ *   Fashion-MNIST 784-500-600-10: test 0.880 after 6 epochs and rising steadily, against 0.838 (and a band of
+ *   0.835–0.859 over epochs 2–10) with the paper's; the paper's small ρ_N = 0.05 lets each batch's output step
+ *   go 1/(2c + ρ_N) ≈ 6.7 gradients deep, which the per-batch ridge of (W_N, b_N) then fits exactly.</li>
  * <li>Remark 2: the layer-i step uses the old (W_{i+1}, b_{i+1}); new weights are written to the network only
  *   after the sweep, as Table 1's last line.</li>
  * </ul>
