@@ -1,0 +1,106 @@
+package io.nograd.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.nograd.jobs.EpochMetrics;
+import io.nograd.jobs.JobStatus;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The fan-out alone: a stuck subscriber neither blocks publishing nor the other subscribers. */
+class LiveHubTest {
+
+    private final LiveHub hub = new LiveHub(JsonMapper.builder().build());
+
+    private static EpochMetrics epoch(int e) {
+        return new EpochMetrics(e, 5000, 1.0 / e, 0.5, 1.0 / e, 0.5, 0.01, null, java.util.Map.of());
+    }
+
+    @Test
+    void aStuckSubscriberNeitherSlowsPublishingNorTheOthersAndIsDropped() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        Subscriber stuck = new Subscriber(hub, "job") {
+            @Override
+            protected void send(LiveEvent event) throws Exception {
+                never.await();
+            }
+
+            @Override
+            protected void end() {
+                ended.countDown();
+            }
+        };
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Subscriber healthy = new Subscriber(hub, "job") {
+            @Override
+            protected void send(LiveEvent event) {
+                if (event.epoch() != null) received.add(event.epoch());
+            }
+
+            @Override
+            protected void end() {
+                done.countDown();
+            }
+        };
+        stuck.register();
+        stuck.start(List.of());
+        healthy.register();
+        healthy.start(List.of());
+
+        int events = Subscriber.MAX_PENDING + 200;
+        long publishing = 0;
+        for (int e = 1; e <= events; e++) {
+            long t = System.nanoTime();
+            hub.publishEpoch("job", epoch(e));
+            publishing += System.nanoTime() - t;
+            if (e % 100 == 0) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (received.size() < e && System.nanoTime() < deadline) Thread.sleep(1);
+            }
+        }
+        hub.publishStatus("job", JobStatus.SUCCEEDED, null);
+
+        assertTrue(publishing < 2_000_000_000L, "publishing " + events + " events took " + publishing / 1_000_000 + " ms");
+        assertTrue(ended.await(10, TimeUnit.SECONDS), "the stuck subscriber was dropped");
+        assertTrue(done.await(10, TimeUnit.SECONDS), "the healthy one got the final status and ended");
+        assertEquals(events, received.size());
+        for (int i = 0; i < received.size(); i++) assertEquals(i + 1, received.get(i));
+        never.countDown();
+        hub.close();
+    }
+
+    @Test
+    void replayThenLiveSkipsEpochsAlreadySent() throws Exception {
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Subscriber s = new Subscriber(hub, "job") {
+            @Override
+            protected void send(LiveEvent event) {
+                if (event.epoch() != null) received.add(event.epoch());
+            }
+
+            @Override
+            protected void end() {
+                done.countDown();
+            }
+        };
+        s.register();
+        hub.publishEpoch("job", epoch(3));
+        hub.publishEpoch("other", epoch(9));
+        s.start(List.of(hub.epochEvent("job", epoch(1)), hub.epochEvent("job", epoch(2)), hub.epochEvent("job", epoch(3))));
+        hub.publishEpoch("job", epoch(4));
+        hub.publishStatus("job", JobStatus.SUCCEEDED, null);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 2, 3, 4), received);
+        hub.close();
+    }
+}
