@@ -3,6 +3,7 @@ package io.nograd.solver;
 import java.util.List;
 import java.util.Optional;
 
+import io.nograd.solver.ipdlam.IpdlamFactory;
 import io.nograd.solver.sgd.SgdFactory;
 import io.nograd.solver.sgd.AdamFactory;
 
@@ -20,7 +21,8 @@ public final class SolverRegistry {
         return new SolverRegistry(List.of(
                 new SgdFactory(),
                 new AdamFactory(false),
-                new AdamFactory(true)));
+                new AdamFactory(true),
+                new IpdlamFactory()));
     }
 
     public List<SolverFactory> all() {
