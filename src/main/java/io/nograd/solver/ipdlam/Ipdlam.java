@@ -259,11 +259,11 @@ final class Ipdlam implements Solver {
     }
 
     /** Newton on f(z) = −Σ y_i log softmax(z)_i + c/2‖z − v‖² for one column. */
-    private static void crossEntropyProx(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
+    static void crossEntropyProx(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
         System.arraycopy(v, off, z, off, rows);
         double f = crossEntropyProxValue(y, v, c, z, off, rows);
         for (int step = 0; step < NEWTON_STEPS; step++) {
-            Loss.softmaxColumn(z, s, off, rows);
+            softmax(z, off, rows, s);
             // gradient p − y + c(z − v) in s[rows..2rows), Newton direction by Sherman–Morrison in s[2rows..3rows)
             double gNorm = 0;
             double pag = 0;
@@ -292,6 +292,18 @@ final class Ipdlam implements Solver {
                 t *= 0.5;
             }
         }
+    }
+
+    /** s[0..rows) = softmax(z[off..off+rows)). */
+    private static void softmax(double[] z, int off, int rows, double[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < rows; i++) max = Math.max(max, z[off + i]);
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            s[i] = Math.exp(z[off + i] - max);
+            sum += s[i];
+        }
+        for (int i = 0; i < rows; i++) s[i] /= sum;
     }
 
     private static double crossEntropyProxValue(double[] y, double[] v, double c, double[] z, int off, int rows) {
