@@ -38,7 +38,9 @@ import io.nograd.solver.Solver;
  *     run rises to 0.827 after 8 epochs with shrinking gaps.
  *     {@code full-batch} is the base code's setting: one iteration of Algorithm 1 per epoch over every sample.
  *     With one iteration per batch visit, z and a are re-initialised before any iterate repeats, so α and γ
- *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always.</li>
+ *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always. Measured (784-300-10,
+ *     10k, 3 epochs): α = β = γ = 0 with δ = 1 gives 0.824 against 0.823 with 0.7: the gain over plain DLAM
+ *     (0.623) is δ's.</li>
  * <li><b>Update order</b> ({@code order}). §3.5 reports the order barely matters over 200 full-batch iterations.
  *     With z, a re-initialised per batch it decides everything: in Algorithm 1's block order a forward-consistent
  *     hidden z is a fixed point of step 4 and W_l of step 6, so only the output layer would learn. The default is
