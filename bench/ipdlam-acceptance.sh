@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # issue 8, iPDLAM half: the paper's net 784-1500-1500-10 on Fashion-MNIST, ReLU, MSE, batch 512, 10 epochs:
 # iPDLAM's defaults, the dlam-bcd preset (α = β = γ = δ = 0), the kept-z/a mode (the prototype's drift), and
-# Adam on the same net. Each line of output goes to bench/results/ipdlam-<run>.log. Runs one at a time.
+# Adam on the same net, one after the other, printing each run's per-epoch lines.
 #   bench/ipdlam-acceptance.sh [run ...]   runs: ipdlam dlam kept adam (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,5 +16,5 @@ for run in "${runs[@]}"; do
     adam)   args=(bench/specs/adam-fmnist.json layers=784,1500,1500,10 batchSize=512 epochs=10) ;;
     *) echo "unknown run $run" >&2; exit 2 ;;
   esac
-  bench/run.sh "${args[@]}" 2>&1 | grep -v ' INFO ' | tee "bench/results/ipdlam-$run.log"
+  echo "== $run"; bench/run.sh "${args[@]}" 2>&1 | grep -v ' INFO '
 done
