@@ -115,7 +115,6 @@ final class Ipdlam implements Solver {
         this.slope = hidden.derivative(-1);
         this.d = sizes.clone();
         this.depth = sizes.length - 1;
-        this.rho = p.rho0();
         prevW = new R064Store[depth];
         prevB = new R064Store[depth];
         hatW = new R064Store[depth];
@@ -156,6 +155,8 @@ final class Ipdlam implements Solver {
             if (!IpdlamParams.MINIBATCH.equals(p.mode())) kept = new float[batches.batchCount()][];
             started = true;
         }
+        // step 8, once per epoch: ρ = min(θ^{epoch−1}ρ_0, ρ̄), from the epoch number so a resumed job continues the warm-up
+        rho = Math.min(p.rho0() * Math.pow(p.theta(), batches.epoch() - 1), p.rhoMax());
         lossSum = 0;
         java.util.Arrays.fill(residual2, 0);
         java.util.Arrays.fill(gap2, 0);
@@ -174,10 +175,7 @@ final class Ipdlam implements Solver {
                 if (kept != null) kept[batch.index()] = w.save(state);
             }
         }
-        EpochReport report = report(net, batches.samples());
-        // step 8: penalty warm-up, once per epoch
-        rho = Math.min(p.theta() * rho, p.rhoMax());
-        return report;
+        return report(net, batches.samples());
     }
 
     /** One iteration of Algorithm 1 on the batch bound to {@code w}. */
