@@ -1,0 +1,701 @@
+package io.nograd.solver.ipdlam;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.data.Batch;
+import io.nograd.data.Batches;
+import io.nograd.nn.Activation;
+import io.nograd.nn.Gemm;
+import io.nograd.nn.Loss;
+import io.nograd.nn.Network;
+import io.nograd.nn.Ops;
+import io.nograd.nn.Spd;
+import io.nograd.solver.Cancellation;
+import io.nograd.solver.EpochReport;
+import io.nograd.solver.Solver;
+
+/**
+ * iPDLAM, Algorithm 1 of Qiao, Sun, Pan and Li, "Inertial proximal deep learning alternating minimization
+ * for efficient neural network training" (ICASSP 2021): alternating minimisation of the penalty Φ_ρ of
+ * problem (2), ℒ(y, z_L) + ρ/2 (Σ_l ‖z_l − W_l a_{l−1} − b_l‖² + Σ_{l<L} ‖a_l − σ(z_l)‖²), over z, (W, b) and a,
+ * each step with a proximal term δρ/2‖· − ·̂‖² around an inertial extrapolation ·̂ (α for z, β for W and b,
+ * γ for a), and the penalty warm-up ρ_{k+1} = min(θρ_k, ρ̄). α = β = γ = δ = 0 is plain DLAM (Zeng et al.).
+ * Samples are columns; a_0 is the batch's input; the output layer has no activation (§2).
+ * <p>
+ * Choices the paper leaves open, and what measuring them showed (Fashion-MNIST, see bench/results/ipdlam.md):
+ * <ul>
+ * <li><b>Where z, a live</b> ({@code mode}). {@code minibatch} (default) starts each batch's z, a from a forward
+ *     pass with the current W, b ("initialised by a single forward pass", §3) and needs no per-sample storage;
+ *     {@code minibatch-kept} keeps each batch's z, a (and their previous iterates, for α and γ) between epochs on
+ *     a fixed partition, as the prototype did. Kept, the auxiliary variables become per-sample free parameters:
+ *     z_L is pulled to y at every visit and stays there whatever the forward output, the kept a drift away from
+ *     σ(z) to produce it ({@code activationGaps} grow) and W fits those a, not the forward activations the test
+ *     pass sees; the output layer's ‖W‖_F grows and test accuracy falls while Φ_ρ keeps falling (784-300-10,
+ *     10k samples: 0.813 after epoch 1, then down, see the results file). Re-initialised per batch the same
+ *     run rises to 0.827 after 8 epochs with shrinking gaps. On the paper's net (full set, 10 epochs) kept z, a
+ *     peak at 0.851 (epoch 3) and fall to 0.825; re-initialised they rise every epoch to 0.875.
+ *     {@code full-batch} is the base code's setting: one iteration of Algorithm 1 per epoch over every sample.
+ *     With one iteration per batch visit, z and a are re-initialised before any iterate repeats, so α and γ
+ *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always. Measured (784-300-10,
+ *     10k, 3 epochs): α = β = γ = 0 with δ = 1 gives 0.824 against 0.823 with 0.7: the gain over plain DLAM
+ *     (0.623) is δ's.</li>
+ * <li><b>Update order</b> ({@code order}). §3.5 reports the order barely matters over 200 full-batch iterations.
+ *     With z, a re-initialised per batch it decides everything: in Algorithm 1's block order a forward-consistent
+ *     hidden z is a fixed point of step 4 and W_l of step 6, so only the output layer would learn. The default is
+ *     §3.5's nested reverse order (z_L, W_L, a_{L−1}, z_{L−1}, …, W_1), as Zeng et al.'s BCD code updates layers
+ *     backwards; full-batch always runs the block order as boxed. Measured (784-300-10, 10k, 3 epochs): block
+ *     0.807 with layer 1's residual at 1e-15 (W_1 never moves), nested reverse 0.823.</li>
+ * <li><b>b step.</b> §3.1's b formula is written for one sample; over a batch of m columns the exact minimiser is
+ *     b = (Σ_j (z_j − W^{k+1} a_j) + δ b̂)/(m + δ), used here. δ is not scaled by the batch size, as §3.1.</li>
+ * <li><b>W step.</b> §3.1's closed form ((z − b)aᵀ + δŴ)(aaᵀ + δI)⁻¹ is computed as Ŵ + E(aᵀa + δI)⁻¹aᵀ with
+ *     E = z − b − Ŵa when the batch is narrower than the layer's input (the same matrix by the push-through
+ *     identity, an m × m Cholesky instead of d × d), else as Ŵ + E aᵀ(aaᵀ + δI)⁻¹. When δ = 0 (DLAM) the Gram
+ *     matrix is singular for m &lt; d; its proximal weight is floored at 1e-6 × its mean diagonal, which selects
+ *     the least change of W among the exact fits.</li>
+ * <li><b>ρ.</b> It cancels from every step but the output one (step 5). The warm-up multiplies ρ by θ once per
+ *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1 by measurement (paper's net, 10k
+ *     samples, test after 2 epochs: ρ_0 = 0.3 → 0.838, 1 → 0.840, 10 → 0.824); ρ̄ = 100 is not reached within
+ *     48 epochs at θ = 1.1.</li>
+ * <li><b>δ</b> = 1 as §3 (784-300-10, 10k, 3 epochs: δ = 1 → 0.823, δ = 0.1 → 0.793, δ = 0 (dlam-bcd) → 0.623).</li>
+ * <li><b>σ prox</b> (step 4) for ReLU and leaky ReLU: the exact minimiser of |σ(x) − w|² + r|x − v|² over each
+ *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
+ *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
+ * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
+ *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving, at most {@value #NEWTON_STEPS} steps.</li>
+ * </ul>
+ * The objective reported per epoch is Φ_ρ summed over the batches at their state after their update;
+ * {@code residuals} and {@code activationGaps} are its per-layer terms as RMS per sample.
+ */
+final class Ipdlam implements Solver {
+
+    static final int NEWTON_STEPS = 8;
+    private static final double GRAM_FLOOR = 1e-6;
+
+    private final IpdlamParams p;
+    private final Loss loss;
+    private final Activation sigma;
+    private final double slope;
+    private final int[] d;
+    private final int depth;
+    private final Gemm gemm = Gemm.get();
+    private double rho;
+
+    /** W^{k−1}, b^{k−1} and the extrapolations Ŵ, b̂. */
+    private final R064Store[] prevW;
+    private final R064Store[] prevB;
+    private final R064Store[] hatW;
+    private final R064Store[] hatB;
+    /** Σ_j z_j, Σ_j a_j and W·Σ_j a_j for the b step. */
+    private final R064Store[] zSum;
+    private final R064Store[] aSum;
+    private final R064Store[] waSum;
+    /** E aᵀ, and the Gram matrix with its factor, when the W step runs in the d × d form; null until needed. */
+    private final R064Store[] eaT;
+    private final R064Store[] inputGram;
+    private final Spd[] inputSpd;
+    /** The a step's matrix WᵀW + (1 + δ)I (or WWᵀ + (1 + δ)I when the layer narrows) and its factor. */
+    private final R064Store[] aGram;
+    private final Spd[] aSpd;
+    /** Per batch index: its z, a and their previous iterates in float32 ({@code minibatch-kept}, {@code full-batch}). */
+    private float[][] kept;
+    private Workspace full;
+    private Workspace tail;
+    private boolean started;
+
+    private double lossSum;
+    private final double[] residual2;
+    private final double[] gap2;
+
+    Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
+        this.p = p;
+        this.loss = loss;
+        this.sigma = hidden;
+        this.slope = hidden.derivative(-1);
+        this.d = sizes.clone();
+        this.depth = sizes.length - 1;
+        prevW = new R064Store[depth];
+        prevB = new R064Store[depth];
+        hatW = new R064Store[depth];
+        hatB = new R064Store[depth];
+        zSum = new R064Store[depth];
+        aSum = new R064Store[depth];
+        waSum = new R064Store[depth];
+        eaT = new R064Store[depth];
+        inputGram = new R064Store[depth];
+        inputSpd = new Spd[depth];
+        aGram = new R064Store[depth];
+        aSpd = new Spd[depth];
+        for (int l = 0; l < depth; l++) {
+            prevW[l] = Ops.make(d[l + 1], d[l]);
+            hatW[l] = Ops.make(d[l + 1], d[l]);
+            prevB[l] = Ops.make(d[l + 1], 1);
+            hatB[l] = Ops.make(d[l + 1], 1);
+            zSum[l] = Ops.make(d[l + 1], 1);
+            aSum[l] = Ops.make(d[l], 1);
+            waSum[l] = Ops.make(d[l + 1], 1);
+            if (l > 0) {
+                int n = Math.min(d[l], d[l + 1]);
+                aGram[l] = Ops.make(n, n);
+                aSpd[l] = new Spd(n);
+            }
+        }
+        residual2 = new double[depth];
+        gap2 = new double[depth - 1];
+    }
+
+    @Override
+    public EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel) {
+        if (!started) {
+            for (int l = 0; l < depth; l++) {
+                Ops.copy(net.weight(l), prevW[l]);
+                Ops.copy(net.bias(l), prevB[l]);
+            }
+            if (!IpdlamParams.MINIBATCH.equals(p.mode())) kept = new float[batches.batchCount()][];
+            started = true;
+        }
+        // step 8, once per epoch: ρ = min(θ^{epoch−1}ρ_0, ρ̄), from the epoch number so a resumed job continues the warm-up
+        rho = Math.min(p.rho0() * Math.pow(p.theta(), batches.epoch() - 1), p.rhoMax());
+        lossSum = 0;
+        java.util.Arrays.fill(residual2, 0);
+        java.util.Arrays.fill(gap2, 0);
+        if (IpdlamParams.FULL.equals(p.mode())) {
+            fullBatchIteration(net, batches, cancel);
+        } else {
+            for (Batch batch : batches) {
+                cancel.check();
+                Workspace w = workspace(batch.size());
+                w.bind(batch);
+                float[] state = kept == null ? null : kept[batch.index()];
+                if (state == null) w.forwardInit(net);
+                else w.load(state);
+                for (int k = 0; k < p.iterations(); k++) iteration(net, w);
+                account(net, w);
+                if (kept != null) kept[batch.index()] = w.save(state);
+            }
+        }
+        return report(net, batches.samples());
+    }
+
+    /** One iteration of Algorithm 1 on the batch bound to {@code w}. */
+    private void iteration(Network net, Workspace w) {
+        // steps 1–3: inertial extrapolation of z, W (with b) and a
+        for (int l = 0; l < depth; l++) extrapolate(w.z[l], w.zAux[l], p.alpha());
+        for (int l = 1; l < depth; l++) extrapolate(w.a[l], w.aAux[l], p.gamma());
+        extrapolateWeights(net);
+        if (IpdlamParams.BLOCK.equals(p.order())) {
+            for (int l = 0; l < depth; l++) zStep(net, w, l);
+            for (int l = 0; l < depth; l++) wStep(net, w, l);
+            for (int l = 1; l < depth; l++) aStep(net, w, l, true);
+        } else {
+            for (int l = depth - 1; l >= 0; l--) {
+                zStep(net, w, l);
+                wStep(net, w, l);
+                if (l > 0) aStep(net, w, l, true);
+            }
+        }
+    }
+
+    /** x̂ = x^k + c(x^k − x^{k−1}), written over the buffer holding x^{k−1}. */
+    private static void extrapolate(R064Store current, R064Store previousToHat, double c) {
+        double[] x = current.data;
+        double[] h = previousToHat.data;
+        for (int i = 0; i < x.length; i++) h[i] = x[i] + c * (x[i] - h[i]);
+    }
+
+    /** Step 2: Ŵ = W^k + β(W^k − W^{k−1}) (and b̂ likewise); W^{k−1} ← W^k. */
+    private void extrapolateWeights(Network net) {
+        for (int l = 0; l < depth; l++) {
+            hatInto(net.weight(l), prevW[l], hatW[l]);
+            hatInto(net.bias(l), prevB[l], hatB[l]);
+        }
+    }
+
+    private void hatInto(R064Store current, R064Store previous, R064Store hat) {
+        double[] x = current.data;
+        double[] v = previous.data;
+        double[] h = hat.data;
+        for (int i = 0; i < x.length; i++) {
+            h[i] = x[i] + p.beta() * (x[i] - v[i]);
+            v[i] = x[i];
+        }
+    }
+
+    /** Steps 4 and 5: z_l from its σ prox (hidden) or the loss prox (output), around (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ). */
+    private void zStep(Network net, Workspace w, int l) {
+        R064Store pre = w.pq[l];
+        gemm.multiply(false, false, net.weight(l), w.a[l], pre);
+        Ops.addColumn(pre, net.bias(l));
+        double delta = p.delta();
+        double[] v = pre.data;
+        double[] hat = w.zAux[l].data;
+        for (int i = 0; i < v.length; i++) v[i] = (v[i] + delta * hat[i]) / (1 + delta);
+        double[] out = w.zAux[l].data;
+        if (l < depth - 1) {
+            // step 4: z_l = S^σ(a_l, v, 1 + δ)
+            double[] target = w.a[l + 1].data;
+            double r = 1 + delta;
+            for (int i = 0; i < v.length; i++) out[i] = proxSigma(target[i], v[i], r);
+        } else {
+            // step 5: z_L = P^ℒ(y, v, ρ(1 + δ))
+            proxLoss(w.y, pre, rho * (1 + delta), w.zAux[l], w.softmax);
+        }
+        w.swapZ(l);
+    }
+
+    /** argmin_x |σ(x) − t|² + r|x − v|² for piecewise-linear σ (slope 1 above 0, {@link #slope} below). */
+    double proxSigma(double t, double v, double r) {
+        double up = Math.max((t + r * v) / (1 + r), 0);
+        double down = Math.min((slope * t + r * v) / (slope * slope + r), 0);
+        double fu = (up - t) * (up - t) + r * (up - v) * (up - v);
+        double fd = (slope * down - t) * (slope * down - t) + r * (down - v) * (down - v);
+        return fu <= fd ? up : down;
+    }
+
+    /** argmin_z ℒ(y, z) + c/2‖z − v‖², column by column. */
+    private void proxLoss(R064Store y, R064Store v, double c, R064Store z, double[] prob) {
+        double[] yd = y.data;
+        double[] vd = v.data;
+        double[] zd = z.data;
+        if (loss == Loss.MSE) {
+            for (int i = 0; i < zd.length; i++) zd[i] = (yd[i] + c * vd[i]) / (1 + c);
+            return;
+        }
+        int rows = Ops.rows(v);
+        for (int off = 0; off < zd.length; off += rows) crossEntropyProx(yd, vd, c, zd, off, rows, prob);
+    }
+
+    /** Newton on f(z) = −Σ y_i log softmax(z)_i + c/2‖z − v‖² for one column. */
+    static void crossEntropyProx(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
+        System.arraycopy(v, off, z, off, rows);
+        double f = crossEntropyProxValue(y, v, c, z, off, rows);
+        for (int step = 0; step < NEWTON_STEPS; step++) {
+            softmax(z, off, rows, s);
+            // gradient p − y + c(z − v) in s[rows..2rows), Newton direction by Sherman–Morrison in s[2rows..3rows)
+            double gNorm = 0;
+            double pag = 0;
+            double pap = 0;
+            for (int i = 0; i < rows; i++) {
+                double gi = s[i] - y[off + i] + c * (z[off + i] - v[off + i]);
+                s[rows + i] = gi;
+                gNorm += gi * gi;
+                double ai = s[i] + c;
+                pag += s[i] * gi / ai;
+                pap += s[i] * s[i] / ai;
+            }
+            if (gNorm < 1e-24) return;
+            double k = pag / (1 - pap);
+            for (int i = 0; i < rows; i++) s[2 * rows + i] = (s[rows + i] + s[i] * k) / (s[i] + c);
+            double t = 1;
+            for (int halving = 0; halving < 30; halving++) {
+                for (int i = 0; i < rows; i++) s[3 * rows + i] = z[off + i];
+                for (int i = 0; i < rows; i++) z[off + i] = s[3 * rows + i] - t * s[2 * rows + i];
+                double ft = crossEntropyProxValue(y, v, c, z, off, rows);
+                if (ft <= f) {
+                    f = ft;
+                    break;
+                }
+                for (int i = 0; i < rows; i++) z[off + i] = s[3 * rows + i];
+                t *= 0.5;
+            }
+        }
+    }
+
+    /** s[0..rows) = softmax(z[off..off+rows)). */
+    private static void softmax(double[] z, int off, int rows, double[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < rows; i++) max = Math.max(max, z[off + i]);
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            s[i] = Math.exp(z[off + i] - max);
+            sum += s[i];
+        }
+        for (int i = 0; i < rows; i++) s[i] /= sum;
+    }
+
+    private static double crossEntropyProxValue(double[] y, double[] v, double c, double[] z, int off, int rows) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < rows; i++) max = Math.max(max, z[off + i]);
+        double sum = 0;
+        for (int i = 0; i < rows; i++) sum += Math.exp(z[off + i] - max);
+        double logZ = max + Math.log(sum);
+        double f = 0;
+        for (int i = 0; i < rows; i++) {
+            double dz = z[off + i] - v[off + i];
+            f += -y[off + i] * (z[off + i] - logZ) + 0.5 * c * dz * dz;
+        }
+        return f;
+    }
+
+    /** Step 6: W_l = ((z_l − b_l)a_{l−1}ᵀ + δŴ_l)(a_{l−1}a_{l−1}ᵀ + δI)⁻¹, then the exact b_l (§3.1). */
+    private void wStep(Network net, Workspace w, int l) {
+        R064Store a = w.a[l];
+        R064Store e = w.pq[l];
+        R064Store weight = net.weight(l);
+        // E = z_l − b_l^k − Ŵ_l a_{l−1}
+        gemm.gemm(false, false, -1, hatW[l], a, 0, e);
+        addColumnMinus(e, w.z[l], net.bias(l));
+        int m = w.m;
+        if (m <= d[l]) {
+            // W = Ŵ + E(aᵀa + δI)⁻¹aᵀ
+            R064Store g = w.gram[l];
+            gemm.multiply(true, false, a, a, g);
+            ridge(g, p.delta());
+            w.gramSpd[l].factor(g);
+            w.gramSpd[l].solveRight(e);
+            Ops.copy(hatW[l], weight);
+            gemm.gemm(false, true, 1, e, a, 1, weight);
+        } else {
+            // W = Ŵ + E aᵀ(aaᵀ + δI)⁻¹
+            R064Store g = inputGram(l);
+            gemm.multiply(false, true, a, a, g);
+            ridge(g, p.delta());
+            gemm.multiply(false, true, e, a, eaT[l]);
+            inputSpd[l].factor(g);
+            inputSpd[l].solveRight(eaT[l]);
+            Ops.copy(hatW[l], weight);
+            Ops.axpy(1, eaT[l], weight);
+        }
+        // b = (Σ_j (z_j − W^{k+1} a_j) + δ b̂)/(m + δ)
+        Ops.rowSums(w.z[l], 1, zSum[l]);
+        Ops.rowSums(a, 1, aSum[l]);
+        bStep(net, l, m);
+    }
+
+    private void bStep(Network net, int l, double count) {
+        gemm.multiply(false, false, net.weight(l), aSum[l], waSum[l]);
+        double[] b = net.bias(l).data;
+        double[] zs = zSum[l].data;
+        double[] was = waSum[l].data;
+        double[] hb = hatB[l].data;
+        for (int i = 0; i < b.length; i++) b[i] = (zs[i] - was[i] + p.delta() * hb[i]) / (count + p.delta());
+    }
+
+    /** e ← z − b + e, column by column. */
+    private static void addColumnMinus(R064Store e, R064Store z, R064Store b) {
+        int rows = Ops.rows(e);
+        double[] ed = e.data;
+        double[] zd = z.data;
+        double[] bd = b.data;
+        for (int off = 0; off < ed.length; off += rows) {
+            for (int i = 0; i < rows; i++) ed[off + i] += zd[off + i] - bd[i];
+        }
+    }
+
+    /** g += max(δ, 1e-6 · mean diagonal)·I. */
+    private static void ridge(R064Store g, double delta) {
+        int n = Ops.rows(g);
+        double[] gd = g.data;
+        double trace = 0;
+        for (int i = 0; i < n; i++) trace += gd[i * n + i];
+        double add = Math.max(delta, GRAM_FLOOR * Math.max(trace / n, 1e-12));
+        for (int i = 0; i < n; i++) gd[i * n + i] += add;
+    }
+
+    private R064Store inputGram(int l) {
+        if (inputGram[l] == null) {
+            inputGram[l] = Ops.make(d[l], d[l]);
+            inputSpd[l] = new Spd(d[l]);
+            eaT[l] = Ops.make(d[l + 1], d[l]);
+        }
+        return inputGram[l];
+    }
+
+    /**
+     * Step 7: a_{l−1} = argmin ‖a − σ(z_{l−1})‖² + ‖z_l − W_l a − b_l‖² + δ‖a − â‖², i.e.
+     * (W_lᵀW_l + (1 + δ)I) a = σ(z_{l−1}) + δâ + W_lᵀ(z_l − b_l), with the new W_l, b_l and z.
+     * Here l indexes the layer whose input is updated (the workspace's a[l]).
+     */
+    private void aStep(Network net, Workspace w, int l, boolean factor) {
+        R064Store weight = net.weight(l);
+        double c = 1 + p.delta();
+        R064Store rhs = w.rhs[l];
+        double[] r = rhs.data;
+        double[] hat = w.aAux[l].data;
+        double[] zPrev = w.z[l - 1].data;
+        for (int i = 0; i < r.length; i++) r[i] = sigma.apply(zPrev[i]) + p.delta() * hat[i];
+        R064Store t = w.pq[l];
+        Ops.copy(w.z[l], t);
+        subtractColumn(t, net.bias(l));
+        gemm.gemm(true, false, 1, weight, t, 1, rhs);
+        R064Store g = aGram[l];
+        if (d[l + 1] >= d[l]) {
+            if (factor) {
+                gemm.multiply(true, false, weight, weight, g);
+                addDiagonal(g, c);
+                aSpd[l].factor(g);
+            }
+            aSpd[l].solveLeft(rhs);
+        } else {
+            // Woodbury: (WᵀW + cI)⁻¹r = (r − Wᵀ(WWᵀ + cI)⁻¹W r)/c
+            if (factor) {
+                gemm.multiply(false, true, weight, weight, g);
+                addDiagonal(g, c);
+                aSpd[l].factor(g);
+            }
+            gemm.multiply(false, false, weight, rhs, t);
+            aSpd[l].solveLeft(t);
+            gemm.gemm(true, false, -1 / c, weight, t, 1 / c, rhs);
+        }
+        w.rotateA(l);
+    }
+
+    private static void subtractColumn(R064Store x, R064Store b) {
+        int rows = Ops.rows(x);
+        double[] xd = x.data;
+        double[] bd = b.data;
+        for (int off = 0; off < xd.length; off += rows) {
+            for (int i = 0; i < rows; i++) xd[off + i] -= bd[i];
+        }
+    }
+
+    private static void addDiagonal(R064Store g, double c) {
+        int n = Ops.rows(g);
+        for (int i = 0; i < n; i++) g.data[i * n + i] += c;
+    }
+
+    /**
+     * Full-batch: one iteration of Algorithm 1 over every sample, in its block order. Pass 1 takes the z step
+     * of every batch and accumulates the W step's sums; then W and b are solved once; pass 2 takes the a step.
+     */
+    private void fullBatchIteration(Network net, Batches batches, Cancellation cancel) {
+        extrapolateWeights(net);
+        for (int l = 0; l < depth; l++) {
+            R064Store g = inputGram(l);
+            java.util.Arrays.fill(g.data, 0);
+            java.util.Arrays.fill(eaT[l].data, 0);
+            java.util.Arrays.fill(zSum[l].data, 0);
+            java.util.Arrays.fill(aSum[l].data, 0);
+        }
+        for (Batch batch : batches) {
+            cancel.check();
+            Workspace w = workspace(batch.size());
+            w.bind(batch);
+            float[] state = kept[batch.index()];
+            if (state == null) w.forwardInit(net);
+            else w.load(state);
+            // steps 1 and 4–5: ẑ, then every z
+            for (int l = 0; l < depth; l++) extrapolate(w.z[l], w.zAux[l], p.alpha());
+            for (int l = 0; l < depth; l++) zStep(net, w, l);
+            // step 6, accumulated: E aᵀ, aaᵀ, Σz, Σa with E = z^{k+1} − b^k − Ŵa^k
+            for (int l = 0; l < depth; l++) {
+                R064Store e = w.pq[l];
+                gemm.gemm(false, false, -1, hatW[l], w.a[l], 0, e);
+                addColumnMinus(e, w.z[l], net.bias(l));
+                gemm.gemm(false, true, 1, e, w.a[l], 1, eaT[l]);
+                gemm.gemm(false, true, 1, w.a[l], w.a[l], 1, inputGram[l]);
+                accumulateRowSums(w.z[l], zSum[l]);
+                accumulateRowSums(w.a[l], aSum[l]);
+            }
+            kept[batch.index()] = w.save(state);
+        }
+        // step 6: W = Ŵ + (Σ E aᵀ)(Σ aaᵀ + δI)⁻¹, then b over all samples
+        for (int l = 0; l < depth; l++) {
+            ridge(inputGram[l], p.delta());
+            inputSpd[l].factor(inputGram[l]);
+            inputSpd[l].solveRight(eaT[l]);
+            Ops.copy(hatW[l], net.weight(l));
+            Ops.axpy(1, eaT[l], net.weight(l));
+            bStep(net, l, batches.samples());
+        }
+        // step 7: every a, with one factorisation per layer
+        boolean first = true;
+        for (Batch batch : batches) {
+            cancel.check();
+            Workspace w = workspace(batch.size());
+            w.bind(batch);
+            w.load(kept[batch.index()]);
+            for (int l = 1; l < depth; l++) {
+                extrapolate(w.a[l], w.aAux[l], p.gamma());
+                aStep(net, w, l, first);
+            }
+            first = false;
+            account(net, w);
+            kept[batch.index()] = w.save(kept[batch.index()]);
+        }
+    }
+
+    private static void accumulateRowSums(R064Store x, R064Store sum) {
+        int rows = Ops.rows(x);
+        double[] xd = x.data;
+        double[] s = sum.data;
+        for (int off = 0; off < xd.length; off += rows) {
+            for (int i = 0; i < rows; i++) s[i] += xd[off + i];
+        }
+    }
+
+    /** Adds the batch's Φ_ρ terms at its updated state to the epoch's sums. */
+    private void account(Network net, Workspace w) {
+        for (int l = 0; l < depth; l++) {
+            R064Store t = w.pq[l];
+            gemm.multiply(false, false, net.weight(l), w.a[l], t);
+            Ops.addColumn(t, net.bias(l));
+            double s = Ops.distance(t, w.z[l]);
+            residual2[l] += s * s;
+        }
+        for (int l = 1; l < depth; l++) {
+            double[] a = w.a[l].data;
+            double[] z = w.z[l - 1].data;
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+                double g = a[i] - sigma.apply(z[i]);
+                s += g * g;
+            }
+            gap2[l - 1] += s;
+        }
+        lossSum += loss.value(w.z[depth - 1], w.y);
+    }
+
+    /** The epoch's Φ_ρ (at the ρ it ran with) and per-layer figures. */
+    private EpochReport report(Network net, int samples) {
+        double penalty = 0;
+        for (double r : residual2) penalty += r;
+        for (double g : gap2) penalty += g;
+        double objective = lossSum + 0.5 * rho * penalty;
+        double[] residuals = new double[depth];
+        double[] weightNorms = new double[depth];
+        for (int l = 0; l < depth; l++) {
+            residuals[l] = Math.sqrt(residual2[l] / samples);
+            weightNorms[l] = Ops.norm(net.weight(l));
+        }
+        double[] gaps = new double[depth - 1];
+        for (int l = 0; l < depth - 1; l++) gaps[l] = Math.sqrt(gap2[l] / samples);
+        Map<String, double[]> diagnostics = new LinkedHashMap<>();
+        diagnostics.put("residuals", residuals);
+        diagnostics.put("activationGaps", gaps);
+        diagnostics.put("weightNorms", weightNorms);
+        diagnostics.put("rho", new double[] {rho});
+        return new EpochReport(objective, diagnostics);
+    }
+
+    private Workspace workspace(int m) {
+        if (full == null) full = new Workspace(m);
+        if (full.m == m) return full;
+        if (tail == null || tail.m != m) tail = new Workspace(m);
+        return tail;
+    }
+
+    /** The lifted variables of one batch and the scratch of its steps, for one batch size m. */
+    private final class Workspace {
+        final int m;
+        /** z_l (layer l's pre-activation) and its second buffer: z^{k−1}, then ẑ, then the new z. */
+        final R064Store[] z;
+        final R064Store[] zAux;
+        /** a[l] is the input of layer l: a[0] the batch, a[l ≥ 1] = a_l; aAux and rhs rotate with it. */
+        final R064Store[] a;
+        final R064Store[] aAux;
+        final R064Store[] rhs;
+        /** d_{l+1} × m scratch: W a + b, E, (z − b). */
+        final R064Store[] pq;
+        final R064Store[] gram;
+        final Spd[] gramSpd;
+        final double[] softmax;
+        R064Store y;
+
+        Workspace(int m) {
+            this.m = m;
+            z = new R064Store[depth];
+            zAux = new R064Store[depth];
+            pq = new R064Store[depth];
+            a = new R064Store[depth];
+            aAux = new R064Store[depth];
+            rhs = new R064Store[depth];
+            gram = new R064Store[depth];
+            gramSpd = new Spd[depth];
+            for (int l = 0; l < depth; l++) {
+                z[l] = Ops.make(d[l + 1], m);
+                zAux[l] = Ops.make(d[l + 1], m);
+                pq[l] = Ops.make(d[l + 1], m);
+                if (l > 0) {
+                    a[l] = Ops.make(d[l], m);
+                    aAux[l] = Ops.make(d[l], m);
+                    rhs[l] = Ops.make(d[l], m);
+                }
+                if (m <= d[l] && !IpdlamParams.FULL.equals(p.mode())) {
+                    gram[l] = Ops.make(m, m);
+                    gramSpd[l] = new Spd(m);
+                }
+            }
+            softmax = new double[4 * d[depth]];
+        }
+
+        void bind(Batch batch) {
+            a[0] = batch.x();
+            y = batch.y();
+        }
+
+        /** z, a from a forward pass with the current W, b; their previous iterates equal to them. */
+        void forwardInit(Network net) {
+            for (int l = 0; l < depth; l++) {
+                gemm.multiply(false, false, net.weight(l), a[l], z[l]);
+                Ops.addColumn(z[l], net.bias(l));
+                Ops.copy(z[l], zAux[l]);
+                if (l + 1 < depth) {
+                    sigma.apply(z[l].data, a[l + 1].data, z[l].data.length);
+                    Ops.copy(a[l + 1], aAux[l + 1]);
+                }
+            }
+        }
+
+        void swapZ(int l) {
+            R064Store t = z[l];
+            z[l] = zAux[l];
+            zAux[l] = t;
+        }
+
+        /** The solution in rhs becomes a_l, the old a_l its previous iterate, the spent â the next scratch. */
+        void rotateA(int l) {
+            R064Store t = aAux[l];
+            aAux[l] = a[l];
+            a[l] = rhs[l];
+            rhs[l] = t;
+        }
+
+        private int stateLength() {
+            int n = 0;
+            for (int l = 0; l < depth; l++) n += 2 * d[l + 1] * m;
+            for (int l = 1; l < depth; l++) n += 2 * d[l] * m;
+            return n;
+        }
+
+        float[] save(float[] state) {
+            float[] s = state != null ? state : new float[stateLength()];
+            int at = 0;
+            for (int l = 0; l < depth; l++) {
+                at = put(z[l], s, at);
+                at = put(zAux[l], s, at);
+            }
+            for (int l = 1; l < depth; l++) {
+                at = put(a[l], s, at);
+                at = put(aAux[l], s, at);
+            }
+            return s;
+        }
+
+        void load(float[] s) {
+            int at = 0;
+            for (int l = 0; l < depth; l++) {
+                at = get(s, at, z[l]);
+                at = get(s, at, zAux[l]);
+            }
+            for (int l = 1; l < depth; l++) {
+                at = get(s, at, a[l]);
+                at = get(s, at, aAux[l]);
+            }
+        }
+
+        private static int put(R064Store x, float[] s, int at) {
+            double[] xd = x.data;
+            for (int i = 0; i < xd.length; i++) s[at + i] = (float) xd[i];
+            return at + xd.length;
+        }
+
+        private static int get(float[] s, int at, R064Store x) {
+            double[] xd = x.data;
+            for (int i = 0; i < xd.length; i++) xd[i] = s[at + i];
+            return at + xd.length;
+        }
+    }
+}
