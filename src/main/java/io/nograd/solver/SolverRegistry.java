@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.nograd.solver.sgd.SgdFactory;
 import io.nograd.solver.sgd.AdamFactory;
+import io.nograd.solver.dlam.DlamFactory;
 
 /** Every algorithm the server offers, in the order {@code GET /algorithms} lists them. */
 public final class SolverRegistry {
@@ -20,7 +21,8 @@ public final class SolverRegistry {
         return new SolverRegistry(List.of(
                 new SgdFactory(),
                 new AdamFactory(false),
-                new AdamFactory(true)));
+                new AdamFactory(true),
+                new DlamFactory()));
     }
 
     public List<SolverFactory> all() {
