@@ -35,6 +35,7 @@ abstract class Quasilinear {
             };
             case "leaky-relu" -> {
                 double alpha = -h.apply(-1);
+                if (alpha == 0) yield of(Activation.of("relu", null));
                 yield new Quasilinear() {
                     @Override double lower(double y) { return y > 0 ? y : y / alpha; }
                     @Override double upper(double y) { return lower(y); }
