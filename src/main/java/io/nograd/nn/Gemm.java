@@ -72,11 +72,9 @@ public interface Gemm {
 
         @Override
         public void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c) {
+            int k = innerDimension(transA, transB, a, b, c);
             int m = (int) c.countRows();
-            int n = (int) c.countColumns();
-            int k = (int) (transA ? a.countRows() : a.countColumns());
-            check(transA, transB, a, b, m, n, k);
-            blas.dgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k, alpha,
+            blas.dgemm(transA ? "T" : "N", transB ? "T" : "N", m, (int) c.countColumns(), k, alpha,
                     a.data, Math.max(1, (int) a.countRows()), b.data, Math.max(1, (int) b.countRows()),
                     beta, c.data, Math.max(1, m));
         }
@@ -85,23 +83,25 @@ public interface Gemm {
         public String name() {
             return "native:" + blas.getClass().getSimpleName();
         }
+
+        /** The BLAS binding, for the other level-3 routines (dtrsm, dsyrk) that {@link Spd} uses. */
+        BLAS blas() {
+            return blas;
+        }
     }
 
     /** ojalgo's own multiply: the fallback when no native BLAS loads. */
     final class OjalgoGemm implements Gemm {
         @Override
         public void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c) {
-            int m = (int) c.countRows();
-            int n = (int) c.countColumns();
-            int k = (int) (transA ? a.countRows() : a.countColumns());
-            check(transA, transB, a, b, m, n, k);
+            innerDimension(transA, transB, a, b, c);
             var left = transA ? a.transpose() : a;
             var right = transB ? b.transpose() : b;
             if (alpha == 1 && beta == 0) {
                 c.fillByMultiplying(left, right);
                 return;
             }
-            R064Store product = R064Store.FACTORY.make(m, n);
+            R064Store product = R064Store.FACTORY.make(c.countRows(), c.countColumns());
             product.fillByMultiplying(left, right);
             double[] p = product.data;
             double[] d = c.data;
@@ -114,7 +114,11 @@ public interface Gemm {
         }
     }
 
-    private static void check(boolean transA, boolean transB, R064Store a, R064Store b, int m, int n, int k) {
+    /** k of op(A) (m × k) · op(B) (k × n) = C (m × n), after checking that the shapes agree. */
+    private static int innerDimension(boolean transA, boolean transB, R064Store a, R064Store b, R064Store c) {
+        long m = c.countRows();
+        long n = c.countColumns();
+        long k = transA ? a.countRows() : a.countColumns();
         long am = transA ? a.countColumns() : a.countRows();
         long bk = transB ? b.countColumns() : b.countRows();
         long bn = transB ? b.countRows() : b.countColumns();
@@ -122,5 +126,6 @@ public interface Gemm {
             throw new IllegalArgumentException("gemm shapes do not agree: op(A) " + am + "x" + k + ", op(B) " + bk + "x" + bn
                     + ", C " + m + "x" + n);
         }
+        return (int) k;
     }
 }

@@ -1,0 +1,88 @@
+package io.nograd.bench;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import dev.ludovic.netlib.blas.BLAS;
+import io.nograd.nn.Gemm;
+import io.nograd.nn.Ops;
+
+/**
+ * GFLOP/s of C = op(A)·op(B) at the shapes nograd's jobs use, through the active {@link Gemm} and through
+ * ojalgo's own multiply, and float32 {@code sgemm} through the same BLAS. Prints one line per shape.
+ * Run by bench/gemm.sh, which sets the same shapes against OpenBLAS called directly (NumPy).
+ */
+public final class GemmBench {
+
+    /** m, n, k, transA, transB: forward (W·X), weight gradient (Δ·Xᵀ), back-propagated error (Wᵀ·Δ), wide layers. */
+    static final int[][] SHAPES = {
+            {500, 100, 784, 0, 0},
+            {500, 784, 100, 0, 1},
+            {784, 100, 500, 1, 0},
+            {1500, 512, 1500, 0, 0},
+            {2048, 100, 2048, 0, 0},
+            {2000, 2000, 2000, 0, 0}};
+
+    private GemmBench() {
+    }
+
+    public static void main(String[] args) {
+        Gemm active = Gemm.get();
+        Gemm ojalgo = new Gemm.OjalgoGemm();
+        System.out.println("# gemm " + active.name() + ", float64, GFLOP/s (best of several runs)");
+        System.out.println("    m     n     k  tA tB   active   ojalgo  sgemm32");
+        for (int[] s : SHAPES) {
+            boolean ta = s[3] == 1;
+            boolean tb = s[4] == 1;
+            R064Store a = random(ta ? s[2] : s[0], ta ? s[0] : s[2]);
+            R064Store b = random(tb ? s[1] : s[2], tb ? s[2] : s[1]);
+            R064Store c = Ops.make(s[0], s[1]);
+            double flops = 2.0 * s[0] * s[1] * s[2];
+            System.out.printf(Locale.ROOT, "%5d %5d %5d  %d  %d  %7.1f  %7.1f  %7.1f%n", s[0], s[1], s[2], s[3], s[4],
+                    gflops(active, ta, tb, a, b, c, flops), gflops(ojalgo, ta, tb, a, b, c, flops), sgemm(s, flops));
+        }
+    }
+
+    private static double gflops(Gemm g, boolean ta, boolean tb, R064Store a, R064Store b, R064Store c, double flops) {
+        int reps = (int) Math.max(3, Math.min(200, 2e9 / flops));
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int r = 0; r < reps; r++) g.multiply(ta, tb, a, b, c);
+            best = Math.min(best, (System.nanoTime() - t) / 1e9 / reps);
+        }
+        return flops / best / 1e9;
+    }
+
+    /** The same product in float32 through the same native BLAS: what float32 compute would gain. */
+    private static double sgemm(int[] s, double flops) {
+        BLAS blas = BLAS.getInstance();
+        boolean ta = s[3] == 1;
+        boolean tb = s[4] == 1;
+        float[] a = new float[s[0] * s[2]];
+        float[] b = new float[s[2] * s[1]];
+        float[] c = new float[s[0] * s[1]];
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextDouble();
+        for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextDouble();
+        int reps = (int) Math.max(3, Math.min(200, 2e9 / flops));
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int r = 0; r < reps; r++) {
+                blas.sgemm(ta ? "T" : "N", tb ? "T" : "N", s[0], s[1], s[2], 1f, a, ta ? s[2] : s[0], b, tb ? s[1] : s[2], 0f, c, s[0]);
+            }
+            best = Math.min(best, (System.nanoTime() - t) / 1e9 / reps);
+        }
+        return flops / best / 1e9;
+    }
+
+    private static R064Store random(int rows, int cols) {
+        R064Store m = Ops.make(rows, cols);
+        SplittableRandom rng = new SplittableRandom(rows * 31L + cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = rng.nextDouble() - 0.5;
+        return m;
+    }
+}

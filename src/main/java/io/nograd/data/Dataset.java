@@ -1,0 +1,35 @@
+package io.nograd.data;
+
+/**
+ * A loaded dataset, held once and shared read-only by every job that trains on it. Features are stored
+ * sample-major in float32 (sample i occupies {@code [i·features, (i+1)·features)}), which is also the
+ * column-major layout of a features × samples matrix, so a batch column is one contiguous copy.
+ * Pixels are already scaled to [0, 1]; labels are class indices in [0, classes).
+ */
+public record Dataset(String name, int features, int classes,
+                      float[] trainX, int[] trainY, float[] testX, int[] testY) {
+
+    public Dataset {
+        if (trainX.length != (long) trainY.length * features || testX.length != (long) testY.length * features) {
+            throw new IllegalArgumentException("dataset " + name + ": feature arrays do not match the label counts");
+        }
+    }
+
+    public int trainSize() { return trainY.length; }
+
+    public int testSize() { return testY.length; }
+
+    /** The split's features. */
+    public float[] x(Split split) { return split == Split.TRAIN ? trainX : testX; }
+
+    public int[] y(Split split) { return split == Split.TRAIN ? trainY : testY; }
+
+    public int size(Split split) { return y(split).length; }
+
+    /** Bytes held in memory (features and labels). */
+    public long bytes() {
+        return 4L * (trainX.length + testX.length + trainY.length + testY.length);
+    }
+
+    public enum Split { TRAIN, TEST }
+}

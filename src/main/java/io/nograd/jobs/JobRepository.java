@@ -1,0 +1,243 @@
+package io.nograd.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Jobs, their epoch rows and their history in H2. Every state change is one conditional UPDATE
+ * ({@code WHERE status = …}), so two threads can never both start, finish or cancel the same job; an epoch
+ * row and the job's {@code epochs_done} and weights columns change in one transaction, and the primary
+ * key (job, epoch) makes a duplicate row impossible.
+ */
+@Repository
+public class JobRepository {
+
+    private static final String JOB_COLUMNS = """
+            j.id, j.name, j.status, j.spec, j.created_at, j.started_at, j.finished_at, j.epochs_done, j.attempt,
+            j.error_message, CASE WHEN j.status = 'QUEUED'
+                THEN (SELECT COUNT(*) FROM jobs q WHERE q.status = 'QUEUED' AND q.seq <= j.seq) END AS queue_position,
+            e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.test_loss, e.test_accuracy, e.elapsed_seconds,
+            e.objective, e.diagnostics
+            FROM jobs j LEFT JOIN epochs e ON e.job_id = j.id AND e.epoch = j.epochs_done""";
+
+    private static final TypeReference<Map<String, double[]>> DIAGNOSTICS = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+
+    public JobRepository(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    /** Weights file facts stored with the job: where, how big, its SHA-256, and the epoch it holds. */
+    public record WeightsFile(String path, long size, String sha256, int epoch) {
+    }
+
+    public void insert(String id, JobSpec spec, Instant createdAt) {
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("""
+                    INSERT INTO jobs (id, name, algorithm, dataset, status, spec, created_at)
+                    VALUES (:id, :name, :algorithm, :dataset, 'QUEUED', :spec, :created)""")
+                    .param("id", id).param("name", spec.name()).param("algorithm", spec.algorithm())
+                    .param("dataset", spec.dataset()).param("spec", json.writeValueAsString(spec))
+                    .param("created", utc(createdAt)).update();
+            addHistory(id, createdAt, "queued");
+        });
+    }
+
+    public Optional<Job> find(String id) {
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE j.id = :id").param("id", id).query(this::job).optional();
+    }
+
+    public List<Job> list(JobStatus status, String algorithm, int limit, int offset) {
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE (:status IS NULL OR j.status = :status)"
+                        + " AND (:algorithm IS NULL OR j.algorithm = :algorithm) ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
+                .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
+                .param("limit", limit).param("offset", offset).query(this::job).list();
+    }
+
+    public long count(JobStatus status, String algorithm) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE (:status IS NULL OR j.status = :status)"
+                        + " AND (:algorithm IS NULL OR j.algorithm = :algorithm)")
+                .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
+                .query(Long.class).single();
+    }
+
+    /** Ids in creation order of the jobs in {@code status}. */
+    public List<String> idsWithStatus(JobStatus status) {
+        return jdbc.sql("SELECT id FROM jobs WHERE status = :status ORDER BY seq").param("status", status.name())
+                .query(String.class).list();
+    }
+
+    /** QUEUED → RUNNING, counting the attempt; false when the job is no longer queued (cancelled, deleted). */
+    public boolean markRunning(String id, Instant now) {
+        return tx.execute(s -> {
+            int n = jdbc.sql("""
+                    UPDATE jobs SET status = 'RUNNING', started_at = COALESCE(started_at, :now), attempt = attempt + 1
+                    WHERE id = :id AND status = 'QUEUED'""").param("id", id).param("now", utc(now)).update();
+            if (n == 1) {
+                int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
+                addHistory(id, now, attempt == 1 ? "started" : "started again (attempt " + attempt + ")");
+            }
+            return n == 1;
+        });
+    }
+
+    /** RUNNING → a final status; false when the job was not running. */
+    public boolean finish(String id, JobStatus status, String error, Instant now, String history) {
+        return tx.execute(s -> {
+            int n = jdbc.sql("""
+                    UPDATE jobs SET status = :status, error_message = :error, finished_at = :now
+                    WHERE id = :id AND status = 'RUNNING'""")
+                    .param("id", id).param("status", status.name()).param("error", error).param("now", utc(now)).update();
+            if (n == 1) addHistory(id, now, history);
+            return n == 1;
+        });
+    }
+
+    /** QUEUED → CANCELLED; false when it was not queued. */
+    public boolean cancelQueued(String id, Instant now) {
+        return tx.execute(s -> {
+            int n = jdbc.sql("""
+                    UPDATE jobs SET status = 'CANCELLED', finished_at = :now WHERE id = :id AND status = 'QUEUED'""")
+                    .param("id", id).param("now", utc(now)).update();
+            if (n == 1) addHistory(id, now, "cancelled while queued");
+            return n == 1;
+        });
+    }
+
+    /** RUNNING → QUEUED after a restart found it running; it resumes from its last checkpoint. */
+    public boolean requeueInterrupted(String id, Instant now) {
+        return tx.execute(s -> {
+            int n = jdbc.sql("UPDATE jobs SET status = 'QUEUED' WHERE id = :id AND status = 'RUNNING'").param("id", id).update();
+            if (n == 1) addHistory(id, now, "server stopped while it was running; queued again to resume from its last checkpoint");
+            return n == 1;
+        });
+    }
+
+    /** Stores a finished epoch's row together with the weights file that holds that epoch. */
+    public void insertEpoch(String id, EpochMetrics m, WeightsFile weights) {
+        tx.executeWithoutResult(s -> {
+            insertRow(id, m);
+            jdbc.sql("""
+                    UPDATE jobs SET epochs_done = :epoch, weights_path = :path, weights_size = :size,
+                    weights_sha256 = :sha, weights_epoch = :wepoch WHERE id = :id""")
+                    .param("id", id).param("epoch", m.epoch()).param("path", weights.path()).param("size", weights.size())
+                    .param("sha", weights.sha256()).param("wepoch", weights.epoch()).update();
+        });
+    }
+
+    /**
+     * Makes the stored rows equal the checkpoint's: rows after it are removed (their epochs run again), rows
+     * it holds but H2 lost are inserted, and the job's epoch count and weights columns match it.
+     */
+    public void reconcile(String id, List<EpochMetrics> checkpointRows, WeightsFile weights, Instant now, String history) {
+        tx.executeWithoutResult(s -> {
+            int last = checkpointRows.isEmpty() ? 0 : checkpointRows.get(checkpointRows.size() - 1).epoch();
+            jdbc.sql("DELETE FROM epochs WHERE job_id = :id AND epoch > :last").param("id", id).param("last", last).update();
+            List<Integer> have = jdbc.sql("SELECT epoch FROM epochs WHERE job_id = :id").param("id", id).query(Integer.class).list();
+            for (EpochMetrics m : checkpointRows) if (!have.contains(m.epoch())) insertRow(id, m);
+            jdbc.sql("""
+                    UPDATE jobs SET epochs_done = :last, weights_path = :path, weights_size = :size,
+                    weights_sha256 = :sha, weights_epoch = :wepoch WHERE id = :id""")
+                    .param("id", id).param("last", last)
+                    .param("path", weights == null ? null : weights.path()).param("size", weights == null ? null : weights.size())
+                    .param("sha", weights == null ? null : weights.sha256()).param("wepoch", weights == null ? null : weights.epoch())
+                    .update();
+            addHistory(id, now, history);
+        });
+    }
+
+    public Optional<WeightsFile> weights(String id) {
+        return jdbc.sql("SELECT weights_path, weights_size, weights_sha256, weights_epoch FROM jobs WHERE id = :id AND weights_path IS NOT NULL")
+                .param("id", id)
+                .query((rs, i) -> new WeightsFile(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4))).optional();
+    }
+
+    public List<EpochMetrics> epochs(String id) {
+        return jdbc.sql("""
+                SELECT epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy, elapsed_seconds, objective, diagnostics
+                FROM epochs e WHERE job_id = :id ORDER BY epoch""").param("id", id).query((rs, i) -> metrics(rs)).list();
+    }
+
+    public List<Job.HistoryEntry> history(String id) {
+        return jdbc.sql("SELECT happened_at, message FROM job_history WHERE job_id = :id ORDER BY seq").param("id", id)
+                .query((rs, i) -> new Job.HistoryEntry(instant(rs, "happened_at"), rs.getString("message"))).list();
+    }
+
+    public void addHistory(String id, Instant at, String message) {
+        jdbc.sql("INSERT INTO job_history (job_id, happened_at, message) VALUES (:id, :at, :msg)")
+                .param("id", id).param("at", utc(at)).param("msg", message.length() > 4000 ? message.substring(0, 4000) : message).update();
+    }
+
+    /** Deletes a job that is not running (its rows and history cascade); false when none was deleted. */
+    public boolean deleteFinished(String id) {
+        return jdbc.sql("DELETE FROM jobs WHERE id = :id AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')").param("id", id).update() == 1;
+    }
+
+    private void insertRow(String id, EpochMetrics m) {
+        jdbc.sql("""
+                INSERT INTO epochs (job_id, epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy,
+                                    elapsed_seconds, objective, diagnostics)
+                VALUES (:id, :epoch, :epochs, :trainLoss, :trainAcc, :testLoss, :testAcc, :seconds, :objective, :diagnostics)""")
+                .param("id", id).param("epoch", m.epoch()).param("epochs", m.epochs()).param("trainLoss", m.trainLoss())
+                .param("trainAcc", m.trainAccuracy()).param("testLoss", m.testLoss()).param("testAcc", m.testAccuracy())
+                .param("seconds", m.seconds()).param("objective", finiteOrNull(m.objective()))
+                .param("diagnostics", m.diagnostics() == null || m.diagnostics().isEmpty() ? null : json.writeValueAsString(m.diagnostics()))
+                .update();
+    }
+
+    private Job job(ResultSet rs, int row) throws SQLException {
+        JobSpec spec = json.readValue(rs.getString("spec"), JobSpec.class);
+        long position = rs.getLong("queue_position");
+        Integer queuePosition = rs.wasNull() ? null : (int) position;
+        rs.getInt("epoch");
+        EpochMetrics latest = rs.wasNull() ? null : metrics(rs);
+        return new Job(rs.getString("id"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")), spec,
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), rs.getInt("epochs_done"),
+                queuePosition, latest, rs.getString("error_message"), rs.getInt("attempt"), null);
+    }
+
+    private EpochMetrics metrics(ResultSet rs) throws SQLException {
+        String diagnostics = rs.getString("diagnostics");
+        Map<String, double[]> d = diagnostics == null ? Map.of() : new LinkedHashMap<>(json.readValue(diagnostics, DIAGNOSTICS));
+        return new EpochMetrics(rs.getInt("epoch"), rs.getInt("epochs"), rs.getDouble("train_loss"), nullableDouble(rs, "train_accuracy"),
+                rs.getDouble("test_loss"), nullableDouble(rs, "test_accuracy"), rs.getDouble("elapsed_seconds"),
+                nullableDouble(rs, "objective"), d);
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Double finiteOrNull(Double d) {
+        return d == null || !Double.isFinite(d) ? null : d;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,115 @@
+package io.nograd.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Service;
+
+import io.nograd.live.LiveHub;
+import io.nograd.system.ConflictException;
+import io.nograd.system.NotFoundException;
+import io.nograd.weights.WeightsStore;
+
+/**
+ * What the API does with jobs: create (validate, store QUEUED, queue), read, cancel, delete, and the
+ * recovery at start-up: jobs found {@code RUNNING} (the server died under them) are queued again first and
+ * resume from their checkpoints, then the {@code QUEUED} ones follow in creation order.
+ */
+@Service
+public class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    private final JobRepository repo;
+    private final JobQueue queue;
+    private final JobSpecValidator validator;
+    private final WeightsStore weights;
+    private final LiveHub hub;
+
+    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, WeightsStore weights, LiveHub hub) {
+        this.repo = repo;
+        this.queue = queue;
+        this.validator = validator;
+        this.weights = weights;
+        this.hub = hub;
+    }
+
+    public Job create(JobSpec spec) {
+        ValidatedSpec valid = validator.validate(spec);
+        String id = UUID.randomUUID().toString();
+        queue.admit(id, () -> repo.insert(id, valid.spec(), Instant.now()));
+        return get(id);
+    }
+
+    /** The job with its history. */
+    public Job get(String id) {
+        Job job = repo.find(id).orElseThrow(() -> new NotFoundException("no job with id '" + id + "'"));
+        return job.withHistory(repo.history(id));
+    }
+
+    public JobPage list(JobStatus status, String algorithm, int limit, int offset) {
+        return new JobPage(repo.list(status, algorithm, limit, offset), repo.count(status, algorithm), limit, offset);
+    }
+
+    public List<EpochMetrics> epochs(String id) {
+        get(id);
+        return repo.epochs(id);
+    }
+
+    /**
+     * Cancels a queued job at once, or asks a running one to stop after its current batch (waiting up to
+     * two seconds for it to do so); the epochs done and their weights are kept.
+     */
+    public Job cancel(String id) {
+        Job job = get(id);
+        if (job.status().isFinal()) {
+            throw new ConflictException("job " + id + " has already ended (" + job.status() + "); nothing to cancel");
+        }
+        if (repo.cancelQueued(id, Instant.now())) {
+            queue.withdraw(id);
+            hub.publishStatus(id, JobStatus.CANCELLED, null);
+            return get(id);
+        }
+        queue.cancelRunning(id);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline && queue.isRunning(id)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return get(id);
+    }
+
+    /** Removes an ended job, its epochs, history and weight files. */
+    public void delete(String id) {
+        Job job = get(id);
+        if (!job.status().isFinal() || !repo.deleteFinished(id)) {
+            throw new ConflictException("job " + id + " is " + job.status() + "; cancel it first (POST /jobs/" + id + "/cancel), then delete it");
+        }
+        weights.delete(id);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(10)
+    public void recover() {
+        Instant now = Instant.now();
+        List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
+        for (String id : interrupted) {
+            if (repo.requeueInterrupted(id, now)) queue.enqueue(id);
+        }
+        List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();
+        for (String id : queued) queue.enqueue(id);
+        if (!interrupted.isEmpty() || !queued.isEmpty()) {
+            log.info("recovered {} interrupted job(s), which resume from their checkpoints, and {} queued job(s)", interrupted.size(), queued.size());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.nograd.jobs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.nograd.data.Dataset;
+import io.nograd.data.DatasetException;
+import io.nograd.data.DatasetRegistry;
+import io.nograd.live.LiveHub;
+import io.nograd.nn.Network;
+import io.nograd.system.ValidationException;
+import io.nograd.weights.WeightsStore;
+
+/**
+ * Runs one job on a worker thread through {@link Training}, the same epoch loop as the bench. Each
+ * finished epoch goes, in this order, to the checkpoint file (which carries the epoch rows), to H2 (row,
+ * epochs done, weights facts, one transaction) and to the live feed, so after a crash the checkpoint is
+ * never behind the database and a restart can restore anything H2 lost from it.
+ * <p>
+ * Resuming (after a restart, or any start of a job that already has a checkpoint) loads the checkpoint's
+ * weights and continues with the epoch after it; the epoch that was in progress runs again from the
+ * start. Solver state beyond the weights (Adam's moments, a lifted method's auxiliary variables) is not
+ * checkpointed: the solver is rebuilt fresh, as at the start of a run, and the batch order of every epoch
+ * is the same as without the interruption (it is seeded by seed and epoch). A resumed run therefore
+ * matches an uninterrupted one exactly for stateless solvers (SGD) and closely for the others.
+ */
+@Component
+public class TrainingRun {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final JobRepository repo;
+    private final JobSpecValidator validator;
+    private final DatasetRegistry datasets;
+    private final WeightsStore weights;
+    private final LiveHub hub;
+
+    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub) {
+        this.repo = repo;
+        this.validator = validator;
+        this.datasets = datasets;
+        this.weights = weights;
+        this.hub = hub;
+    }
+
+    /**
+     * @param cancelled the user's cancel
+     * @param stopping  the server is shutting down: stop, but leave the job RUNNING to resume at the next start
+     */
+    void run(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
+        if (!repo.markRunning(id, Instant.now())) return;
+        hub.publishStatus(id, JobStatus.RUNNING, null);
+        Job job = repo.find(id).orElseThrow();
+        try {
+            ValidatedSpec spec = validator.validate(job.spec());
+            Dataset data = datasets.get(spec.datasetName());
+            Network net = spec.newNetwork();
+            List<EpochMetrics> rows = new ArrayList<>();
+            int first = 1;
+            Optional<WeightsStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
+            if (cp.isPresent()) {
+                net.copyFrom(cp.get().network());
+                rows.addAll(cp.get().rows());
+                first = cp.get().epoch() + 1;
+                repo.reconcile(id, rows, cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
+                        + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : ""));
+            } else if (job.epochsDone() > 0) {
+                repo.reconcile(id, rows, null, Instant.now(), "no checkpoint found; starting again from epoch 1");
+            }
+            new Training(spec, data).run(net, first, () -> cancelled.getAsBoolean() || stopping.getAsBoolean(), m -> {
+                rows.add(m);
+                var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), rows);
+                repo.insertEpoch(id, m, file);
+                hub.publishEpoch(id, m);
+            });
+            end(id, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
+        } catch (CancellationException e) {
+            if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
+                log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
+                return;
+            }
+            end(id, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
+        } catch (Training.DivergedException e) {
+            end(id, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
+        } catch (ValidationException e) {
+            end(id, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
+        } catch (DatasetException e) {
+            end(id, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
+        } catch (OutOfMemoryError e) {
+            end(id, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
+                    "failed: out of memory");
+        } catch (RuntimeException | Error e) {
+            log.error("job {} failed", id, e);
+            end(id, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+        }
+    }
+
+    private void end(String id, JobStatus status, String error, String history) {
+        if (repo.finish(id, status, error, Instant.now(), history)) hub.publishStatus(id, status, error);
+    }
+}

@@ -1,0 +1,96 @@
+package io.nograd.live;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+
+import org.springframework.stereotype.Component;
+
+import io.nograd.jobs.EpochMetrics;
+import io.nograd.jobs.JobStatus;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one in-process fan-out that feeds WebSocket and SSE subscribers. {@link #publish} only appends to
+ * each subscriber's bounded queue and never waits: every subscriber is drained by its own task on a
+ * shared pool, so a slow or dead client delays nobody but itself, and one that falls
+ * {@link Subscriber#MAX_PENDING} events behind is dropped.
+ */
+@Component
+public class LiveHub {
+
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger threads = new AtomicInteger();
+    private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "nograd-live-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final JsonMapper json;
+
+    public LiveHub(JsonMapper json) {
+        this.json = json;
+    }
+
+    public void publish(LiveEvent event) {
+        for (Subscriber s : subscribers) s.offer(event);
+    }
+
+    public void publishEpoch(String jobId, EpochMetrics m) {
+        publish(epochEvent(jobId, m));
+    }
+
+    public void publishStatus(String jobId, JobStatus status, String error) {
+        publish(statusEvent(jobId, status, error));
+    }
+
+    /** The {@code epoch} event of DESIGN §4: the metrics row with {@code type} and {@code jobId} in front. */
+    public LiveEvent epochEvent(String jobId, EpochMetrics m) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "epoch");
+        body.put("jobId", jobId);
+        body.put("epoch", m.epoch());
+        body.put("epochs", m.epochs());
+        body.put("trainLoss", m.trainLoss());
+        body.put("trainAccuracy", m.trainAccuracy());
+        body.put("testLoss", m.testLoss());
+        body.put("testAccuracy", m.testAccuracy());
+        body.put("seconds", m.seconds());
+        body.put("objective", m.objective());
+        if (m.diagnostics() != null && !m.diagnostics().isEmpty()) body.put("diagnostics", m.diagnostics());
+        return new LiveEvent(jobId, "epoch", m.epoch(), false, json.writeValueAsString(body));
+    }
+
+    public LiveEvent statusEvent(String jobId, JobStatus status, String error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "status");
+        body.put("jobId", jobId);
+        body.put("status", status.name());
+        body.put("error", error);
+        return new LiveEvent(jobId, "status", null, status.isFinal(), json.writeValueAsString(body));
+    }
+
+    void subscribe(Subscriber s) {
+        subscribers.add(s);
+    }
+
+    void unsubscribe(Subscriber s) {
+        subscribers.remove(s);
+    }
+
+    ExecutorService senders() {
+        return senders;
+    }
+
+    @PreDestroy
+    void close() {
+        for (Subscriber s : subscribers) s.close();
+        senders.shutdownNow();
+    }
+}

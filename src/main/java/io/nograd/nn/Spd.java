@@ -1,0 +1,124 @@
+package io.nograd.nn;
+
+import org.ojalgo.matrix.decomposition.Cholesky;
+import org.ojalgo.matrix.store.R064Store;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Solves with one symmetric positive-definite n × n matrix A by its Cholesky factor A = L·Lᵀ, factored once
+ * and reused for any number of right-hand sides: the ridge regressions and Gram-matrix solves of the
+ * lifted solvers. No explicit inverse is ever formed.
+ * <p>
+ * With native BLAS the factor is a blocked right-looking Cholesky whose panel and trailing updates are
+ * BLAS-3 ({@code dtrsm}, {@code dsyrk}) and the solves are two {@code dtrsm}; measured on n = 785 with 500
+ * right-hand sides this is about ten times faster than ojalgo's own Cholesky (110 ms factor + 206 ms solve),
+ * which remains the path when no native BLAS loads.
+ */
+public final class Spd {
+
+    private static final int BLOCK = 64;
+
+    private final int n;
+    private final BLAS blas;
+    /** L in the lower triangle, column-major n × n, padded by one column: netlib checks offsets as if every column were full. */
+    private final double[] factor;
+    private final Cholesky<Double> cholesky;
+    private R064Store transposed;
+
+    public Spd(int n) {
+        this.n = n;
+        this.blas = Gemm.get() instanceof Gemm.NativeGemm g ? g.blas() : null;
+        this.factor = blas != null ? new double[n * n + n] : null;
+        this.cholesky = blas != null ? null : Cholesky.R064.make(n, n);
+    }
+
+    public int size() { return n; }
+
+    /**
+     * Factors A (n × n, symmetric positive definite; only its lower triangle is read, A is not modified).
+     *
+     * @throws ArithmeticException when A is not positive definite (add a ridge term)
+     */
+    public void factor(R064Store a) {
+        if (Ops.rows(a) != n || Ops.cols(a) != n) throw new IllegalArgumentException("expected " + n + "x" + n + ", got " + Ops.rows(a) + "x" + Ops.cols(a));
+        if (blas == null) {
+            if (!cholesky.decompose(a) || !cholesky.isSPD()) throw notPositiveDefinite();
+            return;
+        }
+        double[] l = factor;
+        System.arraycopy(a.data, 0, l, 0, n * n);
+        for (int k = 0; k < n; k += BLOCK) {
+            int kb = Math.min(BLOCK, n - k);
+            factorDiagonalBlock(l, k, kb);
+            int below = n - k - kb;
+            if (below > 0) {
+                // panel: L[k+kb:, k:k+kb] = A[k+kb:, k:k+kb] · L_kk⁻ᵀ
+                blas.dtrsm("R", "L", "T", "N", below, kb, 1.0, l, k * n + k, n, l, k * n + k + kb, n);
+                // trailing: A[k+kb:, k+kb:] -= panel · panelᵀ (lower triangle)
+                blas.dsyrk("L", "N", below, kb, -1.0, l, k * n + k + kb, n, 1.0, l, (k + kb) * n + k + kb, n);
+            }
+        }
+    }
+
+    /** Unblocked Cholesky of the kb × kb diagonal block at (k, k), in place, lower triangle. */
+    private void factorDiagonalBlock(double[] l, int k, int kb) {
+        for (int j = k; j < k + kb; j++) {
+            int cj = j * n;
+            double d = l[cj + j];
+            for (int p = k; p < j; p++) d -= l[p * n + j] * l[p * n + j];
+            if (!(d > 0)) throw notPositiveDefinite();
+            d = Math.sqrt(d);
+            l[cj + j] = d;
+            for (int i = j + 1; i < k + kb; i++) {
+                double s = l[cj + i];
+                for (int p = k; p < j; p++) s -= l[p * n + i] * l[p * n + j];
+                l[cj + i] = s / d;
+            }
+        }
+    }
+
+    private static ArithmeticException notPositiveDefinite() {
+        return new ArithmeticException("matrix is not positive definite; increase the ridge/regularisation term");
+    }
+
+    /** B (n × k) ← A⁻¹·B, in place. */
+    public void solveLeft(R064Store b) {
+        if (Ops.rows(b) != n) throw new IllegalArgumentException("right-hand side has " + Ops.rows(b) + " rows, expected " + n);
+        if (blas == null) {
+            cholesky.getSolution(b, b);
+            return;
+        }
+        int k = Ops.cols(b);
+        blas.dtrsm("L", "L", "N", "N", n, k, 1.0, factor, 0, n, b.data, 0, n);
+        blas.dtrsm("L", "L", "T", "N", n, k, 1.0, factor, 0, n, b.data, 0, n);
+    }
+
+    /** B (k × n) ← B·A⁻¹, in place. */
+    public void solveRight(R064Store b) {
+        int k = Ops.rows(b);
+        if (Ops.cols(b) != n) throw new IllegalArgumentException("right-hand side has " + Ops.cols(b) + " columns, expected " + n);
+        if (blas == null) {
+            if (transposed == null || Ops.cols(transposed) != k) transposed = Ops.make(n, k);
+            transpose(b, transposed);
+            cholesky.getSolution(transposed, transposed);
+            transpose(transposed, b);
+            return;
+        }
+        // B·L⁻ᵀ·L⁻¹
+        blas.dtrsm("R", "L", "T", "N", k, n, 1.0, factor, 0, n, b.data, 0, Math.max(1, k));
+        blas.dtrsm("R", "L", "N", "N", k, n, 1.0, factor, 0, n, b.data, 0, Math.max(1, k));
+    }
+
+    /** to ← fromᵀ. */
+    public static void transpose(R064Store from, R064Store to) {
+        int rows = Ops.rows(from);
+        int cols = Ops.cols(from);
+        double[] f = from.data;
+        double[] t = to.data;
+        for (int j = 0; j < cols; j++) {
+            int off = j * rows;
+            for (int i = 0; i < rows; i++) t[i * cols + j] = f[off + i];
+        }
+    }
+}

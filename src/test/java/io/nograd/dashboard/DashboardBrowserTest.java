@@ -1,0 +1,497 @@
+package io.nograd.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.nograd.NogradApplication;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's {@code chromium} + {@code chromium-driver}) against
+ * the real server on a random port and a temporary data dir: the form creates a job whose curve grows
+ * live, a job is cancelled, two jobs are overlaid in compare, a late-opened page shows every epoch so
+ * far, a server restart under an open page ends with the resumed job's full curve without a reload, and
+ * a token typed once goes along on fetch and WebSocket.
+ * Screenshots land in {@code target/screenshots/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Path dataDir;
+    private Path chromeProfile;
+    private int port;
+    private String base;
+    private ConfigurableApplicationContext app;
+    private ChromeDriver driver;
+    private static final String TOKEN = "s3cret-browser-token";
+    private String token;
+    private String trainedJob;
+    private String cancelledJob;
+
+    @BeforeAll
+    void start() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("the dashboard test needs Debian's chromium and chromium-driver (scripts/setup.sh installs them)");
+        }
+        if (DashboardBrowserTest.class.getResource("/static/index.html") == null) {
+            fail("target/classes/static/index.html is missing: build the dashboard (mvn without -Dskip.frontend)");
+        }
+        dataDir = Files.createTempDirectory("nograd-dashboard-test");
+        chromeProfile = Files.createTempDirectory("nograd-chromium");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        base = "http://127.0.0.1:" + port;
+        app = startServer();
+        Files.createDirectories(SHOTS);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + chromeProfile, "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    private ConfigurableApplicationContext startServer(String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--nograd.data-dir=" + dataDir,
+                "--nograd.jobs.concurrency=2",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(NogradApplication.class).run(args.toArray(String[]::new));
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (driver != null) driver.quit();
+        if (app != null) app.close();
+        deleteTree(chromeProfile);
+        deleteTree(dataDir);
+    }
+
+    // ------------------------------------------------------------------------------------------ tests
+
+    @Test
+    @Order(1)
+    void formShowsServerValidationErrorsNextToTheField() {
+        open("#/new");
+        WebElement form = waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("adam");
+        new Select(field("dataset")).selectByValue("spirals");
+        assertThat(field("layers").getAttribute("value")).as("layers prefilled from the dataset").startsWith("2-").endsWith("-2");
+        // The activation and loss lists hold only what adam supports, all taken from GET /algorithms.
+        assertThat(optionValues(field("loss"))).contains("cross-entropy");
+
+        type(field("layers"), "3-16-2"); // spirals has 2 features: the server says so
+        type(field("epochs"), "0");
+        form.findElement(By.cssSelector("[data-testid='submit-job']")).click();
+        String layersError = waitText(By.cssSelector("[data-testid='error-layers']"));
+        String epochsError = waitText(By.cssSelector("[data-testid='error-epochs']"));
+        assertThat(layersError).contains("2");
+        assertThat(epochsError).isNotBlank();
+        assertThat(field("layers").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.getCurrentUrl()).endsWith("#/new");
+        shot("01-form-validation-errors");
+    }
+
+    @Test
+    @Order(2)
+    void formCreatesAJobWhoseCurveGrowsLiveUntilItSucceeds() throws Exception {
+        open("#/new");
+        waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("adam");
+        new Select(field("dataset")).selectByValue("spirals");
+        type(field("name"), "adam spirals (browser test)");
+        type(field("layers"), "2-64-64-2");
+        type(field("epochs"), "25");
+        type(field("batchSize"), "4");
+        type(field("params.lr"), "0.003");
+        shot("02-form-filled");
+        driver.findElement(By.cssSelector("[data-testid='submit-job']")).click();
+
+        until("the job view opens", () -> driver.getCurrentUrl().contains("#/jobs/"));
+        trainedJob = driver.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        By lossChart = By.cssSelector("[data-testid='chart-loss']");
+        waitFor(lossChart);
+
+        // Watch the curve while the job trains: it must gain points before the job ends.
+        TreeSet<Integer> seenWhileRunning = new TreeSet<>();
+        boolean midShot = false;
+        long deadline = System.nanoTime() + WAIT.multipliedBy(3).toNanos();
+        while (!"SUCCEEDED".equals(status())) {
+            if (System.nanoTime() > deadline) fail("job did not succeed; status " + status());
+            int points = points(lossChart);
+            if (points > 0 && !isFinal(status())) seenWhileRunning.add(points);
+            if (!midShot && points >= 6) {
+                shot("03-job-training-live");
+                midShot = true;
+            }
+            sleep(40);
+        }
+        assertThat(seenWhileRunning).as("distinct loss-point counts seen while RUNNING").hasSizeGreaterThanOrEqualTo(2);
+        until("the final curve", () -> points(lossChart) == 2 * 25);
+        assertThat(points(By.cssSelector("[data-testid='chart-accuracy']"))).isEqualTo(2 * 25);
+        assertThat(epochRows()).isEqualTo(range(1, 25));
+        assertThat(text(By.cssSelector("[data-testid='job-progress']"))).contains("25 / 25");
+        assertThat(driver.findElement(By.cssSelector("[data-testid='download-safetensors']")).getAttribute("href"))
+                .endsWith("/jobs/" + trainedJob + "/weights?format=safetensors");
+        HttpResponse<byte[]> weights = http.send(request("/jobs/" + trainedJob + "/weights?format=safetensors").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(weights.statusCode()).as("the download link works").isEqualTo(200);
+        assertThat(weights.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+        assertThat(text(By.cssSelector("[data-testid='spec-json']"))).contains("\"algorithm\": \"adam\"").contains("[2, 64, 64, 2]");
+        assertThat(text(By.cssSelector("[data-testid='curl-command']"))).startsWith("curl -X POST").contains("/jobs");
+        shot("04-job-succeeded");
+        fullPageShot("05-job-succeeded-full");
+    }
+
+    @Test
+    @Order(3)
+    void cancelButtonCancelsARunningJob() throws Exception {
+        cancelledJob = createJob("long sgd (to cancel)", "sgd", 2000, 4, "{\"lr\": 0.01}");
+        open("#/jobs/" + cancelledJob);
+        until("the job runs", () -> "RUNNING".equals(status()) && points(By.cssSelector("[data-testid='chart-loss']")) > 0);
+        WebElement cancel = driver.findElement(By.cssSelector("[data-testid='cancel-job']"));
+        assertThat(cancel.isEnabled()).isTrue();
+        cancel.click();
+        until("the job is CANCELLED", () -> "CANCELLED".equals(status()));
+        until("the cancel button is disabled", () -> !driver.findElement(By.cssSelector("[data-testid='cancel-job']")).isEnabled());
+        assertThat(get("/jobs/" + cancelledJob)).contains("\"CANCELLED\"");
+        shot("06-job-cancelled");
+
+        open("#/jobs");
+        until("the list shows both jobs", () -> driver.findElements(By.cssSelector("[data-testid='job-row']")).size() >= 2);
+        new Select(driver.findElement(By.cssSelector("[data-testid='filter-status']"))).selectByValue("CANCELLED");
+        until("the filter keeps only the cancelled job", () -> {
+            List<WebElement> rows = driver.findElements(By.cssSelector("[data-testid='job-row']"));
+            return rows.size() == 1 && cancelledJob.equals(rows.get(0).getAttribute("data-job-id"));
+        });
+        new Select(driver.findElement(By.cssSelector("[data-testid='filter-status']"))).selectByValue("");
+        until("the filter is off", () -> driver.findElements(By.cssSelector("[data-testid='job-row']")).size() >= 2);
+        shot("07-jobs-list");
+    }
+
+    @Test
+    @Order(4)
+    void compareOverlaysTwoJobsOnSharedAxes() {
+        open("#/compare");
+        for (String id : List.of(trainedJob, cancelledJob)) {
+            By pick = By.cssSelector("[data-testid='compare-pick'][data-job-id='" + id + "']");
+            waitFor(pick).click();
+        }
+        until("both jobs are in the summary", () -> driver.findElements(By.cssSelector("[data-testid='compare-row']")).size() == 2);
+        By acc = By.cssSelector("[data-testid='compare-chart-testAccuracy']");
+        until("both curves are drawn", () -> points(acc) > 25);
+        // One chart, one legend entry per job (plus the x series).
+        List<WebElement> legend = driver.findElement(acc).findElements(By.cssSelector(".u-legend .u-series"));
+        assertThat(legend).hasSize(3);
+        assertThat(legend.get(1).getText()).contains("adam spirals");
+        assertThat(legend.get(2).getText()).contains("long sgd");
+        assertThat(driver.getCurrentUrl()).contains(trainedJob).contains(cancelledJob);
+        shot("08-compare");
+        driver.manage().window().setSize(new Dimension(420, 1000));
+        sleep(300);
+        shot("09-compare-narrow");
+        driver.manage().window().setSize(new Dimension(1400, 1000));
+    }
+
+    @Test
+    @Order(5)
+    void aPageOpenedMidTrainingShowsEveryEpochSoFar() throws Exception {
+        open("#/jobs");
+        waitFor(By.cssSelector("[data-testid='jobs-table']"));
+        String id = createJob("late open", "adam", 80, 4, "{\"lr\": 0.003}");
+        // The list learns of the new job and follows its progress without a reload.
+        By progress = By.cssSelector("[data-testid='job-row'][data-job-id='" + id + "'] [data-testid='job-progress']");
+        until("the new job's row", () -> !driver.findElements(progress).isEmpty());
+        TreeSet<String> progressSeen = new TreeSet<>();
+        until("the row's progress moves", () -> {
+            progressSeen.add(driver.findElement(progress).getText());
+            return progressSeen.size() >= 3;
+        });
+        untilRest("a few epochs are done", () -> metricsCount(id) >= 4);
+        int before = metricsCount(id);
+        open("#/jobs/" + id);
+        waitFor(By.cssSelector("[data-testid='job-view'] [data-testid='job-status']"));
+        until("the replayed rows", () -> epochRows().size() >= before);
+        List<Integer> rows = epochRows();
+        assertThat(rows).as("rows 1..n without a gap").isEqualTo(range(1, rows.size()));
+        assertThat(points(By.cssSelector("[data-testid='chart-loss']"))).isGreaterThanOrEqualTo(2 * before);
+        shot("10-opened-mid-training");
+        driver.findElement(By.cssSelector("[data-testid='cancel-job']")).click();
+        until("cancelled", () -> "CANCELLED".equals(status()));
+    }
+
+    @Test
+    @Order(6)
+    void aServerRestartUnderAnOpenPageEndsWithTheResumedJobsFullCurve() throws Exception {
+        int epochs = 60;
+        String id = createJob("survives a restart", "adam", epochs, 4, "{\"lr\": 0.003}");
+        open("#/jobs/" + id);
+        ((JavascriptExecutor) driver).executeScript("window.__sameDocument = 'yes';");
+        until("some epochs are live", () -> epochRows().size() >= 3);
+
+        app.close();
+        app = null;
+        until("the page notices the drop", () -> !"live".equals(liveState()));
+        shot("11-server-down-reconnecting");
+        app = startServer();
+
+        until("the resumed job finishes on the open page", () -> "SUCCEEDED".equals(status()), WAIT.multipliedBy(4));
+        until("the full curve", () -> points(By.cssSelector("[data-testid='chart-loss']")) == 2 * epochs);
+        assertThat(epochRows()).isEqualTo(range(1, epochs));
+        assertThat(((JavascriptExecutor) driver).executeScript("return window.__sameDocument;"))
+                .as("no reload happened").isEqualTo("yes");
+        Matcher attempt = Pattern.compile("\"attempt\"\\s*:\\s*(\\d+)").matcher(get("/jobs/" + id));
+        assertThat(attempt.find() && Integer.parseInt(attempt.group(1)) >= 2).as("the job was resumed by the new server, not finished before the stop").isTrue();
+        assertThat(text(By.cssSelector("[data-testid='job-meta']"))).contains("resumed");
+        shot("12-resumed-after-restart");
+    }
+
+    @Test
+    @Order(7)
+    void aTokenTypedOnceIsSentOnFetchAndOnTheWebSocket() throws Exception {
+        app.close();
+        app = startServer("--nograd.security.token=" + TOKEN);
+        open("#/jobs");
+        waitText(By.cssSelector("[data-testid='banner']"));
+        WebElement input = waitFor(By.cssSelector("[data-testid='token-input']"));
+        shot("13-token-asked");
+        type(input, TOKEN);
+        driver.findElement(By.cssSelector("[data-testid='token-save']")).click();
+        until("the list loads with the token", () -> driver.findElements(By.cssSelector("[data-testid='job-row']")).size() >= 4);
+        assertThat(((JavascriptExecutor) driver).executeScript("return localStorage.getItem('nograd.token');")).isEqualTo(TOKEN);
+
+        // Epochs and the final status come only through the WebSocket, which carries ?token=.
+        token = TOKEN;
+        String id = createJob("with a token", "adam", 30, 4, "{\"lr\": 0.003}");
+        open("#/jobs/" + id);
+        until("the job succeeds on the page", () -> "SUCCEEDED".equals(status()), WAIT.multipliedBy(2));
+        until("its full curve", () -> epochRows().equals(range(1, 30)));
+        assertThat(text(By.cssSelector("[data-testid='curl-command']"))).contains("Authorization: Bearer $NOGRAD_TOKEN").doesNotContain(TOKEN);
+        shot("14-token-job");
+    }
+
+    // ---------------------------------------------------------------------------------------- helpers
+
+    private void open(String hash) {
+        driver.get(base + "/" + hash);
+    }
+
+    private WebElement field(String name) {
+        return driver.findElement(By.cssSelector("[data-testid='field-" + name + "']"));
+    }
+
+    private static void type(WebElement input, String text) {
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private static List<String> optionValues(WebElement select) {
+        return select.findElements(By.tagName("option")).stream().map(o -> o.getAttribute("value")).toList();
+    }
+
+    private WebElement waitFor(By by) {
+        until("element " + by, () -> !driver.findElements(by).isEmpty() && driver.findElement(by).isDisplayed());
+        return driver.findElement(by);
+    }
+
+    private String waitText(By by) {
+        until("text in " + by, () -> !driver.findElements(by).isEmpty() && !driver.findElement(by).getText().isBlank());
+        return driver.findElement(by).getText();
+    }
+
+    private String text(By by) {
+        return driver.findElement(by).getText();
+    }
+
+    private String status() {
+        List<WebElement> els = driver.findElements(By.cssSelector("[data-testid='job-view'] [data-testid='job-status']"));
+        try {
+            return els.isEmpty() ? "" : els.get(0).getAttribute("data-status");
+        } catch (StaleElementReferenceException e) {
+            return "";
+        }
+    }
+
+    private String liveState() {
+        return driver.findElement(By.id("live-state")).getAttribute("data-state");
+    }
+
+    private static boolean isFinal(String status) {
+        return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status);
+    }
+
+    private int points(By chart) {
+        List<WebElement> els = driver.findElements(chart);
+        try {
+            return els.isEmpty() ? 0 : Integer.parseInt(els.get(0).getAttribute("data-points"));
+        } catch (StaleElementReferenceException e) {
+            return 0;
+        }
+    }
+
+    private List<Integer> epochRows() {
+        Object r = ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"[data-testid='epoch-row']\")].map(e => Number(e.dataset.epoch));");
+        List<Integer> out = new ArrayList<>();
+        for (Object o : (List<?>) r) out.add(((Number) o).intValue());
+        return out;
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i <= to; i++) out.add(i);
+        return out;
+    }
+
+    private void until(String what, BooleanSupplier condition) {
+        until(what, condition, WAIT);
+    }
+
+    private void until(String what, BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) return;
+            } catch (StaleElementReferenceException | NumberFormatException ignored) {
+                // the page re-rendered between look-up and read: ask again
+            }
+            if (System.nanoTime() > deadline) {
+                shot("timeout-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+                fail("timed out waiting for " + what);
+            }
+            sleep(50);
+        }
+    }
+
+    private interface IoCondition {
+        boolean get() throws Exception;
+    }
+
+    private void untilRest(String what, IoCondition condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
+            sleep(50);
+        }
+    }
+
+    private String createJob(String name, String algorithm, int epochs, int batchSize, String params) throws Exception {
+        String spec = """
+                {"name": "%s", "algorithm": "%s", "dataset": "spirals", "task": "classification",
+                 "layers": [2, 64, 64, 2], "activation": "relu", "loss": "cross-entropy",
+                 "epochs": %d, "batchSize": %d, "seed": 3, "params": %s}""".formatted(name, algorithm, epochs, batchSize, params);
+        HttpResponse<String> r = http.send(request("/jobs")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    private int metricsCount(String id) throws Exception {
+        Matcher m = Pattern.compile("\"epoch\"\\s*:").matcher(get("/jobs/" + id + "/metrics"));
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+
+    private void shot(String name) {
+        try {
+            Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.move(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (Exception e) {
+            System.err.println("screenshot " + name + " failed: " + e);
+        }
+    }
+
+    /** A screenshot of the whole page, by growing the window to the document's height for a moment. */
+    private void fullPageShot(String name) {
+        Dimension before = driver.manage().window().getSize();
+        Number height = (Number) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight;");
+        driver.manage().window().setSize(new Dimension(before.getWidth(), Math.min(4000, height.intValue() + 140)));
+        sleep(300);
+        shot(name);
+        driver.manage().window().setSize(before);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

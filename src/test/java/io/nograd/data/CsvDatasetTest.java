@@ -1,0 +1,59 @@
+package io.nograd.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.StringReader;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CsvDatasetTest {
+
+    private static Dataset parse(String csv, String label, double testFraction) throws IOException {
+        return CsvDataset.parse("t", new StringReader(csv), label, testFraction, 1);
+    }
+
+    @Test
+    void parsesScalesAndSplits() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 20; i++) sb.append(i).append(',').append(i * 2 - 5).append(',').append(i % 2 == 0 ? "cat" : "dog").append('\n');
+        Dataset d = parse(sb.toString(), null, 0.25);
+        assertEquals(2, d.features());
+        assertEquals(2, d.classes());
+        assertEquals(15, d.trainSize());
+        assertEquals(5, d.testSize());
+        for (float v : d.trainX()) assertTrue(v >= 0 && v <= 1, "train features are scaled to [0, 1]");
+    }
+
+    @Test
+    void theLabelColumnCanBeNamed() throws IOException {
+        Dataset d = parse("y,x1,x2\n1,0.5,2\n0,0.25,3\n1,1,4\n", "y", 0);
+        assertEquals(2, d.features());
+        assertEquals(3, d.trainSize());
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "a,b,label\\n1,2,x\\n1,oops,y\\n|line 3, column 'b': 'oops' is not a finite number",
+            "a,b,label\\n1,2,x\\n1,2\\n|line 3: has 2 columns, the header has 3",
+            "a,b,label\\n1,2,x\\n1,NaN,y\\n|line 3, column 'b'",
+            "a,b,label\\n1,2,x\\n3,4,\\n|line 3: the label column",
+            "a,b,label\\n1,2,x\\n3,4,x\\n|a single class",
+            "a,b,label\\n1,2,x\\n|need at least 2",
+            "|the CSV is empty",
+            "label\\n1\\n2\\n|need at least one feature"})
+    void aBadFileNamesItsLineAndLoadsNothing(String csv, String expected) {
+        String msg = assertThrows(DatasetException.class, () -> parse(csv == null ? "" : csv.replace("\\n", "\n"), null, 0.2)).getMessage();
+        assertTrue(msg.contains(expected), msg);
+    }
+
+    @Test
+    void anUnknownLabelColumnIsNamed() {
+        String msg = assertThrows(DatasetException.class, () -> parse("a,b\n1,2\n", "nope", 0)).getMessage();
+        assertTrue(msg.contains("labelColumn 'nope'"), msg);
+    }
+}
