@@ -1,6 +1,7 @@
 package io.nograd.solver.dlam;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
@@ -39,6 +40,25 @@ public final class DlamFactory implements SolverFactory {
     @Override
     public String divergenceAdvice() {
         return "lower params.rho or keep epsilonSchedule halve with a larger epsilonMin";
+    }
+
+    /**
+     * Every training sample's z_l, r_l (all layers) and a_l (hidden layers), the scratch p_l, q_l of one batch
+     * size, the batch's input and target columns, all float64, plus the weights four times over.
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        int[] n = shape.layers();
+        long outputs = 0;
+        long hidden = 0;
+        long weights = 0;
+        for (int l = 1; l < n.length; l++) {
+            outputs += n[l];
+            if (l < n.length - 1) hidden += n[l];
+            weights += (long) n[l] * (n[l - 1] + 1);
+        }
+        long perSample = 3 * outputs + 2 * hidden + n[0] + n[n.length - 1];
+        return OptionalLong.of(8L * (4 * weights + perSample * shape.trainSamples()));
     }
 
     @Override
