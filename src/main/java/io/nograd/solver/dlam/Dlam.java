@@ -33,7 +33,9 @@ import io.nograd.solver.Solver;
  * epoch"). The default batch size is 60000, the whole Fashion-MNIST training set (capped to the training
  * set), so one epoch is one iteration of Algorithm 1 over all samples. A smaller batch size gives a fixed
  * partition (no shuffling) in which every batch keeps its own z, a between epochs and gets one iteration per
- * epoch; the reported objective is then the sum of the batches' F.</li>
+ * epoch; the reported objective is then the sum of the batches' F. It is worse: 3000 samples as 3 × 1000
+ * reached 0.44 test at iteration 15 and drifted to 0.39 by 25 (the kept a_l memorise their batch's labels
+ * while W is pulled between batches), against 0.70 after 25 full-batch iterations.</li>
  * <li><b>Auxiliary variables</b> start from one forward pass (z_l = W_l a_{l−1} + b_l, a_l = h(z_l)), so the
  * ε-balls hold at the start and every later step keeps them feasible.</li>
  * <li><b>Scaling.</b> Both the risk and the penalties are means over the N samples, i.e. Problem 2 with a
