@@ -215,8 +215,8 @@ final class Dlam implements Solver {
     }
 
     /**
-     * Eq. (5): z_L ← argmin (ρ/2)‖z − u‖² + R(z; y), per sample min (ρN/2)‖z − u‖² + ℓ(z; y):
-     * closed form for MSE, monotone FISTA for cross-entropy.
+     * Eq. (5): z_L ← argmin (ρ/2N)‖z − u‖² + R(z; y) with R the mean loss, i.e. per sample
+     * min (ρ/2)‖z − u‖² + ℓ(z; y): closed form for MSE, monotone FISTA for cross-entropy.
      */
     private void updateOutput(R064Store z, R064Store r, R064Store y) {
         int rows = Ops.rows(z);
@@ -324,7 +324,7 @@ final class Dlam implements Solver {
                 gTd += gd[i] * di;
                 dTd += di * di;
             }
-            if (dTd == 0) break;
+            if (!(dTd > 0)) break; // nothing moves; NaN is left to the training loop's divergence check
             gemm.multiply(false, false, next, d, wd);
             double phiBeta = 0;
             for (int i = 0; i < rn.length; i++) {
