@@ -163,7 +163,7 @@ public final class JobSpecValidator {
 
         TrainingShape shape = new TrainingShape(layers, activation, loss, task, Math.min(batchSize, trainSamples),
                 trainSamples, epochs, seed, threads);
-        long bytes = estimateBytes(shape);
+        long bytes = factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
         if (bytes > heapBytes) {
             errors.add(new FieldError("layers", String.format("this network needs about %.1f GiB (weights, solver state and "
                     + "batch buffers), more than the %.1f GiB a job may use here; use fewer or narrower layers or a smaller batchSize",

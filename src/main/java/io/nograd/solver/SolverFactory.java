@@ -1,6 +1,7 @@
 package io.nograd.solver;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.nn.Activation;
 import io.nograd.nn.Init;
@@ -54,6 +55,14 @@ public interface SolverFactory {
     /** What to change when training diverges, for the FAILED job's message (e.g. "lower params.lr"). */
     default String divergenceAdvice() {
         return "lower the step-size parameter in params or use a smaller batchSize";
+    }
+
+    /**
+     * Bytes a job of this shape holds beyond the shared dataset, when the solver knows better than the
+     * validator's generic estimate (per-sample auxiliary variables, full batches); empty for the generic one.
+     */
+    default OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        return OptionalLong.empty();
     }
 
     /** Extra checks of a whole job (memory, combinations); adds to {@code errors}, allocates nothing. */
