@@ -102,12 +102,22 @@ export function frameThrottle(fn: () => void): () => void {
   };
 }
 
-export function debounce(fn: () => void, ms: number): (() => void) & { cancel(): void } {
+/**
+ * Runs fn once, ms after the first call of a burst; calls while it waits join that run. Unlike a
+ * trailing debounce, a steady stream of calls (an epoch event every 50 ms) cannot postpone it forever.
+ */
+export function coalesce(fn: () => void, ms: number): (() => void) & { cancel(): void } {
   let t: number | undefined;
-  const d = () => {
-    window.clearTimeout(t);
-    t = window.setTimeout(fn, ms);
+  const c = () => {
+    if (t !== undefined) return;
+    t = window.setTimeout(() => {
+      t = undefined;
+      fn();
+    }, ms);
   };
-  d.cancel = () => window.clearTimeout(t);
-  return d;
+  c.cancel = () => {
+    window.clearTimeout(t);
+    t = undefined;
+  };
+  return c;
 }

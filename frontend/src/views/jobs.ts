@@ -3,7 +3,7 @@
 import { api, ApiError } from '../api';
 import { LiveFeed } from '../live';
 import { STATUSES, type Job, type LiveMessage } from '../types';
-import { arch, clear, debounce, fmtNum, fmtPct, fmtTime, h, statusBadge } from '../util';
+import { arch, clear, coalesce, fmtNum, fmtPct, fmtTime, h, statusBadge } from '../util';
 
 const filters = { status: '', algorithm: '' };
 const selected = new Set<string>();
@@ -103,7 +103,7 @@ export function mountJobs(root: HTMLElement): () => void {
       message.textContent = e instanceof ApiError ? `Could not load jobs: ${e.message}` : String(e);
     }
   };
-  const reload = debounce(load, 250);
+  const reload = coalesce(load, 250);
 
   statusSel.addEventListener('change', () => {
     filters.status = statusSel.value;

@@ -98,6 +98,10 @@ public class TrainingRun {
             end(id, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
                     "failed: out of memory");
         } catch (RuntimeException | Error e) {
+            if (stopping.getAsBoolean()) {
+                log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
+                return;
+            }
             log.error("job {} failed", id, e);
             end(id, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
         }

@@ -253,7 +253,8 @@ class DashboardBrowserTest {
     void aPageOpenedMidTrainingShowsEveryEpochSoFar() throws Exception {
         open("#/jobs");
         waitFor(By.cssSelector("[data-testid='jobs-table']"));
-        String id = createJob("late open", "adam", 80, 4, "{\"lr\": 0.003}");
+        // Far more epochs than the test waits for, so a fast machine cannot finish it first: it is cancelled below.
+        String id = createJob("late open", "adam", 5000, 4, "{\"lr\": 0.003}");
         // The list learns of the new job and follows its progress without a reload.
         By progress = By.cssSelector("[data-testid='job-row'][data-job-id='" + id + "'] [data-testid='job-progress']");
         until("the new job's row", () -> !driver.findElements(progress).isEmpty());
@@ -278,7 +279,8 @@ class DashboardBrowserTest {
     @Test
     @Order(6)
     void aServerRestartUnderAnOpenPageEndsWithTheResumedJobsFullCurve() throws Exception {
-        int epochs = 60;
+        // Enough epochs that the job is still running when the server stops, even on a fast machine.
+        int epochs = 150;
         String id = createJob("survives a restart", "adam", epochs, 4, "{\"lr\": 0.003}");
         open("#/jobs/" + id);
         ((JavascriptExecutor) driver).executeScript("window.__sameDocument = 'yes';");
