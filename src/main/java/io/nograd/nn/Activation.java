@@ -1,5 +1,6 @@
 package io.nograd.nn;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ public abstract class Activation {
     public static final Activation IDENTITY = new Activation("identity", 1) {
         @Override public double apply(double z) { return z; }
         @Override public double derivative(double z) { return 1; }
+        @Override public void apply(double[] in, double[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
+        @Override public void derivative(double[] z, double[] out, int n) { Arrays.fill(out, 0, n, 1); }
     };
 
     private final String name;
@@ -39,6 +42,10 @@ public abstract class Activation {
             case "relu" -> new Activation("relu", 1) {
                 @Override public double apply(double z) { return z > 0 ? z : 0; }
                 @Override public double derivative(double z) { return z > 0 ? 1 : 0; }
+                // Array forms without the virtual call, which the JIT vectorizes (ReLU is every baseline's
+                // hidden activation; these loops were a sixth of an Adam epoch).
+                @Override public void apply(double[] in, double[] out, int n) { for (int i = 0; i < n; i++) out[i] = Math.max(in[i], 0.0); }
+                @Override public void derivative(double[] z, double[] out, int n) { for (int i = 0; i < n; i++) out[i] = z[i] > 0 ? 1 : 0; }
             };
             case "leaky-relu" -> {
                 double alpha = p.getOrDefault("alpha", 0.01);

@@ -42,19 +42,26 @@ final class Adam extends GradientSolver {
         double b1 = p.beta1();
         double b2 = p.beta2();
         double stepSize = p.lr() / (1 - Math.pow(b1, step));
-        double sqrtCorrection = Math.sqrt(1 - Math.pow(b2, step));
+        double inverseSqrtCorrection = 1 / Math.sqrt(1 - Math.pow(b2, step));
         double eps = p.eps();
         double decay = p.weightDecay();
-        for (int i = 0; i < w.length; i++) {
-            double gi = g[i] + decay * w[i];
-            mi[i] = b1 * mi[i] + (1 - b1) * gi;
-            vi[i] = b2 * vi[i] + (1 - b2) * gi * gi;
-            double second = vi[i];
-            if (amsgrad) {
-                if (second > vmax[i]) vmax[i] = second;
-                second = vmax[i];
+        // Two branch-free loops rather than one with an amsgrad test inside, so the JIT vectorizes them:
+        // this update touches every parameter every batch and was a fifth of Adam's epoch.
+        if (amsgrad) {
+            for (int i = 0; i < w.length; i++) {
+                double gi = g[i] + decay * w[i];
+                mi[i] = b1 * mi[i] + (1 - b1) * gi;
+                vi[i] = b2 * vi[i] + (1 - b2) * gi * gi;
+                vmax[i] = Math.max(vmax[i], vi[i]);
+                w[i] -= stepSize * mi[i] / (Math.sqrt(vmax[i]) * inverseSqrtCorrection + eps);
             }
-            w[i] -= stepSize * mi[i] / (Math.sqrt(second) / sqrtCorrection + eps);
+        } else {
+            for (int i = 0; i < w.length; i++) {
+                double gi = g[i] + decay * w[i];
+                mi[i] = b1 * mi[i] + (1 - b1) * gi;
+                vi[i] = b2 * vi[i] + (1 - b2) * gi * gi;
+                w[i] -= stepSize * mi[i] / (Math.sqrt(vi[i]) * inverseSqrtCorrection + eps);
+            }
         }
     }
 
