@@ -3,10 +3,12 @@ package io.nograd.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import io.nograd.data.Dataset;
 import io.nograd.data.DatasetRegistry;
@@ -58,7 +60,7 @@ public final class Bench {
         }
         System.out.printf(Locale.ROOT, "# %s on %s, layers %s, %s/%s, batch %d, seed %d, params %s, gemm %s%n",
                 vs.spec().algorithm(), vs.spec().dataset(), vs.spec().layers(), vs.spec().activation(), vs.spec().loss(),
-                vs.shape().batchSize(), vs.shape().seed(), vs.params().asMap(), Gemm.get().name());
+                vs.shape().batchSize(), vs.shape().seed(), printable(vs.params().asMap()), Gemm.get().name());
         long t0 = System.nanoTime();
         Dataset data = datasets.get(vs.datasetName());
         System.out.printf(Locale.ROOT, "# dataset loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -115,5 +117,12 @@ public final class Bench {
             target = (Map<String, Object>) target.computeIfAbsent(path[i], k -> new LinkedHashMap<String, Object>());
         }
         target.put(path[path.length - 1], value);
+    }
+
+    /** The params as {@code {name=value, …}}, with list params (per-layer values) written out. */
+    private static String printable(Map<String, Object> params) {
+        StringJoiner out = new StringJoiner(", ", "{", "}");
+        params.forEach((name, value) -> out.add(name + "=" + (value instanceof double[] list ? Arrays.toString(list) : value)));
+        return out.toString();
     }
 }

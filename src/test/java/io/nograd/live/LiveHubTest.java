@@ -40,17 +40,7 @@ class LiveHubTest {
         };
         List<Integer> received = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
-        Subscriber healthy = new Subscriber(hub, "job") {
-            @Override
-            protected void send(LiveEvent event) {
-                if (event.epoch() != null) received.add(event.epoch());
-            }
-
-            @Override
-            protected void end() {
-                done.countDown();
-            }
-        };
+        Subscriber healthy = recording(received, done);
         stuck.register();
         stuck.start(List.of());
         healthy.register();
@@ -82,7 +72,21 @@ class LiveHubTest {
     void replayThenLiveSkipsEpochsAlreadySent() throws Exception {
         List<Integer> received = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
-        Subscriber s = new Subscriber(hub, "job") {
+        Subscriber s = recording(received, done);
+        s.register();
+        hub.publishEpoch("job", epoch(3));
+        hub.publishEpoch("other", epoch(9));
+        s.start(List.of(hub.epochEvent("job", epoch(1)), hub.epochEvent("job", epoch(2)), hub.epochEvent("job", epoch(3))));
+        hub.publishEpoch("job", epoch(4));
+        hub.publishStatus("job", JobStatus.SUCCEEDED, null);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 2, 3, 4), received);
+        hub.close();
+    }
+
+    /** A subscriber to "job" that records the epochs it is sent and counts {@code done} down when it ends. */
+    private Subscriber recording(List<Integer> received, CountDownLatch done) {
+        return new Subscriber(hub, "job") {
             @Override
             protected void send(LiveEvent event) {
                 if (event.epoch() != null) received.add(event.epoch());
@@ -93,14 +97,5 @@ class LiveHubTest {
                 done.countDown();
             }
         };
-        s.register();
-        hub.publishEpoch("job", epoch(3));
-        hub.publishEpoch("other", epoch(9));
-        s.start(List.of(hub.epochEvent("job", epoch(1)), hub.epochEvent("job", epoch(2)), hub.epochEvent("job", epoch(3))));
-        hub.publishEpoch("job", epoch(4));
-        hub.publishStatus("job", JobStatus.SUCCEEDED, null);
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        assertEquals(List.of(1, 2, 3, 4), received);
-        hub.close();
     }
 }

@@ -3,21 +3,12 @@ package io.nograd.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.SplittableRandom;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ojalgo.matrix.store.R064Store;
 
 /** The active Gemm (native, or ojalgo under -Dnograd.blas=java) against a plain triple loop. */
 class GemmTest {
-
-    private static R064Store random(int rows, int cols, long seed) {
-        R064Store m = Ops.make(rows, cols);
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = rng.nextDouble() - 0.5;
-        return m;
-    }
 
     private static double at(R064Store s, boolean trans, int i, int j) {
         return trans ? s.get(j, i) : s.get(i, j);
@@ -27,9 +18,9 @@ class GemmTest {
     @CsvSource({"false,false,1,0", "true,false,1,0", "false,true,0.5,1", "true,true,-2,0.25"})
     void matchesTheDefinition(boolean transA, boolean transB, double alpha, double beta) {
         int m = 37, n = 23, k = 51;
-        R064Store a = transA ? random(k, m, 1) : random(m, k, 1);
-        R064Store b = transB ? random(n, k, 2) : random(k, n, 2);
-        R064Store c = random(m, n, 3);
+        R064Store a = transA ? RandomStores.uniform(k, m, 1) : RandomStores.uniform(m, k, 1);
+        R064Store b = transB ? RandomStores.uniform(n, k, 2) : RandomStores.uniform(k, n, 2);
+        R064Store c = RandomStores.uniform(m, n, 3);
         R064Store expected = c.copy();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -55,12 +46,12 @@ class GemmTest {
     @CsvSource({"false", "true"})
     void multipliesAColumnBlockOnly(boolean transA) {
         int m = 17, n = 12, k = 29;
-        R064Store a = transA ? random(k, m, 4) : random(m, k, 4);
-        R064Store b = random(k, n, 5);
+        R064Store a = transA ? RandomStores.uniform(k, m, 4) : RandomStores.uniform(m, k, 4);
+        R064Store b = RandomStores.uniform(k, n, 5);
         R064Store full = Ops.make(m, n);
         Gemm.get().multiply(transA, false, a, b, full);
         for (Gemm g : new Gemm[] {Gemm.get(), new Gemm.OjalgoGemm()}) {
-            R064Store c = random(m, n, 6);
+            R064Store c = RandomStores.uniform(m, n, 6);
             R064Store expected = c.copy();
             for (int j = 3; j < 8; j++) for (int i = 0; i < m; i++) expected.set(i, j, full.get(i, j));
             g.multiplyColumns(transA, a, b, c, 3, 8);

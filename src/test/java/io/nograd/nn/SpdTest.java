@@ -3,23 +3,14 @@ package io.nograd.nn;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 
 class SpdTest {
 
-    private static R064Store random(int rows, int cols, long seed) {
-        R064Store m = Ops.make(rows, cols);
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = rng.nextDouble() - 0.5;
-        return m;
-    }
-
     /** A = XᵀX + λI, the ridge Gram matrix every lifted solver factors. */
     private static R064Store gram(int n, double lambda) {
-        R064Store x = random(3 * n, n, 1);
+        R064Store x = RandomStores.uniform(3 * n, n, 1);
         R064Store a = Ops.make(n, n);
         Gemm.get().multiply(true, false, x, x, a);
         for (int i = 0; i < n; i++) a.data[i * n + i] += lambda;
@@ -33,14 +24,14 @@ class SpdTest {
         Spd spd = new Spd(n);
         spd.factor(a);
 
-        R064Store b = random(n, 7, 2);
+        R064Store b = RandomStores.uniform(n, 7, 2);
         R064Store x = b.copy();
         spd.solveLeft(x);
         R064Store ax = Ops.make(n, 7);
         Gemm.get().multiply(false, false, a, x, ax);
         assertTrue(Ops.distance(ax, b) < 1e-9 * Ops.norm(b), "A·(A⁻¹B) = B");
 
-        R064Store c = random(5, n, 3);
+        R064Store c = RandomStores.uniform(5, n, 3);
         R064Store y = c.copy();
         spd.solveRight(y);
         R064Store ya = Ops.make(5, n);

@@ -13,6 +13,7 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
+import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
@@ -81,8 +82,7 @@ final class Admm implements Solver {
     private final double upper;
     private final boolean dcut;
     private final LayerSystems[] systems;
-    private Workspace full;
-    private Workspace tail;
+    private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
 
     Admm(TrainingShape shape, AdmmParams p) {
         this.p = p;
@@ -340,10 +340,7 @@ final class Admm implements Solver {
     }
 
     private Workspace workspace(int m) {
-        if (full == null) full = new Workspace(m);
-        if (full.m == m) return full;
-        if (tail == null || tail.m != m) tail = new Workspace(m);
-        return tail;
+        return buffers.get(m, Workspace::new);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
@@ -93,8 +94,7 @@ final class Dlam implements Solver {
     private final double[] extrapolated;
     private final double[] centre;
     private final double[] softmaxed;
-    private Workspace full;
-    private Workspace tail;
+    private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private double epsilon = Double.NaN;
     private double lastRisk = Double.NaN;
     /** The penalty of the summed form for the batch in hand, ρ/N (see Scaling); "ρ" in the step comments. */
@@ -395,10 +395,7 @@ final class Dlam implements Solver {
     }
 
     private Workspace workspace(int columns) {
-        if (full == null) full = new Workspace(columns);
-        if (full.columns == columns) return full;
-        if (tail == null || tail.columns != columns) tail = new Workspace(columns);
-        return tail;
+        return buffers.get(columns, Workspace::new);
     }
 
     /** Scratch for one batch size: p[l] (n_{l+1} × N) for D and ∇_a φ, q[l] for the step β − a. */

@@ -13,6 +13,7 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
+import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
@@ -101,8 +102,7 @@ final class Ipdlam implements Solver {
     private final Spd[] aSpd;
     /** Per batch index: its z, a and their previous iterates in float32 ({@code minibatch-kept}, {@code full-batch}). */
     private float[][] kept;
-    private Workspace full;
-    private Workspace tail;
+    private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private boolean started;
 
     private double lossSum;
@@ -571,10 +571,7 @@ final class Ipdlam implements Solver {
     }
 
     private Workspace workspace(int m) {
-        if (full == null) full = new Workspace(m);
-        if (full.m == m) return full;
-        if (tail == null || tail.m != m) tail = new Workspace(m);
-        return tail;
+        return buffers.get(m, Workspace::new);
     }
 
     /** The lifted variables of one batch and the scratch of its steps, for one batch size m. */

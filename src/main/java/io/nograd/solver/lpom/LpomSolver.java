@@ -9,6 +9,7 @@ import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
+import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
@@ -27,8 +28,7 @@ abstract class LpomSolver implements Solver {
     final LpomParams p;
     private final int[] sizes;
     private final Loss loss;
-    private LiftedBatch full;
-    private LiftedBatch tail;
+    private final BatchBuffers<LiftedBatch> buffers = new BatchBuffers<>();
     private EpochFigures figures;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -75,9 +75,6 @@ abstract class LpomSolver implements Solver {
     abstract void solveBatch(Network net, LiftedBatch lifted, R064Store target, EpochFigures figures);
 
     private LiftedBatch workspace(int size) {
-        if (full == null) full = new LiftedBatch(sizes, size, p, loss);
-        if (size == full.columns()) return full;
-        if (tail == null || tail.columns() != size) tail = new LiftedBatch(sizes, size, p, loss);
-        return tail;
+        return buffers.get(size, s -> new LiftedBatch(sizes, s, p, loss));
     }
 }

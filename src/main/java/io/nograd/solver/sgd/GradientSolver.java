@@ -7,6 +7,7 @@ import io.nograd.data.Batches;
 import io.nograd.nn.Backprop;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
+import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
@@ -20,8 +21,7 @@ import io.nograd.solver.Solver;
 abstract class GradientSolver implements Solver {
 
     private final Loss loss;
-    private Backprop full;
-    private Backprop tail;
+    private final BatchBuffers<Backprop> buffers = new BatchBuffers<>();
 
     GradientSolver(Loss loss) {
         this.loss = loss;
@@ -44,10 +44,7 @@ abstract class GradientSolver implements Solver {
     }
 
     private Backprop backprop(Network net, int size) {
-        if (full == null) full = new Backprop(net.sizes(), size);
-        if (size == full.columns()) return full;
-        if (tail == null || tail.columns() != size) tail = new Backprop(net.sizes(), size);
-        return tail;
+        return buffers.get(size, s -> new Backprop(net.sizes(), s));
     }
 
     /** Called before the epoch's first batch (epoch is 1-based). */

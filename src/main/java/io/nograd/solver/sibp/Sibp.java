@@ -12,6 +12,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
@@ -64,8 +65,7 @@ final class Sibp implements Solver {
 
     private final Loss loss;
     private final SibpParams p;
-    private Workspace full;
-    private Workspace tail;
+    private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private double eta;
 
     Sibp(Loss loss, SibpParams p) {
@@ -199,10 +199,7 @@ final class Sibp implements Solver {
     }
 
     private Workspace workspace(Network net, int size) {
-        if (full == null) full = new Workspace(net.sizes(), size, p);
-        if (size == full.columns) return full;
-        if (tail == null || tail.columns != size) tail = new Workspace(net.sizes(), size, p);
-        return tail;
+        return buffers.get(size, s -> new Workspace(net.sizes(), s, p));
     }
 
     /** Every buffer of one batch size: the forward pass, targets, errors, Gram matrices and CG state. */
