@@ -61,6 +61,11 @@ class DashboardBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * Epochs of the job the form creates: enough (≈ 8 s here) that even a fast machine is still training when
+     * the job view opens, so the curve is seen growing; few enough to finish within the wait on a loaded one.
+     */
+    private static final int FORM_EPOCHS = 200;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
@@ -156,7 +161,7 @@ class DashboardBrowserTest {
         new Select(field("dataset")).selectByValue("spirals");
         type(field("name"), "adam spirals (browser test)");
         type(field("layers"), "2-64-64-2");
-        type(field("epochs"), "25");
+        type(field("epochs"), Integer.toString(FORM_EPOCHS));
         type(field("batchSize"), "4");
         type(field("params.lr"), "0.003");
         shot("02-form-filled");
@@ -182,10 +187,10 @@ class DashboardBrowserTest {
             sleep(40);
         }
         assertThat(seenWhileRunning).as("distinct loss-point counts seen while RUNNING").hasSizeGreaterThanOrEqualTo(2);
-        until("the final curve", () -> points(lossChart) == 2 * 25);
-        assertThat(points(By.cssSelector("[data-testid='chart-accuracy']"))).isEqualTo(2 * 25);
-        assertThat(epochRows()).isEqualTo(range(1, 25));
-        assertThat(text(By.cssSelector("[data-testid='job-progress']"))).contains("25 / 25");
+        until("the final curve", () -> points(lossChart) == 2 * FORM_EPOCHS);
+        assertThat(points(By.cssSelector("[data-testid='chart-accuracy']"))).isEqualTo(2 * FORM_EPOCHS);
+        assertThat(epochRows()).isEqualTo(range(1, FORM_EPOCHS));
+        assertThat(text(By.cssSelector("[data-testid='job-progress']"))).contains(FORM_EPOCHS + " / " + FORM_EPOCHS);
         assertThat(driver.findElement(By.cssSelector("[data-testid='download-safetensors']")).getAttribute("href"))
                 .endsWith("/jobs/" + trainedJob + "/weights?format=safetensors");
         HttpResponse<byte[]> weights = http.send(request("/jobs/" + trainedJob + "/weights?format=safetensors").GET().build(),
