@@ -51,6 +51,11 @@ class JobEventsController {
             protected void end() {
                 emitter.complete();
             }
+
+            @Override
+            protected void keepAlive() throws Exception {
+                emitter.send(SseEmitter.event().comment("keep-alive"));
+            }
         };
         emitter.onCompletion(s::close);
         emitter.onError(t -> s.close());

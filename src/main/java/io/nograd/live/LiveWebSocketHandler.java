@@ -6,6 +6,7 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
@@ -67,6 +68,11 @@ class LiveWebSocketHandler extends TextWebSocketHandler implements HandshakeInte
             @Override
             protected void send(LiveEvent e) throws Exception {
                 session.sendMessage(new TextMessage(e.json()));
+            }
+
+            @Override
+            protected void keepAlive() throws Exception {
+                session.sendMessage(new PingMessage());
             }
 
             @Override

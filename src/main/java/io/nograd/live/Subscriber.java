@@ -44,6 +44,10 @@ abstract class Subscriber {
     /** Ends the client's stream or session. */
     protected abstract void end();
 
+    /** Sends the transport's keep-alive, which clients do not see as an event; none by default. */
+    protected void keepAlive() throws Exception {
+    }
+
     void register() {
         hub.subscribe(this);
     }
@@ -56,7 +60,7 @@ abstract class Subscriber {
     }
 
     void offer(LiveEvent e) {
-        if (closed.get() || (jobId != null && !jobId.equals(e.jobId()))) return;
+        if (closed.get() || (e != LiveEvent.KEEP_ALIVE && jobId != null && !jobId.equals(e.jobId()))) return;
         if (size.incrementAndGet() > MAX_PENDING) {
             log.info("dropping a live subscriber that fell {} events behind", MAX_PENDING);
             close();
@@ -96,6 +100,10 @@ abstract class Subscriber {
 
     private void deliver(LiveEvent e) throws Exception {
         if (closed.get()) return;
+        if (e == LiveEvent.KEEP_ALIVE) {
+            keepAlive();
+            return;
+        }
         if (jobId != null) {
             if (terminalSent) return;
             if (e.epoch() != null) {

@@ -1,6 +1,7 @@
 package io.nograd.system;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,12 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param datasets where the built-in IDX datasets are installed
  * @param jobs     how many jobs train at once and how many may wait
  * @param security the optional bearer token
+ * @param live     the live feed's keep-alive
  */
 @ConfigurationProperties("nograd")
 public record NogradProperties(@DefaultValue("./data") Path dataDir,
                                @DefaultValue Datasets datasets,
                                @DefaultValue Jobs jobs,
-                               @DefaultValue Security security) {
+                               @DefaultValue Security security,
+                               @DefaultValue Live live) {
 
     public record Datasets(@DefaultValue("/usr/share/datasets/fashion-mnist") Path fashionMnistDir,
                            @DefaultValue("/usr/local/share/datasets/mnist") Path mnistDir) {
@@ -31,6 +34,16 @@ public record NogradProperties(@DefaultValue("./data") Path dataDir,
         public Jobs {
             if (concurrency < 1) throw new IllegalArgumentException("nograd.jobs.concurrency must be at least 1");
             if (queueCapacity < 0) throw new IllegalArgumentException("nograd.jobs.queue-capacity must not be negative");
+        }
+    }
+
+    /**
+     * @param keepAlive how often an idle SSE stream gets a comment line and a WebSocket a ping, so proxies
+     *                  and clients with read timeouts keep the connection through epochs that take minutes
+     */
+    public record Live(@DefaultValue("15s") Duration keepAlive) {
+        public Live {
+            if (keepAlive.isNegative() || keepAlive.isZero()) throw new IllegalArgumentException("nograd.live.keep-alive must be positive");
         }
     }
 

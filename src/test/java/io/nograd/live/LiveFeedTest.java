@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +100,31 @@ class LiveFeedTest extends ServerTest {
         HttpResponse<byte[]> resumed = api.send("GET", "/jobs/" + id + "/events", null, Map.of("Last-Event-ID", "2"));
         assertEquals(List.of("3", "4"), ids(new String(resumed.body())));
         assertEquals(404, api.get("/jobs/no-such-job/events").statusCode());
+    }
+
+    @Test
+    void quietStreamsGetKeepAlivesThatClientsDoNotSeeAsEvents() throws Exception {
+        String id = api.submit(longJob(1000));
+        CompletableFuture<Void> pinged = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?job=" + id), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onPing(WebSocket socket, ByteBuffer message) {
+                        pinged.complete(null);
+                        socket.request(1);
+                        return null;
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        HttpResponse<Stream<String>> sse = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(api.base() + "/jobs/" + id + "/events")).build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = sse.body()) {
+            String comment = CompletableFuture.supplyAsync(() -> lines.filter(l -> l.startsWith(":")).findFirst().orElse(""))
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(":keep-alive", comment.replace(" ", ""), "an SSE comment line, which EventSource and curl clients skip");
+        }
+        pinged.get(20, TimeUnit.SECONDS);
+        ws.abort();
+        assertEquals(200, api.post("/jobs/" + id + "/cancel", "").statusCode());
     }
 
     private static List<String> ids(String sse) {

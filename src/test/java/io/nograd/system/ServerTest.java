@@ -16,11 +16,11 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the server tests: the real application on a random port with a fresh H2 file in a temporary
- * data dir, no token, a queue of 5 places. Every subclass shares the one Spring context (same
+ * data dir, no token, a queue of 5 places, a live keep-alive every 250 ms. Every subclass shares the one Spring context (same
  * configuration), so the server starts once per test run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"nograd.jobs.queue-capacity=5", "nograd.jobs.concurrency=1"})
+        properties = {"nograd.jobs.queue-capacity=5", "nograd.jobs.concurrency=1", "nograd.live.keep-alive=250ms"})
 public abstract class ServerTest {
 
     static final Path DATA = tempDir();
