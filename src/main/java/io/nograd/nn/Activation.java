@@ -20,6 +20,8 @@ public abstract class Activation {
         @Override public double derivative(double z) { return 1; }
         @Override public void apply(double[] in, double[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
         @Override public void derivative(double[] z, double[] out, int n) { Arrays.fill(out, 0, n, 1); }
+        @Override public void apply(float[] in, float[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
+        @Override public void derivative(float[] z, float[] out, int n) { Arrays.fill(out, 0, n, 1f); }
     };
 
     private final String name;
@@ -46,6 +48,8 @@ public abstract class Activation {
                 // hidden activation; these loops were a sixth of an Adam epoch).
                 @Override public void apply(double[] in, double[] out, int n) { for (int i = 0; i < n; i++) out[i] = Math.max(in[i], 0.0); }
                 @Override public void derivative(double[] z, double[] out, int n) { for (int i = 0; i < n; i++) out[i] = z[i] > 0 ? 1 : 0; }
+                @Override public void apply(float[] in, float[] out, int n) { for (int i = 0; i < n; i++) out[i] = Math.max(in[i], 0f); }
+                @Override public void derivative(float[] z, float[] out, int n) { for (int i = 0; i < n; i++) out[i] = z[i] > 0 ? 1f : 0f; }
             };
             case "leaky-relu" -> {
                 double alpha = p.getOrDefault("alpha", 0.01);
@@ -127,6 +131,16 @@ public abstract class Activation {
     /** out[i] = φ′(z[i]) for the first n entries. */
     public void derivative(double[] z, double[] out, int n) {
         for (int i = 0; i < n; i++) out[i] = derivative(z[i]);
+    }
+
+    /** out[i] = φ(in[i]) in float32 (the gradient baselines' default precision); in and out may be the same array. */
+    public void apply(float[] in, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = (float) apply(in[i]);
+    }
+
+    /** out[i] = φ′(z[i]) in float32. */
+    public void derivative(float[] z, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = (float) derivative(z[i]);
     }
 
     @Override public String toString() { return name; }

@@ -3,11 +3,10 @@ package io.nograd.nn;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
- * Back-propagation for one batch size: the gradient of the batch-mean loss with respect to every W_l
- * and b_l, into preallocated stores. Used by the gradient baselines and checked against finite
- * differences in the tests.
+ * Back-propagation in float64: the gradient baselines' {@code precision: float64}, and the reference that the
+ * tests check against finite differences (and {@link Float32Backprop} against).
  */
-public final class Backprop {
+public final class Backprop implements Gradients {
 
     private final ForwardPass forward;
     private final R064Store[] delta;
@@ -30,14 +29,10 @@ public final class Backprop {
         }
     }
 
+    @Override
     public int columns() { return forward.columns(); }
 
-    /**
-     * Runs forward and backward on (x, y); afterwards {@link #gradW}/{@link #gradB} hold the gradient of
-     * the mean loss over the batch's columns.
-     *
-     * @return the summed loss of the batch
-     */
+    @Override
     public double run(Network net, Loss loss, R064Store x, R064Store y) {
         Gemm gemm = Gemm.get();
         R064Store out = forward.run(net, x);
@@ -56,9 +51,9 @@ public final class Backprop {
         return value;
     }
 
+    @Override
     public R064Store gradW(int l) { return gradW[l]; }
 
+    @Override
     public R064Store gradB(int l) { return gradB[l]; }
-
-    public ForwardPass forward() { return forward; }
 }

@@ -1,6 +1,8 @@
 package io.nograd.nn;
 
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.structure.Structure2D;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,13 +16,16 @@ import dev.ludovic.netlib.blas.BLAS;
  * ojalgo's own multiply (2–9 GFLOP/s), used when no native BLAS loads. The choice is made once, at class
  * load, and logged; {@code -Dnograd.blas=java} forces the ojalgo path (the tests run both).
  * <p>
- * Compute is float64: ojalgo's decompositions (Cholesky, SVD) that the lifted solvers need are double, and
- * the finite-difference checks need double precision. PyTorch trains in float32, so its sgemm has twice
- * the flops per cycle; the bench reports what that costs.
+ * The lifted solvers compute in float64: ojalgo's decompositions (Cholesky, SVD) and their least-squares
+ * steps need it. The float32 product (sgemm, about twice dgemm's throughput on these shapes, see
+ * {@code bench/gemm.sh}) serves the gradient baselines, which train in float32 by default as PyTorch does.
  */
 public interface Gemm {
 
     void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c);
+
+    /** The same product in float32. */
+    void gemm(boolean transA, boolean transB, float alpha, R032Store a, R032Store b, float beta, R032Store c);
 
     /** "native:<implementation class>" or "ojalgo". */
     String name();
@@ -91,6 +96,15 @@ public interface Gemm {
         }
 
         @Override
+        public void gemm(boolean transA, boolean transB, float alpha, R032Store a, R032Store b, float beta, R032Store c) {
+            int k = innerDimension(transA, transB, a, b, c);
+            int m = (int) c.countRows();
+            blas.sgemm(transA ? "T" : "N", transB ? "T" : "N", m, (int) c.countColumns(), k, alpha,
+                    a.data, Math.max(1, (int) a.countRows()), b.data, Math.max(1, (int) b.countRows()),
+                    beta, c.data, Math.max(1, m));
+        }
+
+        @Override
         public void multiplyColumns(boolean transA, R064Store a, R064Store b, R064Store c, int from, int to) {
             int m = (int) c.countRows();
             int k = innerDimension(transA, false, a, b, c);
@@ -130,13 +144,23 @@ public interface Gemm {
         }
 
         @Override
+        public void gemm(boolean transA, boolean transB, float alpha, R032Store a, R032Store b, float beta, R032Store c) {
+            innerDimension(transA, transB, a, b, c);
+            R032Store product = R032Store.FACTORY.make(c.countRows(), c.countColumns());
+            product.fillByMultiplying(transA ? a.transpose() : a, transB ? b.transpose() : b);
+            float[] p = product.data;
+            float[] d = c.data;
+            for (int i = 0; i < p.length; i++) d[i] = alpha * p[i] + (beta == 0 ? 0 : beta * d[i]);
+        }
+
+        @Override
         public String name() {
             return "ojalgo";
         }
     }
 
     /** k of op(A) (m × k) · op(B) (k × n) = C (m × n), after checking that the shapes agree. */
-    private static int innerDimension(boolean transA, boolean transB, R064Store a, R064Store b, R064Store c) {
+    private static int innerDimension(boolean transA, boolean transB, Structure2D a, Structure2D b, Structure2D c) {
         long m = c.countRows();
         long n = c.countColumns();
         long k = transA ? a.countRows() : a.countColumns();

@@ -18,10 +18,11 @@ class FailureAndCancelTest extends ServerTest {
 
     @Test
     void aDivergingRunFailsNamingTheEpochAndTheParameterAndKeepsItsLastGoodWeights() {
-        // SGD with lr 20 and momentum 0.9 on blobs: finite for 3 epochs, then the loss overflows in epoch 4.
+        // SGD with lr 20 and momentum 0.9 on blobs in float64: finite for 3 epochs, then the loss overflows in
+        // epoch 4 (float32's smaller range overflows already in epoch 1).
         String id = api.submit(Map.of("name", "diverge", "algorithm", "sgd", "dataset", "blobs", "layers", List.of(20, 64, 4),
                 "activation", "relu", "loss", "mse", "epochs", 6, "batchSize", 100, "seed", 1,
-                "params", Map.of("lr", 20, "momentum", 0.9)));
+                "params", Map.of("lr", 20, "momentum", 0.9, "precision", "float64")));
         JsonNode job = api.awaitFinal(id, Duration.ofMinutes(2));
         assertEquals("FAILED", job.get("status").asString());
         String error = job.get("error").asString();

@@ -19,7 +19,7 @@ final class Adam extends GradientSolver {
     private int step = 1;
 
     Adam(Loss loss, AdamParams p, boolean amsgrad, int tensors) {
-        super(loss);
+        super(loss, p.precision());
         this.p = p;
         this.amsgrad = amsgrad;
         m = new double[tensors][];

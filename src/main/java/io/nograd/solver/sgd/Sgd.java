@@ -16,7 +16,7 @@ final class Sgd extends GradientSolver {
     private double rate;
 
     Sgd(Loss loss, SgdParams p, int tensors) {
-        super(loss);
+        super(loss, p.precision());
         this.p = p;
         this.velocity = new double[tensors][];
     }
