@@ -12,7 +12,9 @@ export interface JobSpec {
   task?: string;
   layers: number[];
   activation?: string;
+  activationParams?: Record<string, number>;
   loss?: string;
+  init?: { kind?: string; scale?: number; bias?: number };
   epochs: number;
   batchSize?: number | null;
   trainLimit?: number | null;

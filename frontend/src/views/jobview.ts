@@ -121,6 +121,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     curlPre.textContent = `curl -X POST '${location.origin}/jobs' \\\n  -H 'Content-Type: application/json'${auth} \\\n  -d '${JSON.stringify(given).replace(/'/g, `'\\''`)}'`;
   };
 
+  let tableRows = 0;
+  let lastTableEpoch = -1;
   const renderData = () => {
     const rows = store.sorted();
     const x = rows.map((r) => r.epoch);
@@ -162,8 +164,15 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       c.set(series, x, ys);
     }
     table.classList.toggle('no-objective', !rows.some((r) => typeof r.objective === 'number'));
-    clear(tbody);
-    for (const r of rows) {
+    // Rows only grow (sorted by epoch), so the table appends what is new; it is rebuilt only when a filled gap
+    // changed what is already shown. Rebuilding thousands of rows every frame stalled the page on fast jobs.
+    const prefixShown = tableRows > 0 && rows.length >= tableRows && rows[tableRows - 1].epoch === lastTableEpoch;
+    if (!prefixShown) {
+      clear(tbody);
+      tableRows = 0;
+    }
+    for (let i = tableRows; i < rows.length; i++) {
+      const r = rows[i];
       tbody.append(h('tr', { 'data-testid': 'epoch-row', 'data-epoch': r.epoch },
         h('td', { class: 'num' }, r.epoch),
         h('td', { class: 'num' }, fmtNum(r.trainLoss)),
@@ -173,6 +182,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
         h('td', { class: 'num col-objective' }, fmtNum(r.objective ?? null)),
         h('td', { class: 'num' }, fmtSeconds(r.seconds ?? null))));
     }
+    tableRows = rows.length;
+    lastTableEpoch = rows.length ? rows[rows.length - 1].epoch : -1;
     if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, job && job.status === 'QUEUED' ? 'Waiting in the queue…' : 'No epoch finished yet.')));
     renderHeader();
   };

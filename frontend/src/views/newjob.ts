@@ -65,6 +65,11 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
   const layersIn = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false', class: 'mono' });
   const actSel = h('select', {});
   const lossSel = h('select', {});
+  const actParamsIn = h('input', { type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false', placeholder: 'defaults' });
+  const initSel = h('select', {}, h('option', { value: '' }, "the algorithm's default"),
+    ['glorot-uniform', 'he', 'gaussian'].map((k) => h('option', { value: k }, k)));
+  const initScaleIn = h('input', { type: 'number', step: 'any', placeholder: 'default' });
+  const initBiasIn = h('input', { type: 'number', step: 'any', placeholder: 'default' });
   const epochsIn = h('input', { type: 'number', min: 1, step: 1, value: 10 });
   const batchIn = h('input', { type: 'number', min: 1, step: 1 });
   const limitIn = h('input', { type: 'number', min: 1, step: 1, placeholder: 'all' });
@@ -152,7 +157,14 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
         row('task', 'Task', taskSel),
         row('layers', 'Layers', layersIn, 'Sizes from input to output, e.g. 784-500-10.'),
         row('activation', 'Activation', actSel, 'Only those the algorithm supports.'),
+        row('activationParams', 'Activation constants', actParamsIn,
+          'JSON: {"alpha": 0.1} for leaky-relu or elu, {"lower": 0, "upper": 1} for dcutlu; empty for the defaults.'),
         row('loss', 'Loss', lossSel))),
+    h('fieldset', {}, h('legend', {}, 'Initial weights'),
+      h('div', { class: 'grid' },
+        row('init.kind', 'Initialisation', initSel),
+        row('init.scale', 'Scale σ', initScaleIn, 'Standard deviation of a gaussian init.'),
+        row('init.bias', 'Bias', initBiasIn, 'Initial value of every bias.'))),
     h('fieldset', {}, h('legend', {}, 'Schedule'),
       h('div', { class: 'grid' },
         row('epochs', 'Epochs', epochsIn),
@@ -231,6 +243,19 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
         params[p.name] = n;
       } else params[p.name] = el.value;
     }
+    let activationParams: Record<string, number> | undefined;
+    if (actParamsIn.value.trim()) {
+      try {
+        const parsed: unknown = JSON.parse(actParamsIn.value);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'number'))
+          throw new Error('not an object of numbers');
+        activationParams = parsed as Record<string, number>;
+      } catch {
+        local.push({ field: 'activationParams', message: 'Write a JSON object of numbers, e.g. {"alpha": 0.1}.' });
+      }
+    }
+    const number = (el: HTMLInputElement): number | undefined => (el.value.trim() === '' ? undefined : Number(el.value));
+    const init = { kind: initSel.value || undefined, scale: number(initScaleIn), bias: number(initBiasIn) };
     const spec: JobSpec = {
       name: nameIn.value.trim() || null,
       algorithm: algoSel.value,
@@ -238,7 +263,9 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
       task: taskSel.value,
       layers,
       activation: actSel.value,
+      activationParams,
       loss: lossSel.value,
+      init: Object.values(init).some((v) => v !== undefined) ? init : undefined,
       epochs: int(epochsIn, 'epochs', true) ?? 0,
       batchSize: int(batchIn, 'batchSize', false) ?? algo().defaultBatchSize ?? null,
       trainLimit: int(limitIn, 'trainLimit', false),

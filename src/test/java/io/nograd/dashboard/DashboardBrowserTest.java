@@ -62,10 +62,11 @@ class DashboardBrowserTest {
     private static final Path SHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(60);
     /**
-     * Epochs of the job the form creates: enough (≈ 8 s here) that even a fast machine is still training when
-     * the job view opens, so the curve is seen growing; few enough to finish within the wait on a loaded one.
+     * Epochs of the job the form creates: enough (≈ 6 s on this 2-core machine, 10 ms an epoch) that even a fast
+     * machine is still training when the job view opens, so the curve is seen growing; few enough to finish
+     * within the wait on a loaded one.
      */
-    private static final int FORM_EPOCHS = 200;
+    private static final int FORM_EPOCHS = 600;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
@@ -150,6 +151,19 @@ class DashboardBrowserTest {
         assertThat(field("layers").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(driver.getCurrentUrl()).endsWith("#/new");
         shot("01-form-validation-errors");
+
+        // The activation's constants and the init go to the server too, and its errors come back to their fields.
+        type(field("layers"), "2-16-2");
+        type(field("epochs"), "3");
+        new Select(field("activation")).selectByValue("leaky-relu");
+        type(field("activationParams"), "{\"alpha\": 5}");
+        new Select(field("init.kind")).selectByValue("gaussian");
+        type(field("init.scale"), "50");
+        form.findElement(By.cssSelector("[data-testid='submit-job']")).click();
+        assertThat(waitText(By.cssSelector("[data-testid='error-activationParams']"))).contains("alpha");
+        assertThat(waitText(By.cssSelector("[data-testid='error-init.scale']"))).isNotBlank();
+        assertThat(text(By.cssSelector("[data-testid='error-layers']"))).as("the fixed field's error is gone").isBlank();
+        assertThat(driver.getCurrentUrl()).endsWith("#/new");
     }
 
     @Test
@@ -284,8 +298,8 @@ class DashboardBrowserTest {
     @Test
     @Order(6)
     void aServerRestartUnderAnOpenPageEndsWithTheResumedJobsFullCurve() throws Exception {
-        // Enough epochs that the job is still running when the server stops, even on a fast machine.
-        int epochs = 150;
+        // Enough epochs (≈ 10 s here) that the job is still running when the server stops, even on a fast machine.
+        int epochs = 1000;
         String id = createJob("survives a restart", "adam", epochs, 4, "{\"lr\": 0.003}");
         open("#/jobs/" + id);
         ((JavascriptExecutor) driver).executeScript("window.__sameDocument = 'yes';");
@@ -334,8 +348,11 @@ class DashboardBrowserTest {
 
     // ---------------------------------------------------------------------------------------- helpers
 
+    /** Loads the page at {@code hash}, afresh even when it is already open (a same-hash get would keep its state). */
     private void open(String hash) {
-        driver.get(base + "/" + hash);
+        String url = base + "/" + hash;
+        if (url.equals(driver.getCurrentUrl())) driver.navigate().refresh();
+        else driver.get(url);
     }
 
     private WebElement field(String name) {
