@@ -3,15 +3,15 @@ package io.nograd.bench;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
-import dev.ludovic.netlib.blas.BLAS;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Ops;
 
 /**
  * GFLOP/s of C = op(A)·op(B) at the shapes nograd's jobs use, through the active {@link Gemm} and through
- * ojalgo's own multiply, and float32 {@code sgemm} through the same BLAS. Prints one line per shape.
+ * ojalgo's own multiply, and the active Gemm's float32 product (sgemm natively). Prints one line per shape.
  * Run by bench/gemm.sh, which sets the same shapes against OpenBLAS called directly (NumPy).
  */
 public final class GemmBench {
@@ -41,7 +41,7 @@ public final class GemmBench {
             R064Store c = Ops.make(s[0], s[1]);
             double flops = 2.0 * s[0] * s[1] * s[2];
             System.out.printf(Locale.ROOT, "%5d %5d %5d  %d  %d  %7.1f  %7.1f  %7.1f%n", s[0], s[1], s[2], s[3], s[4],
-                    gflops(active, ta, tb, a, b, c, flops), gflops(ojalgo, ta, tb, a, b, c, flops), sgemm(s, flops));
+                    gflops(active, ta, tb, a, b, c, flops), gflops(ojalgo, ta, tb, a, b, c, flops), sgemm(active, s, flops));
         }
     }
 
@@ -56,24 +56,18 @@ public final class GemmBench {
         return flops / best / 1e9;
     }
 
-    /** The same product in float32 through the same native BLAS: what float32 compute would gain. */
-    private static double sgemm(int[] s, double flops) {
-        BLAS blas = BLAS.getInstance();
+    /** The same product in float32 through the same seam: what the gradient baselines run by default. */
+    private static double sgemm(Gemm g, int[] s, double flops) {
         boolean ta = s[3] == 1;
         boolean tb = s[4] == 1;
-        float[] a = new float[s[0] * s[2]];
-        float[] b = new float[s[2] * s[1]];
-        float[] c = new float[s[0] * s[1]];
-        SplittableRandom rng = new SplittableRandom(5);
-        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextDouble();
-        for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextDouble();
+        R032Store a = R032Store.FACTORY.copy(random(ta ? s[2] : s[0], ta ? s[0] : s[2]));
+        R032Store b = R032Store.FACTORY.copy(random(tb ? s[1] : s[2], tb ? s[2] : s[1]));
+        R032Store c = R032Store.FACTORY.make(s[0], s[1]);
         int reps = (int) Math.max(3, Math.min(200, 2e9 / flops));
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
             long t = System.nanoTime();
-            for (int r = 0; r < reps; r++) {
-                blas.sgemm(ta ? "T" : "N", tb ? "T" : "N", s[0], s[1], s[2], 1f, a, ta ? s[2] : s[0], b, tb ? s[1] : s[2], 0f, c, s[0]);
-            }
+            for (int r = 0; r < reps; r++) g.gemm(ta, tb, 1f, a, b, 0f, c);
             best = Math.min(best, (System.nanoTime() - t) / 1e9 / reps);
         }
         return flops / best / 1e9;
