@@ -3,6 +3,7 @@ package io.nograd.jobs;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.nograd.live.LiveHub;
 import io.nograd.system.ConflictException;
@@ -31,20 +33,39 @@ public class JobService {
     private final JobSpecValidator validator;
     private final WeightsStore weights;
     private final LiveHub hub;
+    private final RunHooks hooks;
+    private final TransactionTemplate tx;
 
-    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, WeightsStore weights, LiveHub hub) {
+    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, WeightsStore weights, LiveHub hub,
+                      RunHooks hooks, TransactionTemplate tx) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
         this.weights = weights;
         this.hub = hub;
+        this.hooks = hooks;
+        this.tx = tx;
     }
 
     public Job create(JobSpec spec) {
+        return create(spec, null, id -> { });
+    }
+
+    /**
+     * Creates a job that is a sweep's cell. {@code alsoInTransaction} runs in the job's insert transaction
+     * with the new id (the sweep records the release there, so a cell is released once or not at all); when
+     * it throws, nothing is stored or queued.
+     *
+     * @throws io.nograd.system.TooManyRequestsException when the queue is full (nothing stored)
+     */
+    public Job create(JobSpec spec, Job.SweepCell sweep, Consumer<String> alsoInTransaction) {
         ValidatedSpec valid = validator.validate(spec);
         String id = UUID.randomUUID().toString();
         queue.admit(id, () -> {
-            repo.insert(id, valid.spec(), Instant.now());
+            tx.executeWithoutResult(s -> {
+                repo.insert(id, valid.spec(), sweep, Instant.now());
+                alsoInTransaction.accept(id);
+            });
             hub.publishStatus(id, JobStatus.QUEUED, null);
         });
         return get(id);
@@ -56,8 +77,23 @@ public class JobService {
         return job.withHistory(repo.history(id));
     }
 
-    public JobPage list(JobStatus status, String algorithm, int limit, int offset) {
-        return new JobPage(repo.list(status, algorithm, limit, offset), repo.count(status, algorithm), limit, offset);
+    public JobPage list(JobStatus status, String algorithm, String sweep, int limit, int offset) {
+        return new JobPage(repo.list(status, algorithm, sweep, limit, offset), repo.count(status, algorithm, sweep), limit, offset);
+    }
+
+    /** Every job of a sweep, in cell order. */
+    public List<Job> ofSweep(String sweep) {
+        return repo.ofSweep(sweep);
+    }
+
+    /** How many of a sweep's jobs are queued or running. */
+    public int activeInSweep(String sweep) {
+        return repo.activeInSweep(sweep);
+    }
+
+    /** The epoch rows of every job of a sweep, by job id. */
+    public java.util.Map<String, List<EpochMetrics>> epochsOfSweep(String sweep) {
+        return repo.epochsOfSweep(sweep);
     }
 
     public List<EpochMetrics> epochs(String id) {
@@ -77,7 +113,9 @@ public class JobService {
         if (repo.cancelQueued(id, Instant.now())) {
             queue.withdraw(id);
             hub.publishStatus(id, JobStatus.CANCELLED, null);
-            return get(id);
+            Job cancelled = get(id);
+            hooks.ended(cancelled);
+            return cancelled;
         }
         queue.cancelRunning(id);
         long deadline = System.nanoTime() + 2_000_000_000L;

@@ -42,13 +42,26 @@ public class TrainingRun {
     private final DatasetRegistry datasets;
     private final WeightsStore weights;
     private final LiveHub hub;
+    private final RunHooks hooks;
 
-    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub) {
+    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub,
+                       RunHooks hooks) {
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
         this.weights = weights;
         this.hub = hub;
+        this.hooks = hooks;
+    }
+
+    /** A hook asked the run to stop after a stored epoch; its weights and rows stay. */
+    private static final class PrunedException extends RuntimeException {
+        final int epoch;
+
+        PrunedException(int epoch, String reason) {
+            super(reason, null, false, false);
+            this.epoch = epoch;
+        }
     }
 
     /**
@@ -80,8 +93,15 @@ public class TrainingRun {
                 var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), rows);
                 repo.insertEpoch(id, m, file);
                 hub.publishEpoch(id, m);
+                if (m.epoch() < m.epochs()) {
+                    hooks.afterEpoch(job, m).ifPresent(stop -> {
+                        throw new PrunedException(m.epoch(), stop.reason());
+                    });
+                }
             });
             end(id, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
+        } catch (PrunedException e) {
+            end(id, JobStatus.PRUNED, e.getMessage(), "pruned after epoch " + e.epoch + ": " + e.getMessage());
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
@@ -108,6 +128,9 @@ public class TrainingRun {
     }
 
     private void end(String id, JobStatus status, String error, String history) {
-        if (repo.finish(id, status, error, Instant.now(), history)) hub.publishStatus(id, status, error);
+        if (repo.finish(id, status, error, Instant.now(), history)) {
+            hub.publishStatus(id, status, error);
+            repo.find(id).ifPresent(hooks::ended);
+        }
     }
 }
