@@ -24,6 +24,7 @@ CREATE TABLE sweeps (
 CREATE TABLE sweep_cells (
     sweep_id        VARCHAR(36)      NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
     idx             INT              NOT NULL,
+    release_rank    INT              NOT NULL,
     coordinates     CLOB             NOT NULL,
     spec            CLOB             NOT NULL,
     job_id          VARCHAR(36),
@@ -34,4 +35,5 @@ CREATE TABLE sweep_cells (
     error           VARCHAR(4000),
     PRIMARY KEY (sweep_id, idx)
 );
+-- release_rank orders the release: the index order, or a seeded shuffle of it.
 CREATE UNIQUE INDEX sweep_cells_job ON sweep_cells (job_id);

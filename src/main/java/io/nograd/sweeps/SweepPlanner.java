@@ -35,8 +35,11 @@ final class SweepPlanner {
             "batchSize", "trainLimit", "init.kind", "init.scale", "init.bias");
     static final List<String> MAPS = List.of("params", "activationParams");
 
-    /** One expanded cell: its index, its coordinates (swept path → value, then {@code seed}) and its spec, defaults filled in. */
-    record Cell(int index, ObjectNode coordinates, JobSpec spec) {
+    /**
+     * One expanded cell: its index, its coordinates (swept path → value, then {@code seed}), its spec with
+     * defaults filled in, and its place in the release order.
+     */
+    record Cell(int index, ObjectNode coordinates, JobSpec spec, int rank) {
     }
 
     /** A checked sweep: name, cells, concurrency, and the pruning (defaults filled in; null for none). */
@@ -138,6 +141,17 @@ final class SweepPlanner {
 
         List<Cell> cells = cells(r, grid, draws, seeds, metric, prune != null, errors);
         if (!errors.isEmpty()) throw new ValidationException(errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors);
+        if (r.shuffle() != null) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < cells.size(); i++) order.add(i);
+            java.util.Collections.shuffle(order, new java.util.Random(r.shuffle()));
+            List<Cell> ranked = new ArrayList<>(cells);
+            for (int rank = 0; rank < order.size(); rank++) {
+                Cell c = cells.get(order.get(rank));
+                ranked.set(c.index(), new Cell(c.index(), c.coordinates(), c.spec(), rank));
+            }
+            cells = ranked;
+        }
         String name = r.name() == null || r.name().isBlank() ? "sweep of " + cells.get(0).spec().algorithm() : r.name();
         return new Plan(name, cells, maxConcurrent, prune, metric);
     }
@@ -195,7 +209,7 @@ final class SweepPlanner {
                     if (pruning && metric.higherIsBetter() && "autoencoder".equals(filled.task())) {
                         errors.add(new FieldError("prune.metric", metric.id() + " is not reported for autoencoders; prune by testLoss or trainLoss"));
                     }
-                    cells.add(new Cell(index, coords, filled));
+                    cells.add(new Cell(index, coords, filled, index));
                 } catch (ValidationException e) {
                     for (FieldError fe : e.errors()) report(fe.field(), fe.message(), index, coords, reported, errors);
                     cells.add(null);

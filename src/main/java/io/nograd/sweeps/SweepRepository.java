@@ -52,8 +52,8 @@ class SweepRepository {
                     .param("id", id).param("name", plan.name()).param("request", request).param("max", plan.maxConcurrent())
                     .param("cells", plan.cells().size()).param("now", utc(now)).update();
             for (SweepPlanner.Cell c : plan.cells()) {
-                jdbc.sql("INSERT INTO sweep_cells (sweep_id, idx, coordinates, spec) VALUES (:id, :idx, :coords, :spec)")
-                        .param("id", id).param("idx", c.index()).param("coords", json.writeValueAsString(c.coordinates()))
+                jdbc.sql("INSERT INTO sweep_cells (sweep_id, idx, release_rank, coordinates, spec) VALUES (:id, :idx, :rank, :coords, :spec)")
+                        .param("id", id).param("idx", c.index()).param("rank", c.rank()).param("coords", json.writeValueAsString(c.coordinates()))
                         .param("spec", json.writeValueAsString(c.spec())).update();
             }
         });
@@ -80,9 +80,9 @@ class SweepRepository {
         return jdbc.sql("SELECT * FROM sweep_cells WHERE sweep_id = :id ORDER BY idx").param("id", id).query(this::cell).list();
     }
 
-    /** The next {@code limit} cells never released, in index order. */
+    /** The next {@code limit} cells never released, in release order. */
     List<CellRow> unreleased(String id, int limit) {
-        return jdbc.sql("SELECT * FROM sweep_cells WHERE sweep_id = :id AND job_id IS NULL AND error IS NULL ORDER BY idx LIMIT :limit")
+        return jdbc.sql("SELECT * FROM sweep_cells WHERE sweep_id = :id AND job_id IS NULL AND error IS NULL ORDER BY release_rank LIMIT :limit")
                 .param("id", id).param("limit", limit).query(this::cell).list();
     }
 

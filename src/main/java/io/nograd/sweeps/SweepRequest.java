@@ -16,9 +16,12 @@ import tools.jackson.databind.node.ObjectNode;
  * @param seeds         the {@code seed} of every configuration's repeats; default: the base's seed
  * @param maxConcurrent cells queued or running at once
  * @param prune         early stopping of cells at epoch boundaries; null for none
+ * @param shuffle       when set, cells are released in an order shuffled by this seed instead of the grid's order:
+ *                      pruning compares a cell with those that ran before it, so a grid listed from worst to best
+ *                      would otherwise never prune
  */
 public record SweepRequest(String name, ObjectNode base, LinkedHashMap<String, List<JsonNode>> grid, RandomSearch random,
-                           List<Long> seeds, Integer maxConcurrent, Prune prune) {
+                           List<Long> seeds, Integer maxConcurrent, Prune prune, Long shuffle) {
 
     /**
      * @param n     how many points to draw
