@@ -13,10 +13,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.nograd.live.LiveHub;
 import io.nograd.system.ConflictException;
 import io.nograd.system.NotFoundException;
-import io.nograd.weights.WeightsStore;
 
 /**
  * What the API does with jobs: create (validate, store QUEUED, queue), read, cancel, delete, and the
@@ -31,19 +29,17 @@ public class JobService {
     private final JobRepository repo;
     private final JobQueue queue;
     private final JobSpecValidator validator;
-    private final WeightsStore weights;
-    private final LiveHub hub;
-    private final RunHooks hooks;
+    private final CheckpointStore weights;
+    private final RunEvents events;
     private final TransactionTemplate tx;
 
-    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, WeightsStore weights, LiveHub hub,
-                      RunHooks hooks, TransactionTemplate tx) {
+    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events,
+                      TransactionTemplate tx) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
         this.weights = weights;
-        this.hub = hub;
-        this.hooks = hooks;
+        this.events = events;
         this.tx = tx;
     }
 
@@ -66,7 +62,7 @@ public class JobService {
                 repo.insert(id, valid.spec(), sweep, Instant.now());
                 alsoInTransaction.accept(id);
             });
-            hub.publishStatus(id, JobStatus.QUEUED, null);
+            events.publish(new RunEvent.Status(id, 0, JobStatus.QUEUED, null));
         });
         return get(id);
     }
@@ -112,10 +108,8 @@ public class JobService {
         }
         if (repo.cancelQueued(id, Instant.now())) {
             queue.withdraw(id);
-            hub.publishStatus(id, JobStatus.CANCELLED, null);
-            Job cancelled = get(id);
-            hooks.ended(cancelled);
-            return cancelled;
+            events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
+            return get(id);
         }
         queue.cancelRunning(id);
         long deadline = System.nanoTime() + 2_000_000_000L;

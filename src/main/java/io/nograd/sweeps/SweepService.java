@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Sweeps: plan and store every cell at once, then release cells into the ordinary job queue, at most
  * {@code maxConcurrent} queued or running at a time. Releasing is driven by events, never by a timer: when a
- * sweep is created, when any job ends (the {@link RunHooks} end hook, in the ending run's own thread), and at
- * start-up for sweeps still running. Pruning is the epoch hook: the run asks, right after storing an epoch,
+ * sweep is created, when any job ends (its final status event on {@link io.nograd.jobs.RunEvents}, delivered in
+ * the ending run's own thread), and at start-up for sweeps still running. Pruning is the epoch hook: the run asks, right after storing an epoch,
  * and the rule is decided from the stored rows of the sweep's cells.
  */
 @Service
@@ -151,9 +151,14 @@ public class SweepService implements RunHooks.Hook {
         }
     }
 
-    @Override
-    public void ended(Job job) {
-        if (job.sweep() != null) release(job.sweep().id());
+    /** A job ended: its sweep may release the next cell, and sweeps that met a full queue try again. */
+    void jobEnded(String jobId) {
+        try {
+            Job job = jobs.get(jobId);
+            if (job.sweep() != null) release(job.sweep().id());
+        } catch (NotFoundException e) {
+            log.debug("job {} was deleted before its end was handled", jobId);
+        }
         for (String id : List.copyOf(blocked)) release(id);
     }
 

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.nograd.jobs.CheckpointStore;
 import io.nograd.jobs.Job;
 import io.nograd.jobs.JobService;
 import io.nograd.nn.ForwardPass;
@@ -59,7 +60,7 @@ public class WeightsController {
             throw new ValidationException("format", "must be safetensors, npz or json, got '" + format + "'");
         }
         Job job = jobs.get(id);
-        WeightsStore.Checkpoint cp = checkpoint(job);
+        CheckpointStore.Checkpoint cp = checkpoint(job);
         List<Tensors.Tensor> tensors = Tensors.of(cp.network());
         byte[] body;
         MediaType type;
@@ -152,12 +153,12 @@ public class WeightsController {
         return body;
     }
 
-    private WeightsStore.Checkpoint checkpoint(Job job) {
+    private CheckpointStore.Checkpoint checkpoint(Job job) {
         return store.readCheckpoint(job.id(), job.spec()).orElseThrow(() -> new NotFoundException(
                 "job " + job.id() + " has no weights yet: they appear when its first epoch ends (status " + job.status() + ")"));
     }
 
-    private static Map<String, Object> jsonWeights(Job job, WeightsStore.Checkpoint cp) {
+    private static Map<String, Object> jsonWeights(Job job, CheckpointStore.Checkpoint cp) {
         Network net = cp.network();
         List<double[][]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
