@@ -40,7 +40,8 @@ def prune():
     base = {"algorithm": "sgd", "dataset": "fashion-mnist", "layers": [784, 64, 10], "activation": "relu", "loss": "cross-entropy",
             "epochs": 9, "trainLimit": 6000, "params": {"lr": 0.1}}
     grid = {"params.lr": [0.003, 0.01, 0.03, 0.1, 0.3, 0.6], "batchSize": [16, 32, 64, 128]}
-    rules = [("none", None), ("median", {"rule": "median", "warmup": 2, "minPeers": 3}),
+    rules = [("none", None), ("median, warmup 1", {"rule": "median", "warmup": 1, "minPeers": 3}),
+             ("median, warmup 2", {"rule": "median", "warmup": 2, "minPeers": 3}),
              ("asha", {"rule": "asha", "reduction": 3, "minEpochs": 1})]
     print(f"grid: {json.dumps(grid)}; base: {json.dumps(base)}; seeds [1]; shuffle 1; maxConcurrent 1")
     print()

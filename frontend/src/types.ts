@@ -1,9 +1,10 @@
 // Shapes of the nograd HTTP/WebSocket contract (DESIGN.md §4). Fields may be added by the
 // server; the page reads only these.
 
-export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-export const STATUSES: JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-export const FINAL: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'PRUNED';
+export const STATUSES: JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED'];
+/** PRUNED: a sweep's rule stopped the job at an epoch boundary (not a user's cancel). */
+export const FINAL: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED'];
 
 export interface JobSpec {
   name?: string | null;
@@ -48,6 +49,7 @@ export interface Job {
   latest: EpochRow | null;
   error: string | null;
   attempt?: number;
+  sweep?: { id: string; cell: number; coordinates: Record<string, unknown> };
 }
 
 export interface JobPage {
@@ -99,3 +101,57 @@ export interface Problem {
 export type EpochMessage = EpochRow & { type: 'epoch'; jobId: string };
 export type StatusMessage = { type: 'status'; jobId: string; status: JobStatus; error?: string | null };
 export type LiveMessage = EpochMessage | StatusMessage;
+
+/** Mean, sample standard deviation (null below two values) and count over a configuration's seeds. */
+export interface Stat {
+  mean: number | null;
+  std: number | null;
+  n: number;
+}
+
+export interface SweepCell {
+  index: number;
+  coordinates: Record<string, unknown>;
+  jobId: string | null;
+  /** PENDING (not released yet), a job status, or DELETED. */
+  status: string;
+  epochsDone: number;
+  epochs: number;
+  final: number | null;
+  best: number | null;
+  pruned?: { rule: string; epoch: number; value: number; threshold: number; reason: string };
+  error?: string;
+}
+
+export interface Sweep {
+  id: string;
+  name: string;
+  status: 'RUNNING' | 'DONE' | 'CANCELLED';
+  createdAt: string;
+  finishedAt: string | null;
+  maxConcurrent: number;
+  prune?: { rule: string; metric: string } | null;
+  metric: string;
+  paths: string[];
+  progress: {
+    cells: number; pending: number; queued: number; running: number; succeeded: number; pruned: number; failed: number;
+    cancelled: number; epochsDone: number; epochsPlanned: number;
+  };
+  cells?: SweepCell[];
+  best?: SweepCell | null;
+}
+
+export interface SweepPage {
+  sweeps: Sweep[];
+  total: number;
+}
+
+export interface SweepTable {
+  rows: string;
+  cols: string | null;
+  metric: string;
+  stat: string;
+  rowValues: unknown[];
+  colValues: unknown[];
+  values: Stat[][];
+}

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param paths      the swept paths, then {@code seed}: the coordinates of every cell
  * @param metric     the metric of {@code final}, {@code best} and the aggregates
  * @param aggregates per configuration (coordinates without the seed): mean, standard deviation and n over its ended cells
- * @param best       the ended cell with the best final value
+ * @param best       the SUCCEEDED cell with the best final value (a PRUNED one only when none succeeded)
  */
 public record Sweep(String id, String name, String status, Instant createdAt, Instant finishedAt, int maxConcurrent,
                     @JsonInclude(JsonInclude.Include.NON_NULL) SweepRequest.Prune prune, String metric, List<String> paths,

@@ -274,14 +274,19 @@ public class SweepService implements RunHooks.Hook {
         paths.add("seed");
         Sweep.Progress progress = new Sweep.Progress(cells.size(), pending, queued, running, succeeded, pruned, failed, cancelled, done, planned);
         List<Sweep.Aggregate> aggregates = detail ? aggregates(views) : null;
-        Sweep.CellView best = null;
-        if (detail) {
-            for (Sweep.CellView c : views) {
-                if (ended(c.status()) && c.last() != null && (best == null || metric.worse(best.last(), c.last()))) best = c;
-            }
-        }
+        Sweep.CellView best = detail ? best(views, metric, "SUCCEEDED") : null;
+        if (best == null && detail) best = best(views, metric, "PRUNED");
         return new Sweep(row.id(), row.name(), row.status(), row.createdAt(), row.finishedAt(), row.maxConcurrent(), prune, metric.id(),
                 paths, progress, detail ? views : null, aggregates, best);
+    }
+
+    /** The cell in {@code status} with the best final value: cells that ran to the end first, since a pruned value is an early one. */
+    private static Sweep.CellView best(List<Sweep.CellView> views, Metric metric, String status) {
+        Sweep.CellView best = null;
+        for (Sweep.CellView c : views) {
+            if (status.equals(c.status()) && c.last() != null && (best == null || metric.worse(best.last(), c.last()))) best = c;
+        }
+        return best;
     }
 
     /** Groups ended cells by their coordinates without the seed. */

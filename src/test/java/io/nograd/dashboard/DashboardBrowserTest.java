@@ -50,7 +50,8 @@ import io.nograd.NogradApplication;
  * the real server on a random port and a temporary data dir: the form creates a job whose curve grows
  * live, a job is cancelled, two jobs are overlaid in compare, a late-opened page shows every epoch so
  * far, a server restart under an open page ends with the resumed job's full curve without a reload, and
- * a token typed once goes along on fetch and WebSocket.
+ * a token typed once goes along on fetch and WebSocket, and a sweep's view shows its heat map with the best and the
+ * pruned cells, opens a cell's job and overlays ticked cells in compare.
  * Screenshots land in {@code target/screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -346,6 +347,67 @@ class DashboardBrowserTest {
         shot("14-token-job");
     }
 
+    @Test
+    @Order(8)
+    void theSweepViewShowsAHeatMapWithTheBestAndThePrunedCellsAndOpensACellsJob() throws Exception {
+        String body = """
+                {"name": "lr x batch (browser test)", "base": {"algorithm": "adam", "dataset": "blobs", "layers": [20, 16, 4],
+                 "epochs": 6, "trainLimit": 300, "seed": 3},
+                 "grid": {"params.lr": [0.03, 1e-6], "batchSize": [16, 32]}, "maxConcurrent": 1,
+                 "prune": {"rule": "median", "warmup": 1, "minPeers": 1}}""";
+        HttpResponse<String> r = http.send(request("/sweeps").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+        assertThat(m.find()).isTrue();
+        String sweep = m.group(1);
+
+        open("#/sweeps");
+        By link = By.cssSelector("[data-testid='sweep-row'][data-sweep-id='" + sweep + "'] [data-testid='sweep-link']");
+        waitFor(link).click();
+        until("the sweep view", () -> driver.getCurrentUrl().endsWith("#/sweeps/" + sweep));
+        By badge = By.cssSelector("[data-testid='sweep-view'] [data-testid='sweep-status']");
+        until("the sweep is done, live", () -> !driver.findElements(badge).isEmpty()
+                && "DONE".equals(driver.findElement(badge).getAttribute("data-status")), WAIT.multipliedBy(2));
+        By heat = By.cssSelector("[data-testid='heat-cell']");
+        until("the 2 x 2 heat map", () -> driver.findElements(heat).size() == 4
+                && driver.findElements(By.cssSelector("[data-testid='sweep-cell'][data-status='RUNNING']")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-best='true']"))).hasSize(1);
+        List<WebElement> pruned = driver.findElements(By.cssSelector("[data-testid='sweep-cell'][data-status='PRUNED']"));
+        assertThat(pruned).as("the lr = 1e-6 cells are pruned").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(pruned.get(0).getText()).contains("✂");
+        assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-pruned='true']"))).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(text(By.cssSelector("[data-testid='sweep-pruned-list']"))).contains("median rule: at epoch");
+        assertThat(text(By.cssSelector("[data-testid='heatmap-table'] thead"))).contains("params.lr").contains("batchSize");
+        fullPageShot("15-sweep-heatmap");
+
+        // Tick two cells and overlay their curves in compare.
+        List<WebElement> ticks = driver.findElements(By.cssSelector("[data-testid='sweep-cell-tick']"));
+        String best = driver.findElement(By.cssSelector("[data-testid='heat-cell'][data-best='true'] [data-testid='sweep-cell']")).getAttribute("data-job-id");
+        String prunedJob = pruned.get(0).getAttribute("data-job-id");
+        for (WebElement t : ticks) {
+            String job = t.findElement(By.xpath("..")).getAttribute("data-job-id");
+            if (job.equals(best) || job.equals(prunedJob)) t.click();
+        }
+        driver.findElement(By.cssSelector("[data-testid='sweep-compare']")).click();
+        until("compare opens with both", () -> driver.getCurrentUrl().contains("#/compare") && driver.getCurrentUrl().contains(best)
+                && driver.getCurrentUrl().contains(prunedJob));
+        until("both curves are drawn", () -> driver.findElements(By.cssSelector("[data-testid='compare-row']")).size() == 2
+                && points(By.cssSelector("[data-testid='compare-chart-testAccuracy']")) >= 6 + 2);
+        shot("16-sweep-cells-compared");
+
+        // A click on a heat-map cell (one job in it) opens that job.
+        open("#/sweeps/" + sweep);
+        By bestCell = By.cssSelector("[data-testid='heat-cell'][data-best='true']");
+        waitFor(bestCell).click();
+        until("the best cell's job opens", () -> driver.getCurrentUrl().endsWith("#/jobs/" + best));
+        until("its status", () -> "SUCCEEDED".equals(status()));
+        open("#/jobs/" + prunedJob);
+        until("the pruned job says so", () -> "PRUNED".equals(status()));
+        assertThat(waitText(By.cssSelector("[data-testid='job-error']"))).startsWith("Pruned: median rule");
+        shot("17-pruned-job");
+    }
+
     // ---------------------------------------------------------------------------------------- helpers
 
     /** Loads the page at {@code hash}, afresh even when it is already open (a same-hash get would keep its state). */
@@ -396,7 +458,7 @@ class DashboardBrowserTest {
     }
 
     private static boolean isFinal(String status) {
-        return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status);
+        return List.of("SUCCEEDED", "FAILED", "CANCELLED", "PRUNED").contains(status);
     }
 
     private int points(By chart) {
