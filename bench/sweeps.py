@@ -81,30 +81,49 @@ def prune():
     print(unpruned_table)
 
 
+def span(jobs):
+    """Server time from the first job's creation to the last one's end: no client polling in the figure."""
+    def t(s):
+        return time.mktime(time.strptime(s[:19], "%Y-%m-%dT%H:%M:%S")) + float("0." + (s[20:].rstrip("Z") or "0"))
+    return max(t(j["finishedAt"]) for j in jobs) - min(t(j["createdAt"]) for j in jobs)
+
+
+def wait_jobs(query, n):
+    while True:
+        page = call("GET", f"/jobs?{query}&limit=500")
+        jobs = page["jobs"]
+        if len(jobs) >= n and all(j["status"] not in ("QUEUED", "RUNNING") for j in jobs):
+            return jobs
+        time.sleep(1)
+
+
 def overhead(n=50, rounds=3):
     base = {"algorithm": "adam", "dataset": "spirals", "layers": [2, 16, 2], "activation": "tanh", "epochs": 2, "trainLimit": 200,
             "batchSize": 32, "params": {"lr": 0.01}}
     seeds = list(range(1, n + 1))
-    print(f"{n} jobs: {json.dumps(base)} with seeds 1..{n}; {rounds} rounds, alternating")
+    print(f"{n} jobs: {json.dumps(base)} with seeds 1..{n}; {rounds} rounds, alternating; server time from the first")
+    print("job's createdAt to the last one's finishedAt (the client polls once a second and is not in the figure)")
     print()
-    print("| round | one by one (POST /jobs x 50) | sweep, maxConcurrent 1 | sweep, maxConcurrent 4 | load before → after |")
+    print("| round | one by one (POST /jobs x 50) | sweep, default maxConcurrent (concurrency + 1) | sweep, maxConcurrent 4 | load before → after |")
     print("|---|---:|---:|---:|---|")
     totals = [0.0, 0.0, 0.0]
     for r in range(rounds):
         l0 = load()
-        t0 = time.time()
-        ids = [call("POST", "/jobs", dict(base, seed=s, name=f"single {s}"))["id"] for s in seeds]
-        for i in ids:
-            while call("GET", f"/jobs/{i}")["status"] in ("QUEUED", "RUNNING"):
-                time.sleep(0.05)
-        single = time.time() - t0
-        times = [single]
-        for mc in (1, 4):
-            t0 = time.time()
-            s = call("POST", "/sweeps", {"name": f"overhead {mc}", "base": base, "grid": {"params.lr": [0.01]}, "seeds": seeds, "maxConcurrent": mc})
-            while call("GET", f"/sweeps/{s['id']}")["status"] == "RUNNING":
-                time.sleep(0.05)
-            times.append(time.time() - t0)
+        name = f"single-{r}"
+        for s in seeds:
+            call("POST", "/jobs", dict(base, seed=s, name=name))
+        while True:
+            singles = [j for j in call("GET", "/jobs?limit=500")["jobs"] if j["name"] == name]
+            if len(singles) == n and all(j["status"] not in ("QUEUED", "RUNNING") for j in singles):
+                break
+            time.sleep(1)
+        times = [span(singles)]
+        for mc in (None, 4):
+            req = {"name": f"overhead {r} {mc}", "base": base, "grid": {"params.lr": [0.01]}, "seeds": seeds}
+            if mc:
+                req["maxConcurrent"] = mc
+            sid = call("POST", "/sweeps", req)["id"]
+            times.append(span(wait_jobs(f"sweep={sid}", n)))
         for k in range(3):
             totals[k] += times[k]
         print(f"| {r + 1} | {times[0]:.2f} s | {times[1]:.2f} s ({100 * (times[1] / times[0] - 1):+.1f}%) | {times[2]:.2f} s ({100 * (times[2] / times[0] - 1):+.1f}%) | {l0} → {load()} |")

@@ -87,6 +87,8 @@ export const api = {
     for (const [k, v] of Object.entries(q)) if (v) p.set(k, v);
     return json<SweepTable>(`/sweeps/${encodeURIComponent(id)}/table?${p}`);
   },
+  createSweep: (body: unknown) =>
+    json<Sweep>('/sweeps', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
   cancelSweep: (id: string) => json<Sweep>(`/sweeps/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
 };
 

@@ -154,4 +154,6 @@ export interface SweepTable {
   rowValues: unknown[];
   colValues: unknown[];
   values: Stat[][];
+  /** The sweep the table was computed from (one snapshot with the values). */
+  sweep: Sweep;
 }

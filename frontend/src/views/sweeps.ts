@@ -183,23 +183,27 @@ export function mountSweepView(root: HTMLElement, id: string): () => void {
 
   const load = async () => {
     try {
-      const s = await api.sweep(id, metricSel.value || undefined);
-      if (disposed) return;
-      const first = sweep === null;
-      sweep = s;
-      if (first) {
+      if (sweep === null) {
+        // The first answer gives the swept paths the pickers offer; the table's answer carries the rest.
+        const s0 = await api.sweep(id);
+        if (disposed) return;
         const opts = (sel: HTMLSelectElement, withNone: boolean) => {
           clear(sel);
           if (withNone) sel.append(h('option', { value: '' }, '—'));
-          for (const p of s.paths) sel.append(h('option', { value: p }, p));
+          for (const p of s0.paths) sel.append(h('option', { value: p }, p));
         };
         opts(rowsSel, false);
         opts(colsSel, true);
-        const swept = s.paths.filter((p) => p !== 'seed');
+        const swept = s0.paths.filter((p) => p !== 'seed');
         rowsSel.value = swept[0] ?? 'seed';
         colsSel.value = swept[1] ?? '';
-        metricSel.value = s.metric;
+        metricSel.value = s0.metric;
+        sweep = s0;
       }
+      const t = await api.sweepTable(id, { rows: rowsSel.value, cols: colsSel.value || undefined, metric: metricSel.value, stat: statSel.value });
+      if (disposed) return;
+      const s = t.sweep;
+      sweep = s;
       title.textContent = s.name;
       clear(status);
       status.append(statusBadge(s.status, 'sweep-status'));
@@ -211,8 +215,6 @@ export function mountSweepView(root: HTMLElement, id: string): () => void {
       const p = (s.cells ?? []).filter((c) => c.pruned);
       if (!p.length) pruned.append(h('li', { class: 'muted' }, 'none'));
       for (const c of p) pruned.append(h('li', {}, h('a', { href: `#/jobs/${encodeURIComponent(c.jobId ?? '')}` }, `cell ${c.index}`), ` — ${c.pruned!.reason}`));
-      const t = await api.sweepTable(id, { rows: rowsSel.value, cols: colsSel.value || undefined, metric: metricSel.value, stat: statSel.value });
-      if (disposed) return;
       renderMap(s, t);
       message.textContent = '';
       // The last cell's end event can reach the page just before the sweep is marked DONE: look once more.

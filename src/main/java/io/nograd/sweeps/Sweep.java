@@ -78,9 +78,10 @@ public record Sweep(String id, String name, String status, Instant createdAt, In
     /**
      * {@code GET /sweeps/{id}/table} as JSON: {@code values[i][j]} aggregates the ended cells whose {@code rows}
      * coordinate is {@code rowValues[i]} and {@code cols} coordinate is {@code colValues[j]}, over seeds and
-     * any other swept path.
+     * any other swept path. {@code sweep} is the sweep it was computed from, so a client draws cells and
+     * values from one snapshot.
      */
     public record Table(String rows, String cols, String metric, String stat, List<Object> rowValues, List<Object> colValues,
-                        List<List<Stat>> values) {
+                        List<List<Stat>> values, Sweep sweep) {
     }
 }

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import io.nograd.jobs.JobSpec;
 import io.nograd.jobs.JobSpecValidator;
 import io.nograd.system.FieldError;
+import io.nograd.system.ProblemAdvice;
 import io.nograd.system.ValidationException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -214,8 +215,8 @@ final class SweepPlanner {
                     for (FieldError fe : e.errors()) report(fe.field(), fe.message(), index, coords, reported, errors);
                     cells.add(null);
                 } catch (JacksonException e) {
-                    String path = pathOf(e);
-                    report(path.isEmpty() ? "body" : path, "wrong type or value: " + firstLine(e.getOriginalMessage()), index, coords, reported, errors);
+                    String path = ProblemAdvice.path(e.getPath());
+                    report(path.isEmpty() ? "body" : path, "wrong type or value: " + ProblemAdvice.firstLine(e.getOriginalMessage()), index, coords, reported, errors);
                     cells.add(null);
                 }
                 if (errors.size() >= MAX_ERRORS) return cells;
@@ -347,25 +348,6 @@ final class SweepPlanner {
         JsonNode child = spec.get(head);
         ObjectNode obj = child instanceof ObjectNode o ? o : spec.putObject(head);
         obj.set(path.substring(dot + 1), value);
-    }
-
-    private static String pathOf(JacksonException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                if (!sb.isEmpty()) sb.append('.');
-                sb.append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static Map<String, Object> asMap(JsonMapper json, ObjectNode coords) {

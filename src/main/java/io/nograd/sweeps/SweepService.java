@@ -57,7 +57,8 @@ public class SweepService implements RunHooks.Hook {
         this.jobs = jobs;
         this.json = json;
         int capacity = Math.max(1, props.jobs().queueCapacity());
-        this.planner = new SweepPlanner(validator, json, Math.min(capacity, props.jobs().concurrency()), capacity);
+        // By default one cell waits behind each worker, so a worker never idles while the next cell is released.
+        this.planner = new SweepPlanner(validator, json, Math.min(capacity, props.jobs().concurrency() + 1), capacity);
         hooks.register(this);
     }
 
@@ -227,7 +228,7 @@ public class SweepService implements RunHooks.Hook {
             for (String k : colKeys) line.add(Sweep.Stat.of(groups.getOrDefault(r + "\u0000" + k, List.of())));
             values.add(line);
         }
-        return new Sweep.Table(rows, cols, view.metric(), stat, rowValues, colValues, values);
+        return new Sweep.Table(rows, cols, view.metric(), stat, rowValues, colValues, values, view);
     }
 
     private Sweep view(SweepRepository.SweepRow row, Metric metric, boolean detail) {

@@ -373,22 +373,25 @@ class DashboardBrowserTest {
         until("the 2 x 2 heat map", () -> driver.findElements(heat).size() == 4
                 && driver.findElements(By.cssSelector("[data-testid='sweep-cell'][data-status='RUNNING']")).isEmpty());
         assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-best='true']"))).hasSize(1);
-        List<WebElement> pruned = driver.findElements(By.cssSelector("[data-testid='sweep-cell'][data-status='PRUNED']"));
+        List<?> pruned = (List<?>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"[data-testid='sweep-cell'][data-status='PRUNED']\")].map(e => e.textContent);");
         assertThat(pruned).as("the lr = 1e-6 cells are pruned").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(pruned.get(0).getText()).contains("✂");
+        assertThat(pruned.get(0).toString()).contains("✂");
         assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-pruned='true']"))).hasSizeGreaterThanOrEqualTo(2);
         assertThat(text(By.cssSelector("[data-testid='sweep-pruned-list']"))).contains("median rule: at epoch");
         assertThat(text(By.cssSelector("[data-testid='heatmap-table'] thead"))).contains("params.lr").contains("batchSize");
         fullPageShot("15-sweep-heatmap");
 
-        // Tick two cells and overlay their curves in compare.
-        List<WebElement> ticks = driver.findElements(By.cssSelector("[data-testid='sweep-cell-tick']"));
-        String best = driver.findElement(By.cssSelector("[data-testid='heat-cell'][data-best='true'] [data-testid='sweep-cell']")).getAttribute("data-job-id");
-        String prunedJob = pruned.get(0).getAttribute("data-job-id");
-        for (WebElement t : ticks) {
-            String job = t.findElement(By.xpath("..")).getAttribute("data-job-id");
-            if (job.equals(best) || job.equals(prunedJob)) t.click();
+        // Tick two cells and overlay their curves in compare. Read and click in one script each: a live event may
+        // re-render the map between a look-up and its use.
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        String best = (String) js.executeScript(
+                "return document.querySelector(\"[data-testid='heat-cell'][data-best='true'] [data-testid='sweep-cell']\").dataset.jobId;");
+        String prunedJob = (String) js.executeScript("return document.querySelector(\"[data-testid='sweep-cell'][data-status='PRUNED']\").dataset.jobId;");
+        for (String job : List.of(best, prunedJob)) {
+            js.executeScript("document.querySelector(\"[data-testid='sweep-cell'][data-job-id='\" + arguments[0] + \"'] input\").click();", job);
         }
+        until("two cells are ticked", () -> text(By.cssSelector("[data-testid='sweep-compare']")).contains("(2)"));
         driver.findElement(By.cssSelector("[data-testid='sweep-compare']")).click();
         until("compare opens with both", () -> driver.getCurrentUrl().contains("#/compare") && driver.getCurrentUrl().contains(best)
                 && driver.getCurrentUrl().contains(prunedJob));
@@ -406,6 +409,24 @@ class DashboardBrowserTest {
         until("the pruned job says so", () -> "PRUNED".equals(status()));
         assertThat(waitText(By.cssSelector("[data-testid='job-error']"))).startsWith("Pruned: median rule");
         shot("17-pruned-job");
+
+        // The new-job form builds a sweep: the form's job is the base, a grid line makes any field a list.
+        open("#/new");
+        waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("adam");
+        new Select(field("dataset")).selectByValue("blobs");
+        type(field("layers"), "20-16-4");
+        type(field("epochs"), "2");
+        type(field("trainLimit"), "200");
+        type(field("grid"), "params.lr: 0.01, 0.02\nparams.nope: 1");
+        driver.findElement(By.cssSelector("[data-testid='submit-sweep']")).click();
+        assertThat(waitText(By.cssSelector("[data-testid='form-error']"))).contains("params.nope");
+        assertThat(driver.getCurrentUrl()).endsWith("#/new");
+        type(field("grid"), "params.lr: 0.01, 0.02\nlayers: 20-16-4, 20-8-4");
+        driver.findElement(By.cssSelector("[data-testid='submit-sweep']")).click();
+        until("the new sweep's view", () -> driver.getCurrentUrl().contains("#/sweeps/"));
+        until("its 2 x 2 heat map", () -> driver.findElements(By.cssSelector("[data-testid='heat-cell']")).size() == 4);
+        shot("18-sweep-from-the-form");
     }
 
     // ---------------------------------------------------------------------------------------- helpers
