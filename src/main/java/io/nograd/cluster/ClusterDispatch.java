@@ -155,7 +155,9 @@ public class ClusterDispatch implements JobDispatch, MembershipListener {
         while (!stopping.get()) {
             boolean ran = false;
             try {
-                for (String id : repo.queued(2 * slots + 8)) {
+                // a member that Hazelcast has let go of claims nothing: the others would take it back as a dead member's job
+                List<String> next = hz.getLifecycleService().isRunning() ? repo.queued(2 * slots + 8) : List.of();
+                for (String id : next) {
                     if (stopping.get()) break;
                     AtomicBoolean cancelled = new AtomicBoolean();
                     running.put(id, cancelled);

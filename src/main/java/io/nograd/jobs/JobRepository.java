@@ -71,16 +71,17 @@ public class JobRepository {
         return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE j.id = :id").param("id", id).query(this::job).optional();
     }
 
+    // The CASTs type the optional filters: PostgreSQL cannot infer a type for a bare "? IS NULL".
     public List<Job> list(JobStatus status, String algorithm, int limit, int offset) {
-        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE (:status IS NULL OR j.status = :status)"
-                        + " AND (:algorithm IS NULL OR j.algorithm = :algorithm) ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE (CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
+                        + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm) ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
                 .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
                 .param("limit", limit).param("offset", offset).query(this::job).list();
     }
 
     public long count(JobStatus status, String algorithm) {
-        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE (:status IS NULL OR j.status = :status)"
-                        + " AND (:algorithm IS NULL OR j.algorithm = :algorithm)")
+        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE (CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
+                        + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm)")
                 .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
                 .query(Long.class).single();
     }

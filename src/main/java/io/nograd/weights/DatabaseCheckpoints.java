@@ -32,7 +32,7 @@ public class DatabaseCheckpoints {
         return "db:checkpoints/" + jobId;
     }
 
-    void write(String jobId, int attempt, int epoch, byte[] bytes) {
+    public void write(String jobId, int attempt, int epoch, byte[] bytes) {
         tx.executeWithoutResult(s -> {
             Optional<Integer> holder = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id AND status = 'RUNNING' FOR UPDATE")
                     .param("id", jobId).query(Integer.class).optional();

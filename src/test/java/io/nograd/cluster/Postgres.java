@@ -22,7 +22,18 @@ import java.util.stream.Stream;
  */
 final class Postgres implements AutoCloseable {
 
-    static final Path BIN = Path.of(System.getenv().getOrDefault("NOGRAD_PG_BIN", "/usr/lib/postgresql/15/bin"));
+    /** $NOGRAD_PG_BIN, else the newest of Debian's /usr/lib/postgresql/{version}/bin. */
+    static final Path BIN = Path.of(System.getenv().getOrDefault("NOGRAD_PG_BIN", newestDebianBin()));
+
+    private static String newestDebianBin() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .max(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
+                    .map(p -> p.resolve("bin").toString()).orElse("/usr/lib/postgresql/15/bin");
+        } catch (IOException e) {
+            return "/usr/lib/postgresql/15/bin";
+        }
+    }
 
     private final Path dir;
     private final int port;
