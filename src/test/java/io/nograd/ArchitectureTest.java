@@ -37,6 +37,7 @@ class ArchitectureTest {
         ALLOWED.put("weights", List.of("jobs", "nn", "system"));
         ALLOWED.put("bench", List.of("jobs", "solver", "data", "nn", "system"));
         ALLOWED.put("cluster", List.of("jobs", "system"));
+        ALLOWED.put("metrics", List.of("jobs", "live", "system"));
     }
 
     private static JavaClasses classes;

@@ -135,6 +135,11 @@ public class ClusterDispatch implements JobDispatch, MembershipListener {
     }
 
     @Override
+    public int waitingCount() {
+        return (int) repo.countQueued();
+    }
+
+    @Override
     public boolean isRunning(String id) {
         return repo.find(id).map(j -> j.status() == JobStatus.RUNNING).orElse(false);
     }

@@ -15,6 +15,9 @@ public interface JobDispatch {
     /** Asks a running job to stop after its current batch, wherever it runs. */
     boolean cancelRunning(String id);
 
+    /** Jobs admitted and waiting for a worker (in the whole cluster, in cluster mode). */
+    int waitingCount();
+
     /** Whether the job is still running (anywhere, in cluster mode). */
     boolean isRunning(String id);
 

@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
@@ -82,9 +83,15 @@ public class JobQueue implements JobDispatch {
                 waiting.remove(id);
                 AtomicBoolean cancelled = new AtomicBoolean();
                 running.put(id, cancelled);
+                // Every log line of the run, from the solver's included, carries the job id (logging.pattern.level).
+                MDC.put("job", id);
+                long start = System.nanoTime();
+                log.info("job {} starts on {}", id, Thread.currentThread().getName());
                 try {
                     runner.run(id, null, null, cancelled::get, stopping::get);
                 } finally {
+                    log.info("job {} left its worker after {} s", id, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+                    MDC.remove("job");
                     running.remove(id);
                 }
             }
@@ -107,6 +114,11 @@ public class JobQueue implements JobDispatch {
         if (flag == null) return false;
         flag.set(true);
         return true;
+    }
+
+    @Override
+    public int waitingCount() {
+        return waiting.size();
     }
 
     @Override

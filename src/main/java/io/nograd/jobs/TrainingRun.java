@@ -62,6 +62,7 @@ public class TrainingRun implements JobRunner {
         try {
             ValidatedSpec spec = validator.validate(job.spec());
             Dataset data = datasets.get(spec.datasetName());
+            repo.recordDatasetSha256(id, datasets.sha256(data));
             Network net = spec.newNetwork();
             List<EpochMetrics> rows = new ArrayList<>();
             int first = 1;
