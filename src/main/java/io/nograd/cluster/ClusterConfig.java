@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 
 import io.nograd.jobs.JobRepository;
 import io.nograd.jobs.JobRunner;
@@ -33,8 +34,15 @@ public class ClusterConfig {
     static final String NODE = "nograd.node";
     static final String SLOTS = "nograd.slots";
 
+    /** Refuses to start a member on a database only this node sees: the queue and history must be shared. */
     @Bean(destroyMethod = "shutdown")
-    public HazelcastInstance hazelcast(ClusterProperties cluster, NogradProperties props) {
+    public HazelcastInstance hazelcast(ClusterProperties cluster, NogradProperties props, Environment env) {
+        String url = env.getProperty("spring.datasource.url", "");
+        if (url.isBlank() || url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:h2:./")) {
+            throw new IllegalStateException("nograd.cluster.enabled=true needs a database every node shares: set spring.datasource.url="
+                    + "jdbc:postgresql://host:5432/nograd (and username, password) on every node; "
+                    + (url.isBlank() ? "none is set" : url + " is this node's own file"));
+        }
         return Hazelcast.newHazelcastInstance(config(cluster, props.jobs().concurrency()));
     }
 
