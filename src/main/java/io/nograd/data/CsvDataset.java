@@ -17,6 +17,10 @@ public final class CsvDataset {
 
     public static final int MAX_ROWS = 1_000_000;
     public static final int MAX_FEATURES = 100_000;
+    /** Characters one line may have: read with this bound before it is split, so one huge line costs no more. */
+    public static final int MAX_LINE_CHARS = 4 << 20;
+    /** Feature values one upload may hold (4 bytes each in memory, twice while it is split into train and test). */
+    public static final long MAX_VALUES = 50_000_000;
 
     private CsvDataset() {
     }
@@ -27,8 +31,8 @@ public final class CsvDataset {
      */
     public static Dataset parse(String name, Reader source, String labelColumn, double testFraction, long seed) throws IOException {
         if (!(testFraction >= 0 && testFraction <= 0.9)) throw new DatasetException("testFraction must be in [0, 0.9], got " + testFraction);
-        BufferedReader in = new BufferedReader(source);
-        String header = in.readLine();
+        Lines in = new Lines(source, MAX_FEATURES + 1);
+        String header = in.next(1);
         if (header == null || header.isBlank()) throw new DatasetException("line 1: the CSV is empty; expected a header row");
         String[] names = split(header);
         if (names.length < 2) throw new DatasetException("line 1: the header has " + names.length + " column(s); need at least one feature and a label");
@@ -44,7 +48,8 @@ public final class CsvDataset {
         List<String> labels = new ArrayList<>();
         String line;
         int lineNo = 1;
-        while ((line = in.readLine()) != null) {
+        in.maxColumns = names.length;
+        while ((line = in.next(lineNo + 1)) != null) {
             lineNo++;
             if (line.isBlank()) continue;
             String[] cells = split(line);
@@ -68,6 +73,9 @@ public final class CsvDataset {
             rows.add(row);
             labels.add(lab);
             if (rows.size() > MAX_ROWS) throw new DatasetException("line " + lineNo + ": more than " + MAX_ROWS + " rows");
+            if ((long) rows.size() * features > MAX_VALUES) {
+                throw new DatasetException("line " + lineNo + ": more than " + MAX_VALUES + " feature values (rows × features); upload fewer rows or columns");
+            }
         }
         if (rows.size() < 2) throw new DatasetException("the CSV has " + rows.size() + " data row(s); need at least 2");
         TreeMap<String, Integer> classIndex = new TreeMap<>();
@@ -112,6 +120,45 @@ public final class CsvDataset {
             (isTrain ? trainY : testY)[row] = classIndex.get(labels.get(src));
         }
         return new Dataset(name, features, classIndex.size(), trainX, trainY, testX, testY);
+    }
+
+    /**
+     * Lines of at most {@link #MAX_LINE_CHARS} characters and {@code maxColumns} comma-separated cells, both
+     * checked while the line is read, before anything is split or parsed.
+     */
+    static final class Lines {
+        private final BufferedReader in;
+        private final StringBuilder line = new StringBuilder();
+        int maxColumns;
+
+        Lines(Reader source, int maxColumns) {
+            this.in = new BufferedReader(source, 1 << 16);
+            this.maxColumns = maxColumns;
+        }
+
+        /** The next line without its terminator, or null at the end. */
+        String next(int lineNo) throws IOException {
+            line.setLength(0);
+            int columns = 1;
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') return stripCr();
+                if (c == ',' && ++columns > maxColumns) {
+                    throw new DatasetException("line " + lineNo + ": more than " + maxColumns + " columns"
+                            + (lineNo == 1 ? " (at most " + MAX_FEATURES + " features and a label)" : ", the header's count"));
+                }
+                if (line.length() >= MAX_LINE_CHARS) {
+                    throw new DatasetException("line " + lineNo + ": longer than " + MAX_LINE_CHARS + " characters");
+                }
+                line.append((char) c);
+            }
+            return line.length() == 0 ? null : stripCr();
+        }
+
+        private String stripCr() {
+            int n = line.length();
+            return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+        }
     }
 
     private static String[] split(String line) {

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.nograd.system.FieldError;
+import io.nograd.system.PayloadTooLargeException;
 import io.nograd.system.ValidationException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,21 +37,33 @@ public class JobController {
     }
 
     /**
-     * Reads the raw body whatever its Content-Type (curl without {@code -H} declares form encoding, which
-     * Spring would re-encode) and parses it as JSON here, so a malformed body is a 400 naming the problem
-     * rather than a 415.
+     * Reads the raw body (its Content-Type, application/json, is checked by the request guard) and parses it
+     * as JSON here, so a malformed body is a 400 naming the problem.
      */
     @PostMapping("/jobs")
-    public ResponseEntity<Job> create(HttpServletRequest request) throws IOException {
-        byte[] body = request.getInputStream().readNBytes(MAX_SPEC_BYTES + 1);
-        if (body.length > MAX_SPEC_BYTES) {
-            throw new ValidationException("body", "a job spec is at most " + MAX_SPEC_BYTES + " bytes");
-        }
+    public ResponseEntity<Job> create(HttpServletRequest request) {
+        byte[] body = readBody(request, MAX_SPEC_BYTES);
         if (body.length == 0) {
             throw new ValidationException("body", "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
         }
         Job job = jobs.create(json.readValue(body, JobSpec.class));
         return ResponseEntity.created(URI.create("/jobs/" + job.id())).body(job);
+    }
+
+    /**
+     * The request body, at most {@code max} bytes (413 beyond); a client that stops sending or disconnects
+     * gets 400 (if it still listens), not a server error.
+     */
+    public static byte[] readBody(HttpServletRequest request, int max) {
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes(max + 1);
+        } catch (IOException e) {
+            throw new ValidationException("body", "the request body could not be read (" + e.getClass().getSimpleName()
+                    + "); send the whole body without pausing");
+        }
+        if (body.length > max) throw new PayloadTooLargeException("body", "is larger than the " + max + " bytes this request may send");
+        return body;
     }
 
     @GetMapping("/jobs")

@@ -106,7 +106,7 @@ public class JobRepository {
             int n = jdbc.sql("""
                     UPDATE jobs SET status = :status, error_message = :error, finished_at = :now
                     WHERE id = :id AND status = 'RUNNING'""")
-                    .param("id", id).param("status", status.name()).param("error", error).param("now", utc(now)).update();
+                    .param("id", id).param("status", status.name()).param("error", truncate(error)).param("now", utc(now)).update();
             if (n == 1) addHistory(id, now, history);
             return n == 1;
         });
@@ -121,6 +121,14 @@ public class JobRepository {
             if (n == 1) addHistory(id, now, "cancelled while queued");
             return n == 1;
         });
+    }
+
+    /**
+     * RUNNING → CANCELLED for a job no worker holds (its run died before recording an end); false when it
+     * was not running.
+     */
+    public boolean cancelOrphan(String id, Instant now) {
+        return finish(id, JobStatus.CANCELLED, null, now, "cancelled; no worker was running it any more");
     }
 
     /** RUNNING → QUEUED after a restart found it running; it resumes from its last checkpoint. */
@@ -150,7 +158,7 @@ public class JobRepository {
      */
     public void reconcile(String id, List<EpochMetrics> checkpointRows, WeightsFile weights, Instant now, String history) {
         tx.executeWithoutResult(s -> {
-            int last = checkpointRows.isEmpty() ? 0 : checkpointRows.get(checkpointRows.size() - 1).epoch();
+            int last = weights != null ? weights.epoch() : checkpointRows.isEmpty() ? 0 : checkpointRows.get(checkpointRows.size() - 1).epoch();
             jdbc.sql("DELETE FROM epochs WHERE job_id = :id AND epoch > :last").param("id", id).param("last", last).update();
             List<Integer> have = jdbc.sql("SELECT epoch FROM epochs WHERE job_id = :id").param("id", id).query(Integer.class).list();
             for (EpochMetrics m : checkpointRows) if (!have.contains(m.epoch())) insertRow(id, m);
@@ -184,7 +192,12 @@ public class JobRepository {
 
     public void addHistory(String id, Instant at, String message) {
         jdbc.sql("INSERT INTO job_history (job_id, happened_at, message) VALUES (:id, :at, :msg)")
-                .param("id", id).param("at", utc(at)).param("msg", message.length() > 4000 ? message.substring(0, 4000) : message).update();
+                .param("id", id).param("at", utc(at)).param("msg", truncate(message)).update();
+    }
+
+    /** Stored messages fit their VARCHAR(4000) columns: a long exception text must not make the update itself fail. */
+    static String truncate(String message) {
+        return message == null || message.length() <= 4000 ? message : message.substring(0, 3998) + "…";
     }
 
     /** Deletes a job that is not running (its rows and history cascade); false when none was deleted. */

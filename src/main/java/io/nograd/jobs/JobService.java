@@ -6,9 +6,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 
 import io.nograd.live.LiveHub;
@@ -22,7 +20,7 @@ import io.nograd.weights.WeightsStore;
  * resume from their checkpoints, then the {@code QUEUED} ones follow in creation order.
  */
 @Service
-public class JobService {
+public class JobService implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
@@ -79,7 +77,10 @@ public class JobService {
             hub.publishStatus(id, JobStatus.CANCELLED, null);
             return get(id);
         }
-        queue.cancelRunning(id);
+        if (!queue.cancelRunning(id) && !queue.isRunning(id) && repo.cancelOrphan(id, Instant.now())) {
+            hub.publishStatus(id, JobStatus.CANCELLED, null);
+            return get(id);
+        }
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() < deadline && queue.isRunning(id)) {
             try {
@@ -101,9 +102,16 @@ public class JobService {
         weights.delete(id);
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    @Order(10)
-    public void recover() {
+    /**
+     * Runs once every bean is built, before the web server accepts connections, so no request can queue a
+     * job that the recovery queues again (uploads are reloaded before, in the dataset controller's own start).
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        recover();
+    }
+
+    void recover() {
         Instant now = Instant.now();
         List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
         for (String id : interrupted) {

@@ -34,12 +34,22 @@ public final class JobSpecValidator {
     private final DatasetRegistry datasets;
     private final int threads;
     private final long heapBytes;
+    private final double maxWork;
 
     /**
      * @param threads   cores one job may use
      * @param heapBytes memory a job may take; a spec whose estimate exceeds it is refused
      */
     public JobSpecValidator(SolverRegistry solvers, DatasetRegistry datasets, int threads, long heapBytes) {
+        this(solvers, datasets, threads, heapBytes, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param maxWork a job's compute budget: epochs × training samples × weights (the multiply-adds of one
+     *                forward pass over every epoch); a spec over it is refused
+     */
+    public JobSpecValidator(SolverRegistry solvers, DatasetRegistry datasets, int threads, long heapBytes, double maxWork) {
+        this.maxWork = maxWork;
         this.solvers = solvers;
         this.datasets = datasets;
         this.threads = threads;
@@ -169,6 +179,12 @@ public final class JobSpecValidator {
                     + "batch buffers), more than the %.1f GiB a job may use here; use fewer or narrower layers or a smaller batchSize",
                     bytes / 1073741824.0, heapBytes / 1073741824.0)));
         }
+        double work = work(shape);
+        if (work > maxWork) {
+            errors.add(new FieldError("epochs", String.format("this job is about %.3g multiply-adds (epochs × training samples × weights), "
+                    + "more than the %.3g one job may use here (nograd.jobs.max-work); use fewer epochs, a trainLimit or a smaller network",
+                    work, maxWork)));
+        }
         factory.validate(shape, params, errors);
         if (!errors.isEmpty()) throw new ValidationException(errors);
 
@@ -179,6 +195,13 @@ public final class JobSpecValidator {
                 lossName, epochs, batchSize, trainLimit, seed, filledParams,
                 new JobSpec.InitSpec(init.kind(), init.scale(), init.bias()));
         return new ValidatedSpec(filled, factory, params, shape, factory.outputActivation(activation, loss, params), init, data.name());
+    }
+
+    /** Epochs × training samples × weights: the forward-pass multiply-adds of the whole job, which every solver's cost scales with. */
+    static double work(TrainingShape s) {
+        double weights = 0;
+        for (int l = 0; l + 1 < s.layers().length; l++) weights += (double) s.layers()[l + 1] * (s.layers()[l] + 1);
+        return weights * s.trainSamples() * s.epochs();
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.nograd.jobs;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -16,14 +16,16 @@ import io.nograd.data.DatasetException;
 import io.nograd.data.DatasetRegistry;
 import io.nograd.live.LiveHub;
 import io.nograd.nn.Network;
+import io.nograd.system.Durable;
+import io.nograd.system.NogradProperties;
 import io.nograd.system.ValidationException;
 import io.nograd.weights.WeightsStore;
 
 /**
  * Runs one job on a worker thread through {@link Training}, the same epoch loop as the bench. Each
- * finished epoch goes, in this order, to the checkpoint file (which carries the epoch rows), to H2 (row,
+ * finished epoch goes, in this order, to the checkpoint file (which carries that epoch's row), to H2 (row,
  * epochs done, weights facts, one transaction) and to the live feed, so after a crash the checkpoint is
- * never behind the database and a restart can restore anything H2 lost from it.
+ * never behind the database and a restart can restore the one row H2 may lack from it.
  * <p>
  * Resuming (after a restart, or any start of a job that already has a checkpoint) loads the checkpoint's
  * weights and continues with the epoch after it; the epoch that was in progress runs again from the
@@ -42,8 +44,11 @@ public class TrainingRun {
     private final DatasetRegistry datasets;
     private final WeightsStore weights;
     private final LiveHub hub;
+    private final Duration maxDuration;
 
-    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub) {
+    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub,
+                       NogradProperties props) {
+        this.maxDuration = props.jobs().maxDuration();
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
@@ -52,32 +57,51 @@ public class TrainingRun {
     }
 
     /**
+     * Runs the job and guarantees it a final status: whatever goes wrong, in the run's first lines, in
+     * training or in recording the end, the job does not stay {@code RUNNING} with no worker (unless the
+     * server is stopping, which leaves it to resume at the next start).
+     *
      * @param cancelled the user's cancel
      * @param stopping  the server is shutting down: stop, but leave the job RUNNING to resume at the next start
      */
     void run(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
         if (!repo.markRunning(id, Instant.now())) return;
+        try {
+            train(id, cancelled, stopping);
+        } catch (RuntimeException | Error e) {
+            if (stopping.getAsBoolean()) {
+                log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
+                return;
+            }
+            log.error("job {} failed", id, e);
+            end(id, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+        } finally {
+            if (!stopping.getAsBoolean()) ensureEnded(id);
+        }
+    }
+
+    private void train(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
         hub.publishStatus(id, JobStatus.RUNNING, null);
         Job job = repo.find(id).orElseThrow();
+        long deadline = System.nanoTime() + maxDuration.toNanos();
+        BooleanSupplier overTime = () -> System.nanoTime() - deadline > 0;
         try {
             ValidatedSpec spec = validator.validate(job.spec());
             Dataset data = datasets.get(spec.datasetName());
             Network net = spec.newNetwork();
-            List<EpochMetrics> rows = new ArrayList<>();
             int first = 1;
             Optional<WeightsStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
             if (cp.isPresent()) {
                 net.copyFrom(cp.get().network());
-                rows.addAll(cp.get().rows());
                 first = cp.get().epoch() + 1;
-                repo.reconcile(id, rows, cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
+                repo.reconcile(id, cp.get().rows(), cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
                         + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : ""));
             } else if (job.epochsDone() > 0) {
-                repo.reconcile(id, rows, null, Instant.now(), "no checkpoint found; starting again from epoch 1");
+                repo.reconcile(id, List.of(), null, Instant.now(), "no checkpoint found; starting again from epoch 1");
             }
-            new Training(spec, data).run(net, first, () -> cancelled.getAsBoolean() || stopping.getAsBoolean(), m -> {
-                rows.add(m);
-                var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), rows);
+            new Training(spec, data).run(net, first,
+                    () -> cancelled.getAsBoolean() || stopping.getAsBoolean() || overTime.getAsBoolean(), m -> {
+                var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), m);
                 repo.insertEpoch(id, m, file);
                 hub.publishEpoch(id, m);
             });
@@ -85,6 +109,11 @@ public class TrainingRun {
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
+                return;
+            }
+            if (!cancelled.getAsBoolean() && overTime.getAsBoolean()) {
+                end(id, JobStatus.FAILED, "ran out of its wall-time budget of " + maxDuration + " (nograd.jobs.max-duration); the epochs done "
+                        + "and their weights are kept; use fewer epochs or a smaller network, or raise the budget", "failed: over its time budget");
                 return;
             }
             end(id, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
@@ -97,17 +126,40 @@ public class TrainingRun {
         } catch (OutOfMemoryError e) {
             end(id, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
                     "failed: out of memory");
-        } catch (RuntimeException | Error e) {
-            if (stopping.getAsBoolean()) {
-                log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
+        } catch (RuntimeException e) {
+            if (stopping.getAsBoolean()) throw e;
+            if (Durable.isDiskFull(e)) {
+                log.warn("job {} stopped on a full disk: {}", id, e.toString());
+                end(id, JobStatus.FAILED, "the data directory's disk is full; the epochs stored before are kept; free space and submit the job again",
+                        "failed: disk full");
                 return;
             }
-            log.error("job {} failed", id, e);
-            end(id, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+            throw e;
         }
     }
 
+    /** Records the end; a failure to record it is retried once with a short message, then left to {@link #ensureEnded}. */
     private void end(String id, JobStatus status, String error, String history) {
-        if (repo.finish(id, status, error, Instant.now(), history)) hub.publishStatus(id, status, error);
+        try {
+            if (repo.finish(id, status, error, Instant.now(), history)) hub.publishStatus(id, status, error);
+        } catch (RuntimeException e) {
+            log.error("job {}: recording its end ({}) failed", id, status, e);
+            if (repo.finish(id, JobStatus.FAILED, "the job ended (" + status + ") but recording it failed: " + e.getClass().getSimpleName(),
+                    Instant.now(), "failed: its end could not be recorded")) {
+                hub.publishStatus(id, JobStatus.FAILED, null);
+            }
+        }
+    }
+
+    /** The last guard: a job this worker ran must not stay RUNNING once the worker lets go of it. */
+    private void ensureEnded(String id) {
+        try {
+            if (repo.finish(id, JobStatus.FAILED, "internal error: the run ended without recording a final status", Instant.now(),
+                    "failed: ended without a final status")) {
+                hub.publishStatus(id, JobStatus.FAILED, null);
+            }
+        } catch (RuntimeException e) {
+            log.error("job {} could not be marked FAILED; POST /jobs/{}/cancel ends it", id, id, e);
+        }
     }
 }
