@@ -11,17 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import jakarta.annotation.PostConstruct;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -51,19 +46,17 @@ public class DatasetController {
 
     private static final Logger log = LoggerFactory.getLogger(DatasetController.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** Seed of the train/test split of uploads, fixed so a reload gives the same split. */
-    private static final long SPLIT_SEED = 1;
     private static final int MAX_LABEL_COLUMN = 200;
 
     private final DatasetRegistry registry;
-    private final JdbcClient jdbc;
+    private final DatasetRepository uploads;
     private final Path dir;
     private final int maxUploads;
     private final long maxUploadBytes;
 
-    public DatasetController(DatasetRegistry registry, JdbcClient jdbc, NogradProperties props) {
+    public DatasetController(DatasetRegistry registry, DatasetRepository uploads, NogradProperties props) {
         this.registry = registry;
-        this.jdbc = jdbc;
+        this.uploads = uploads;
         this.dir = props.dataDir().resolve("datasets");
         this.maxUploads = props.datasets().maxUploads();
         this.maxUploadBytes = props.datasets().maxUploadBytes().toBytes();
@@ -100,7 +93,7 @@ public class DatasetController {
             if (registry.isBuiltIn(dataset) || registry.info(dataset).isPresent()) {
                 throw new ConflictException("a dataset called '" + dataset + "' exists already; choose another name or DELETE /datasets/" + dataset + " first");
             }
-            List<Long> sizes = jdbc.sql("SELECT file_size FROM uploaded_datasets WHERE name <> :n").param("n", dataset).query(Long.class).list();
+            List<Long> sizes = uploads.sizesExcept(dataset);
             if (sizes.size() >= maxUploads) {
                 throw new ConflictException(sizes.size() + " datasets are uploaded, the most this server keeps (nograd.datasets.max-uploads); DELETE /datasets/{name} one first");
             }
@@ -111,7 +104,7 @@ public class DatasetController {
             }
             Dataset parsed;
             try (Reader in = new InputStreamReader(file.getInputStream(), StandardCharsets.UTF_8.newDecoder())) {
-                parsed = CsvDataset.parse(dataset, in, blankToNull(labelColumn), testFraction, SPLIT_SEED);
+                parsed = CsvDataset.parse(dataset, in, blankToNull(labelColumn), testFraction, DatasetRepository.SPLIT_SEED);
             } catch (CharacterCodingException e) {
                 throw new ValidationException("file", "the CSV is not valid UTF-8; save it as UTF-8 and upload it again");
             } catch (IOException e) {
@@ -135,10 +128,7 @@ public class DatasetController {
                 deleteQuietly(tmp);
                 throw Durable.storageFailure("the upload could not be stored at " + target, e);
             }
-            // MERGE: a name whose file failed to reload at start is still recorded; its re-upload replaces it.
-            jdbc.sql("MERGE INTO uploaded_datasets (name, file_path, label_column, test_fraction, created_at, file_size) KEY (name) VALUES (:n, :p, :l, :t, :c, :s)")
-                    .param("n", dataset).param("p", target.toString()).param("l", blankToNull(labelColumn)).param("t", testFraction)
-                    .param("c", OffsetDateTime.now(ZoneOffset.UTC)).param("s", file.getSize()).update();
+            uploads.record(dataset, target, blankToNull(labelColumn), testFraction, file.getSize());
             registry.addUploaded(parsed);
         }
         return ResponseEntity.created(URI.create("/datasets/" + dataset)).body(registry.info(dataset).orElseThrow());
@@ -151,35 +141,16 @@ public class DatasetController {
     @DeleteMapping("/datasets/{name}")
     public synchronized ResponseEntity<Void> delete(@PathVariable String name) {
         if (registry.isBuiltIn(name)) throw new ConflictException("'" + name + "' is a built-in dataset; only uploads can be deleted");
-        List<String> paths = jdbc.sql("SELECT file_path FROM uploaded_datasets WHERE name = :n").param("n", name).query(String.class).list();
+        List<String> paths = uploads.paths(name);
         if (paths.isEmpty() && registry.info(name).isEmpty()) throw new NotFoundException("no uploaded dataset called '" + name + "'");
-        long active = jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset = :n AND status IN ('QUEUED', 'RUNNING')").param("n", name)
-                .query(Long.class).single();
+        long active = uploads.activeJobs(name);
         if (active > 0) {
             throw new ConflictException(active + " queued or running job(s) use '" + name + "'; cancel them or let them end, then delete it");
         }
-        jdbc.sql("DELETE FROM uploaded_datasets WHERE name = :n").param("n", name).update();
+        uploads.delete(name);
         registry.removeUploaded(name);
         for (String p : paths) deleteQuietly(Path.of(p));
         return ResponseEntity.noContent().build();
-    }
-
-    /**
-     * Reloads the uploads recorded in H2 as this controller starts: before the job recovery (which may need
-     * them) and before the server accepts requests. The decoding is the upload's strict UTF-8.
-     */
-    @PostConstruct
-    public void reloadUploads() {
-        jdbc.sql("SELECT name, file_path, label_column, test_fraction FROM uploaded_datasets ORDER BY created_at").query((rs, i) -> {
-            String n = rs.getString(1);
-            Path p = Path.of(rs.getString(2));
-            try (Reader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-                registry.addUploaded(CsvDataset.parse(n, in, rs.getString(3), rs.getDouble(4), SPLIT_SEED));
-            } catch (IOException | DatasetException e) {
-                log.warn("uploaded dataset {} could not be reloaded from {}: {}", n, p, e.getMessage());
-            }
-            return n;
-        }).list();
     }
 
     /** The file name without directories or extension, as given (not as a path: it may hold '/', NUL or '..'). */

@@ -1,6 +1,5 @@
 package io.nograd.jobs;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.nograd.system.FieldError;
-import io.nograd.system.PayloadTooLargeException;
+import io.nograd.system.RequestBodies;
 import io.nograd.system.ValidationException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,28 +41,12 @@ public class JobController {
      */
     @PostMapping("/jobs")
     public ResponseEntity<Job> create(HttpServletRequest request) {
-        byte[] body = readBody(request, MAX_SPEC_BYTES);
+        byte[] body = RequestBodies.read(request, MAX_SPEC_BYTES);
         if (body.length == 0) {
             throw new ValidationException("body", "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
         }
         Job job = jobs.create(json.readValue(body, JobSpec.class));
         return ResponseEntity.created(URI.create("/jobs/" + job.id())).body(job);
-    }
-
-    /**
-     * The request body, at most {@code max} bytes (413 beyond); a client that stops sending or disconnects
-     * gets 400 (if it still listens), not a server error.
-     */
-    public static byte[] readBody(HttpServletRequest request, int max) {
-        byte[] body;
-        try {
-            body = request.getInputStream().readNBytes(max + 1);
-        } catch (IOException e) {
-            throw new ValidationException("body", "the request body could not be read (" + e.getClass().getSimpleName()
-                    + "); send the whole body without pausing");
-        }
-        if (body.length > max) throw new PayloadTooLargeException("body", "is larger than the " + max + " bytes this request may send");
-        return body;
     }
 
     @GetMapping("/jobs")

@@ -9,10 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 
-import io.nograd.live.LiveHub;
 import io.nograd.system.ConflictException;
 import io.nograd.system.NotFoundException;
-import io.nograd.weights.WeightsStore;
 
 /**
  * What the API does with jobs: create (validate, store QUEUED, queue), read, cancel, delete, and the
@@ -27,15 +25,15 @@ public class JobService implements SmartInitializingSingleton {
     private final JobRepository repo;
     private final JobQueue queue;
     private final JobSpecValidator validator;
-    private final WeightsStore weights;
-    private final LiveHub hub;
+    private final CheckpointStore weights;
+    private final RunEvents events;
 
-    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, WeightsStore weights, LiveHub hub) {
+    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
         this.weights = weights;
-        this.hub = hub;
+        this.events = events;
     }
 
     public Job create(JobSpec spec) {
@@ -43,7 +41,7 @@ public class JobService implements SmartInitializingSingleton {
         String id = UUID.randomUUID().toString();
         queue.admit(id, () -> {
             repo.insert(id, valid.spec(), Instant.now());
-            hub.publishStatus(id, JobStatus.QUEUED, null);
+            events.publish(new RunEvent.Status(id, 0, JobStatus.QUEUED, null));
         });
         return get(id);
     }
@@ -74,11 +72,11 @@ public class JobService implements SmartInitializingSingleton {
         }
         if (repo.cancelQueued(id, Instant.now())) {
             queue.withdraw(id);
-            hub.publishStatus(id, JobStatus.CANCELLED, null);
+            events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
             return get(id);
         }
         if (!queue.cancelRunning(id) && !queue.isRunning(id) && repo.cancelOrphan(id, Instant.now())) {
-            hub.publishStatus(id, JobStatus.CANCELLED, null);
+            events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
             return get(id);
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
@@ -106,6 +104,9 @@ public class JobService implements SmartInitializingSingleton {
      * Runs once every bean is built, before the web server accepts connections, so no request can queue a
      * job that the recovery queues again (uploads are reloaded before, in the dataset controller's own start).
      */
+    /** Starts of a job the server may die under before the recovery stops resuming it. */
+    static final int MAX_ATTEMPTS = 3;
+
     @Override
     public void afterSingletonsInstantiated() {
         recover();
@@ -115,6 +116,17 @@ public class JobService implements SmartInitializingSingleton {
         Instant now = Instant.now();
         List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
         for (String id : interrupted) {
+            int attempt = repo.find(id).map(Job::attempt).orElse(0);
+            if (attempt >= MAX_ATTEMPTS) {
+                // The server died under this job every time it ran (an out-of-memory exit, say): resuming it again
+                // would take the server down again, so it ends here.
+                if (repo.finish(id, JobStatus.FAILED, "the server stopped while this job ran " + attempt + " times in a row (the last "
+                        + "time perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize",
+                        now, "failed: the server stopped under it " + attempt + " times")) {
+                    log.warn("job {} was running at {} server stops in a row; it is marked FAILED instead of resumed", id, attempt);
+                }
+                continue;
+            }
             if (repo.requeueInterrupted(id, now)) queue.enqueue(id);
         }
         List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();

@@ -13,6 +13,7 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Task;
 import io.nograd.solver.Params;
 import io.nograd.solver.SolverFactory;
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.SolverRegistry;
 import io.nograd.solver.TrainingShape;
 import io.nograd.system.FieldError;
@@ -173,11 +174,11 @@ public final class JobSpecValidator {
 
         TrainingShape shape = new TrainingShape(layers, activation, loss, task, Math.min(batchSize, trainSamples),
                 trainSamples, epochs, seed, threads);
-        long bytes = factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
+        long bytes = commonBytes(shape) + factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
         if (bytes > heapBytes) {
-            errors.add(new FieldError("layers", String.format("this network needs about %.1f GiB (weights, solver state and "
-                    + "batch buffers), more than the %.1f GiB a job may use here; use fewer or narrower layers or a smaller batchSize",
-                    bytes / 1073741824.0, heapBytes / 1073741824.0)));
+            errors.add(new FieldError("layers", String.format(java.util.Locale.ROOT, "this job needs about %.0f MiB (weights, solver state, "
+                    + "batch, evaluation and checkpoint buffers), more than the %.0f MiB of heap a job may use here; %s",
+                    bytes / 1048576.0, heapBytes / 1048576.0, factory.memoryAdvice())));
         }
         double work = work(shape);
         if (work > maxWork) {
@@ -202,6 +203,20 @@ public final class JobSpecValidator {
         double weights = 0;
         for (int l = 0; l + 1 < s.layers().length; l++) weights += (double) s.layers()[l + 1] * (s.layers()[l] + 1);
         return weights * s.trainSamples() * s.epochs();
+    }
+
+    /**
+     * Bytes every job holds whatever its solver: the network, the checkpoint's copies while it is written
+     * (the tensors, the file's bytes and its SHA-256 input), the evaluator's two forward passes of
+     * {@link Training#EVAL_CHUNK} columns with their inputs and targets, and the batch gather (full and last
+     * batch, float64 and float32).
+     */
+    static long commonBytes(TrainingShape s) {
+        long p = MemoryEstimate.params(s);
+        long u = MemoryEstimate.units(s);
+        long io = s.layers()[0] + s.layers()[s.layers().length - 1];
+        long chunk = Math.min(Training.EVAL_CHUNK, Math.max(s.trainSamples(), 1));
+        return 8 * (4 * p + 2 * (2 * u + io) * chunk) + MemoryEstimate.workspaces(s, m -> 12 * io * m);
     }
 
     /**

@@ -14,12 +14,10 @@ import org.springframework.stereotype.Component;
 import io.nograd.data.Dataset;
 import io.nograd.data.DatasetException;
 import io.nograd.data.DatasetRegistry;
-import io.nograd.live.LiveHub;
 import io.nograd.nn.Network;
 import io.nograd.system.Durable;
 import io.nograd.system.NogradProperties;
 import io.nograd.system.ValidationException;
-import io.nograd.weights.WeightsStore;
 
 /**
  * Runs one job on a worker thread through {@link Training}, the same epoch loop as the bench. Each
@@ -42,18 +40,18 @@ public class TrainingRun {
     private final JobRepository repo;
     private final JobSpecValidator validator;
     private final DatasetRegistry datasets;
-    private final WeightsStore weights;
-    private final LiveHub hub;
+    private final CheckpointStore weights;
+    private final RunEvents events;
     private final Duration maxDuration;
 
-    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub,
+    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, CheckpointStore weights, RunEvents events,
                        NogradProperties props) {
         this.maxDuration = props.jobs().maxDuration();
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
         this.weights = weights;
-        this.hub = hub;
+        this.events = events;
     }
 
     /**
@@ -66,23 +64,38 @@ public class TrainingRun {
      */
     void run(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
         if (!repo.markRunning(id, Instant.now())) return;
+        Run run = new Run(id);
         try {
-            train(id, cancelled, stopping);
+            train(run, cancelled, stopping);
         } catch (RuntimeException | Error e) {
             if (stopping.getAsBoolean()) {
                 log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
                 return;
             }
             log.error("job {} failed", id, e);
-            end(id, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+            end(run, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
         } finally {
-            if (!stopping.getAsBoolean()) ensureEnded(id);
+            if (!stopping.getAsBoolean() && !run.ended) ensureEnded(run);
         }
     }
 
-    private void train(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
-        hub.publishStatus(id, JobStatus.RUNNING, null);
+    /** One run of a job: its attempt number once read, and whether its end was recorded. */
+    private static final class Run {
+        final String id;
+        int attempt;
+        boolean ended;
+
+        Run(String id) {
+            this.id = id;
+        }
+    }
+
+    private void train(Run run, BooleanSupplier cancelled, BooleanSupplier stopping) {
+        String id = run.id;
         Job job = repo.find(id).orElseThrow();
+        int attempt = job.attempt();
+        run.attempt = attempt;
+        events.publish(new RunEvent.Status(id, attempt, JobStatus.RUNNING, null));
         long deadline = System.nanoTime() + maxDuration.toNanos();
         BooleanSupplier overTime = () -> System.nanoTime() - deadline > 0;
         try {
@@ -90,7 +103,7 @@ public class TrainingRun {
             Dataset data = datasets.get(spec.datasetName());
             Network net = spec.newNetwork();
             int first = 1;
-            Optional<WeightsStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
+            Optional<CheckpointStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
             if (cp.isPresent()) {
                 net.copyFrom(cp.get().network());
                 first = cp.get().epoch() + 1;
@@ -103,34 +116,34 @@ public class TrainingRun {
                     () -> cancelled.getAsBoolean() || stopping.getAsBoolean() || overTime.getAsBoolean(), m -> {
                 var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), m);
                 repo.insertEpoch(id, m, file);
-                hub.publishEpoch(id, m);
+                events.publish(new RunEvent.Epoch(id, attempt, m));
             });
-            end(id, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
+            end(run, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
                 return;
             }
             if (!cancelled.getAsBoolean() && overTime.getAsBoolean()) {
-                end(id, JobStatus.FAILED, "ran out of its wall-time budget of " + maxDuration + " (nograd.jobs.max-duration); the epochs done "
+                end(run, JobStatus.FAILED, "ran out of its wall-time budget of " + maxDuration + " (nograd.jobs.max-duration); the epochs done "
                         + "and their weights are kept; use fewer epochs or a smaller network, or raise the budget", "failed: over its time budget");
                 return;
             }
-            end(id, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
+            end(run, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
         } catch (Training.DivergedException e) {
-            end(id, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
+            end(run, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
         } catch (ValidationException e) {
-            end(id, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
+            end(run, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
         } catch (DatasetException e) {
-            end(id, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
+            end(run, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
         } catch (OutOfMemoryError e) {
-            end(id, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
+            end(run, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
                     "failed: out of memory");
         } catch (RuntimeException e) {
             if (stopping.getAsBoolean()) throw e;
             if (Durable.isDiskFull(e)) {
                 log.warn("job {} stopped on a full disk: {}", id, e.toString());
-                end(id, JobStatus.FAILED, "the data directory's disk is full; the epochs stored before are kept; free space and submit the job again",
+                end(run, JobStatus.FAILED, "the data directory's disk is full; the epochs stored before are kept; free space and submit the job again",
                         "failed: disk full");
                 return;
             }
@@ -139,27 +152,31 @@ public class TrainingRun {
     }
 
     /** Records the end; a failure to record it is retried once with a short message, then left to {@link #ensureEnded}. */
-    private void end(String id, JobStatus status, String error, String history) {
+    private void end(Run run, JobStatus status, String error, String history) {
         try {
-            if (repo.finish(id, status, error, Instant.now(), history)) hub.publishStatus(id, status, error);
-        } catch (RuntimeException e) {
-            log.error("job {}: recording its end ({}) failed", id, status, e);
-            if (repo.finish(id, JobStatus.FAILED, "the job ended (" + status + ") but recording it failed: " + e.getClass().getSimpleName(),
-                    Instant.now(), "failed: its end could not be recorded")) {
-                hub.publishStatus(id, JobStatus.FAILED, null);
+            if (repo.finish(run.id, status, error, Instant.now(), history)) {
+                events.publish(new RunEvent.Status(run.id, run.attempt, status, error));
             }
+            run.ended = true;
+        } catch (RuntimeException e) {
+            log.error("job {}: recording its end ({}) failed", run.id, status, e);
+            if (repo.finish(run.id, JobStatus.FAILED, "the job ended (" + status + ") but recording it failed: " + e.getClass().getSimpleName(),
+                    Instant.now(), "failed: its end could not be recorded")) {
+                events.publish(new RunEvent.Status(run.id, run.attempt, JobStatus.FAILED, null));
+            }
+            run.ended = true;
         }
     }
 
     /** The last guard: a job this worker ran must not stay RUNNING once the worker lets go of it. */
-    private void ensureEnded(String id) {
+    private void ensureEnded(Run run) {
         try {
-            if (repo.finish(id, JobStatus.FAILED, "internal error: the run ended without recording a final status", Instant.now(),
+            if (repo.finish(run.id, JobStatus.FAILED, "internal error: the run ended without recording a final status", Instant.now(),
                     "failed: ended without a final status")) {
-                hub.publishStatus(id, JobStatus.FAILED, null);
+                events.publish(new RunEvent.Status(run.id, run.attempt, JobStatus.FAILED, null));
             }
         } catch (RuntimeException e) {
-            log.error("job {} could not be marked FAILED; POST /jobs/{}/cancel ends it", id, id, e);
+            log.error("job {} could not be marked FAILED; POST /jobs/{}/cancel ends it", run.id, run.id, e);
         }
     }
 }

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>Origin, when a browser sends one: the request's own origin (same scheme-less host and port as Host),
  * a loopback page (the dashboard's dev server), or an allowed host. A cross-site page's write, even a
  * "simple" {@code no-cors} one, is refused.</li>
- * <li>Content-Type on writes with a body: {@code application/json} for {@code POST /jobs} and
+ * <li>Content-Type on writes with a body: {@code application/json} (or none) for {@code POST /jobs} and
  * {@code POST /jobs/{id}/predict}, {@code multipart/form-data} for {@code POST /datasets}; the types a
  * cross-site form or {@code text/plain} fetch can send without a preflight are refused with 415.</li>
  * </ul>
@@ -70,7 +70,10 @@ public class RequestGuard extends OncePerRequestFilter {
             return;
         }
         String expected = expectedType(request.getMethod(), path);
-        if (expected != null && !typeMatches(request.getContentType(), expected)) {
+        // No Content-Type at all is read as JSON (scripts that post raw bytes); a cross-site page that sends a
+        // body without a type (a Blob) is stopped by the Origin check above, as browsers always send Origin then.
+        boolean untypedJson = request.getContentType() == null && MediaType.APPLICATION_JSON_VALUE.equals(expected);
+        if (expected != null && !untypedJson && !typeMatches(request.getContentType(), expected)) {
             refuse(response, path, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
                     "send this request with Content-Type: " + expected + (request.getContentType() == null ? "" : ", not " + request.getContentType()));
             return;

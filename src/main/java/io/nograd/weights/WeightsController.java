@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.nograd.jobs.CheckpointStore;
 import io.nograd.jobs.Job;
-import io.nograd.jobs.JobController;
 import io.nograd.jobs.JobService;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Network;
@@ -31,6 +31,7 @@ import io.nograd.system.ConflictException;
 import io.nograd.system.FieldError;
 import io.nograd.system.NotFoundException;
 import io.nograd.system.PayloadTooLargeException;
+import io.nograd.system.RequestBodies;
 import io.nograd.system.TooManyRequestsException;
 import io.nograd.system.ValidationException;
 import tools.jackson.core.JsonParser;
@@ -81,7 +82,7 @@ public class WeightsController {
 
     private ResponseEntity<byte[]> download(Job job, String format, String ifNoneMatch) {
         String id = job.id();
-        WeightsStore.Checkpoint cp = checkpoint(job);
+        CheckpointStore.Checkpoint cp = checkpoint(job);
         List<Tensors.Tensor> tensors = Tensors.of(cp.network());
         byte[] body;
         MediaType type;
@@ -122,7 +123,7 @@ public class WeightsController {
     @PostMapping("/jobs/{id}/predict")
     public Map<String, Object> predict(@PathVariable String id, HttpServletRequest request) {
         Job job = jobs.get(id);
-        byte[] body = JobController.readBody(request, MAX_PREDICT_BYTES);
+        byte[] body = RequestBodies.read(request, MAX_PREDICT_BYTES);
         int[] sizes = job.spec().layers().stream().mapToInt(Integer::intValue).toArray();
         int features = sizes[0];
         long units = 0;
@@ -236,7 +237,7 @@ public class WeightsController {
         }
     }
 
-    private WeightsStore.Checkpoint checkpoint(Job job) {
+    private CheckpointStore.Checkpoint checkpoint(Job job) {
         try {
             return store.cachedCheckpoint(job.id(), job.spec()).orElseThrow(() -> new NotFoundException(
                     "job " + job.id() + " has no weights" + (job.status().isFinal() ? "" : " yet: they appear when its first epoch ends")
@@ -246,7 +247,7 @@ public class WeightsController {
         }
     }
 
-    private static Map<String, Object> jsonWeights(Job job, WeightsStore.Checkpoint cp) {
+    private static Map<String, Object> jsonWeights(Job job, CheckpointStore.Checkpoint cp) {
         Network net = cp.network();
         List<double[][]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 import io.nograd.jobs.EpochMetrics;
+import io.nograd.jobs.CheckpointStore;
 import io.nograd.jobs.JobRepository.WeightsFile;
 import io.nograd.jobs.JobSpec;
 import io.nograd.nn.Activation;
@@ -40,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * written before the row goes to H2, so a restart restores that row if H2 lacks it. The last checkpoint is the job's final weights.
  */
 @Component
-public class WeightsStore {
+public class WeightsStore implements CheckpointStore {
 
     static final String CHECKPOINT = "checkpoint.safetensors";
     private static final TypeReference<List<EpochMetrics>> ROWS = new TypeReference<>() { };
@@ -60,14 +61,11 @@ public class WeightsStore {
         this.json = json;
     }
 
-    /** A loaded checkpoint: the network with its weights, the epoch rows up to it, and its file facts. */
-    public record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, WeightsFile file) {
-    }
-
     /**
      * Writes the checkpoint of epoch {@code row.epoch()} atomically and durably (file forced, renamed,
      * directory forced); returns what the database records of it. On failure the temporary file is removed.
      */
+    @Override
     public WeightsFile writeCheckpoint(String jobId, JobSpec spec, Network net, Activation output, EpochMetrics row) {
         int epoch = row.epoch();
         Map<String, String> meta = metadata(jobId, spec, net, output, epoch);
@@ -103,6 +101,7 @@ public class WeightsStore {
      *
      * @throws CorruptCheckpointException when the file is there but cannot be read as this job's weights
      */
+    @Override
     public Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec) {
         Path file = root.resolve(jobId).resolve(CHECKPOINT);
         byte[] bytes;
@@ -177,7 +176,7 @@ public class WeightsStore {
         }
     }
 
-    /** Removes every file of the job. */
+    @Override
     public void delete(String jobId) {
         cache.remove(jobId);
         Path dir = root.resolve(jobId);

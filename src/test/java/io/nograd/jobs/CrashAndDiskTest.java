@@ -68,6 +68,42 @@ class CrashAndDiskTest {
         }
     }
 
+    /**
+     * A job the server died under three times in a row (an out-of-memory exit each time, say) is not
+     * resumed a fourth time: it ends FAILED, so a job cannot crash-loop the server.
+     */
+    @Test
+    void aJobTheServerDiedUnderThreeTimesIsNotResumedAgain() throws Exception {
+        Path dir = Files.createTempDirectory("nograd-loop-");
+        Path log = dir.resolve("server.log");
+        Process server = ChildServer.start(dir, log);
+        String id;
+        try {
+            Api api = ChildServer.await(server, log);
+            id = api.submit(Map.of("algorithm", "adam", "dataset", "spirals", "layers", List.of(2, 64, 2), "epochs", 100_000, "batchSize", 1));
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (System.nanoTime() < deadline && !"RUNNING".equals(api.getJson("/jobs/" + id).get("status").asString())) Api.sleep(50);
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
+        // what two earlier crashes under it would have left: the attempt count
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("nograd"), "sa", "");
+             var st = c.prepareStatement("UPDATE jobs SET attempt = 3 WHERE id = ?")) {
+            st.setString(1, id);
+            assertEquals(1, st.executeUpdate());
+        }
+        server = ChildServer.start(dir, log);
+        try {
+            Api api = ChildServer.await(server, log);
+            JsonNode job = api.getJson("/jobs/" + id);
+            assertEquals("FAILED", job.get("status").asString(), job.toString());
+            assertTrue(job.get("error").asString().contains("3 times"), job.toString());
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
     @Test
     void aFullDiskFailsCleanly() throws Exception {
         Path dir = Files.createTempDirectory("nograd-full-");

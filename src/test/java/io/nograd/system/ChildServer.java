@@ -14,15 +14,22 @@ public final class ChildServer {
     private ChildServer() {
     }
 
-    /** Starts the server on a free port with {@code -Xmx1g}; its port goes to {@code dir/port}, its output to {@code log}. */
+    /** Starts the server on a free port with {@code -Xmx1g}; its port goes beside {@code log}, its output to {@code log}. */
     public static Process start(Path dir, Path log, String... args) throws IOException {
+        return start(List.of("-Xmx1g"), dir, log, args);
+    }
+
+    /** Starts the server with the given JVM options (heap size and the like). */
+    public static Process start(List<String> jvm, Path dir, Path log, String... args) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Files.writeString(log.resolveSibling(log.getFileName() + ".port"), Integer.toString(port));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.nograd.NogradApplication",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nograd.NogradApplication",
                 "--server.port=" + port, "--nograd.data-dir=" + dir, "--nograd.jobs.queue-capacity=5", "--spring.main.banner-mode=off"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);

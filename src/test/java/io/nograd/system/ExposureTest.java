@@ -17,16 +17,17 @@ import io.nograd.NogradApplication;
  */
 class ExposureTest {
 
-    static SpringApplicationBuilder app(String... props) throws Exception {
+    /** Starts the application with {@code args} as command-line settings (above application.properties). */
+    static ConfigurableApplicationContext run(String... args) throws Exception {
         String dir = Files.createTempDirectory("nograd-exposure-").toString();
-        return new SpringApplicationBuilder(NogradApplication.class)
-                .properties("server.port=0", "nograd.data-dir=" + dir, "spring.main.banner-mode=off")
-                .properties(props);
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--server.port=0", "--nograd.data-dir=" + dir,
+                "--spring.main.banner-mode=off"), java.util.Arrays.stream(args)).toArray(String[]::new);
+        return new SpringApplicationBuilder(NogradApplication.class).run(all);
     }
 
     @Test
     void aNetworkAddressWithoutATokenIsRefusedAtStart() {
-        Exception e = assertThrows(Exception.class, () -> app("server.address=0.0.0.0").run().close());
+        Exception e = assertThrows(Exception.class, () -> run("--server.address=0.0.0.0").close());
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();
         assertTrue(root.getMessage().contains("without a token") && root.getMessage().contains("nograd.security.allow-open-network"),
@@ -35,10 +36,10 @@ class ExposureTest {
 
     @Test
     void theExplicitOptOutOrATokenStartsIt() throws Exception {
-        try (ConfigurableApplicationContext ctx = app("server.address=0.0.0.0", "nograd.security.allow-open-network=true").run()) {
+        try (ConfigurableApplicationContext ctx = run("--server.address=0.0.0.0", "--nograd.security.allow-open-network=true")) {
             assertTrue(ctx.isActive());
         }
-        try (ConfigurableApplicationContext ctx = app("server.address=0.0.0.0", "nograd.security.token=t0ken").run()) {
+        try (ConfigurableApplicationContext ctx = run("--server.address=0.0.0.0", "--nograd.security.token=t0ken")) {
             assertTrue(ctx.isActive());
         }
     }

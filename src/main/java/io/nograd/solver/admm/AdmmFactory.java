@@ -1,7 +1,9 @@
 package io.nograd.solver.admm;
 
 import java.util.List;
+import java.util.OptionalLong;
 
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
@@ -37,6 +39,23 @@ public final class AdmmFactory implements SolverFactory {
     @Override
     public void validate(TrainingShape shape, Params params, List<FieldError> errors) {
         AdmmParams.checkLengths(params, shape.depth(), errors);
+    }
+
+    /**
+     * Per batch size m: the eleven n_i × m variables of every layer (x̂, x, λ, targets, work, v, y and their
+     * gradients); per layer, independent of m, the (n_{i−1}+1)² Gram matrices with their factor, the
+     * right-hand sides and the slack systems.
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        long u = MemoryEstimate.units(shape);
+        int[] n = shape.layers();
+        long systems = 0;
+        for (int i = 1; i < n.length; i++) {
+            long in = n[i - 1] + 1L;
+            systems += 3 * in * in + 2 * n[i] * in + 2L * n[i] * n[i];
+        }
+        return OptionalLong.of(8 * systems + MemoryEstimate.workspaces(shape, m -> 8 * 11 * u * m));
     }
 
     @Override

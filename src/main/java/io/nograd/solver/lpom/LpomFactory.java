@@ -1,9 +1,11 @@
 package io.nograd.solver.lpom;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.nn.Activation;
 import io.nograd.nn.Loss;
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
@@ -37,6 +39,18 @@ public final class LpomFactory implements SolverFactory {
     @Override
     public Activation outputActivation(Activation hidden, Loss loss, Params params) {
         return loss == Loss.MSE ? hidden : Activation.IDENTITY;
+    }
+
+    /**
+     * Per batch size m: X, its pre-activations, the proximal targets and differences of every layer (and the
+     * inner iterates), and per weight layer the m × m Gram matrix, its Cholesky factor and, on the pure-Java
+     * path, ojalgo's own copy (3 m²), with five out × m iterates of Algorithm 2.
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        long u = MemoryEstimate.units(shape);
+        int depth = MemoryEstimate.depth(shape);
+        return OptionalLong.of(MemoryEstimate.workspaces(shape, m -> 8 * (10 * u * m + 3L * depth * m * m)));
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.nograd.solver.sibp;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.nn.Init;
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
@@ -49,6 +51,17 @@ public final class SibpFactory implements SolverFactory {
         } catch (ValidationException e) {
             errors.addAll(e.errors());
         }
+    }
+
+    /**
+     * Per batch size m: per layer z, the fitted values, a, δ, the targets, the proximal fit's eleven
+     * units × m iterates, and the m × m Gram matrix.
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        long u = MemoryEstimate.units(shape);
+        int depth = MemoryEstimate.depth(shape);
+        return OptionalLong.of(MemoryEstimate.workspaces(shape, m -> 8 * (17 * u * m + 2L * depth * m * m)));
     }
 
     @Override
