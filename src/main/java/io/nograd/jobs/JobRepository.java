@@ -179,6 +179,14 @@ public class JobRepository {
                 .query((rs, i) -> new WeightsFile(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4))).optional();
     }
 
+    /** At most {@code limit} epoch rows after epoch {@code after}, in order: one page of a replay. */
+    public List<EpochMetrics> epochs(String id, int after, int limit) {
+        return jdbc.sql("""
+                SELECT epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy, elapsed_seconds, objective, diagnostics
+                FROM epochs e WHERE job_id = :id AND epoch > :after ORDER BY epoch LIMIT :limit""")
+                .param("id", id).param("after", after).param("limit", limit).query((rs, i) -> metrics(rs)).list();
+    }
+
     public List<EpochMetrics> epochs(String id) {
         return jdbc.sql("""
                 SELECT epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy, elapsed_seconds, objective, diagnostics

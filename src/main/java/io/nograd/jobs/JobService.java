@@ -56,6 +56,11 @@ public class JobService implements SmartInitializingSingleton {
         return new JobPage(repo.list(status, algorithm, limit, offset), repo.count(status, algorithm), limit, offset);
     }
 
+    /** One page of the job's epoch rows: at most {@code limit} after epoch {@code after}. */
+    public List<EpochMetrics> epochs(String id, int after, int limit) {
+        return repo.epochs(id, after, limit);
+    }
+
     public List<EpochMetrics> epochs(String id) {
         get(id);
         return repo.epochs(id);

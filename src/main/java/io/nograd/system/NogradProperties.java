@@ -58,10 +58,13 @@ public record NogradProperties(@DefaultValue("./data") Path dataDir,
     /**
      * @param keepAlive how often an idle SSE stream gets a comment line and a WebSocket a ping, so proxies
      *                  and clients with read timeouts keep the connection through epochs that take minutes
+     * @param maxConnections WebSocket and SSE connections open at once; one more is refused with 429. Each
+     *                  has at most one sender thread at a time, so this also bounds the sender pool
      */
-    public record Live(@DefaultValue("15s") Duration keepAlive) {
+    public record Live(@DefaultValue("15s") Duration keepAlive, @DefaultValue("256") int maxConnections) {
         public Live {
             if (keepAlive.isNegative() || keepAlive.isZero()) throw new IllegalArgumentException("nograd.live.keep-alive must be positive");
+            if (maxConnections < 1) throw new IllegalArgumentException("nograd.live.max-connections must be at least 1");
         }
     }
 
