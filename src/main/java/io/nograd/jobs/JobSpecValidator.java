@@ -174,7 +174,7 @@ public final class JobSpecValidator {
 
         TrainingShape shape = new TrainingShape(layers, activation, loss, task, Math.min(batchSize, trainSamples),
                 trainSamples, epochs, seed, threads);
-        long bytes = commonBytes(shape) + factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
+        long bytes = estimateBytes(factory, shape, params);
         if (bytes > heapBytes) {
             errors.add(new FieldError("layers", String.format(java.util.Locale.ROOT, "this job needs about %.0f MiB (weights, solver state, "
                     + "batch, evaluation and checkpoint buffers), more than the %.0f MiB of heap a job may use here; %s",
@@ -196,6 +196,21 @@ public final class JobSpecValidator {
                 lossName, epochs, batchSize, trainLimit, seed, filledParams,
                 new JobSpec.InitSpec(init.kind(), init.scale(), init.bias()));
         return new ValidatedSpec(filled, factory, params, shape, factory.outputActivation(activation, loss, params), init, data.name());
+    }
+
+    /** The heap a validated job is expected to take (what every job holds plus its solver's own estimate). */
+    public long estimateBytes(ValidatedSpec spec) {
+        return estimateBytes(spec.factory(), spec.shape(), spec.params());
+    }
+
+    /** What every job holds plus what its solver reports (else the generic estimate). */
+    private static long estimateBytes(SolverFactory factory, TrainingShape shape, Params params) {
+        return commonBytes(shape) + factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
+    }
+
+    /** The heap one job may take; a spec whose estimate exceeds it is refused. */
+    public long heapBytes() {
+        return heapBytes;
     }
 
     /** Epochs × training samples × weights: the forward-pass multiply-adds of the whole job, which every solver's cost scales with. */

@@ -101,6 +101,7 @@ public class TrainingRun {
         try {
             ValidatedSpec spec = validator.validate(job.spec());
             Dataset data = datasets.get(spec.datasetName());
+            repo.recordDatasetSha256(id, datasets.sha256(data));
             Network net = spec.newNetwork();
             int first = 1;
             Optional<CheckpointStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());

@@ -117,6 +117,11 @@ public class LiveHub implements RunEvents.Listener {
         return new LiveEvent(jobId, "status", null, status.isFinal(), json.writeValueAsString(body));
     }
 
+    /** WebSocket and SSE clients following jobs now. */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
     void subscribe(Subscriber s) {
         subscribers.add(s);
     }
