@@ -41,7 +41,8 @@ import tools.jackson.databind.JsonNode;
         "nograd.datasets.max-upload-bytes=256KB",
         "spring.servlet.multipart.max-file-size=1MB",
         "spring.servlet.multipart.max-request-size=1MB",
-        "server.tomcat.connection-timeout=2s"})
+        "server.tomcat.connection-timeout=2s",
+        "nograd.live.max-connections=4"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
 
@@ -211,11 +212,33 @@ class HostileInputTest {
                 // slow clients
                 new Case("body that stops half-way", -1, () -> stall(RawHttp.head("POST", "/jobs", host(),
                         "Content-Type: application/json", "Content-Length: 1000") + "\r\n{\"algorithm\": ")),
+                new Case("a live connection over the cap", 429, this::overTheLiveCap),
                 new Case("headers that never end", -1, () -> stall("GET /jobs HTTP/1.1\r\nHost: " + host() + "\r\nX-Slow: 1\r\n")),
                 c("weights of a job whose checkpoint is corrupt", 409, "GET", "/jobs/" + victim + "/weights", null, null),
                 c("predict on a job whose checkpoint is corrupt", 409, "POST", "/jobs/" + victim + "/predict", "application/json",
                         utf8("{\"inputs\": [[0, 0]]}"))));
         return all.stream();
+    }
+
+    /** Holds {@code nograd.live.max-connections} WebSockets open and opens one more. */
+    RawHttp.Response overTheLiveCap() throws IOException {
+        String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host() + "\r\n" + upgrade).getBytes(StandardCharsets.ISO_8859_1));
+                s.setSoTimeout(20_000);
+                byte[] head = new byte[12];
+                int n = s.getInputStream().readNBytes(head, 0, 12);
+                assertEquals("HTTP/1.1 101", new String(head, 0, n, StandardCharsets.ISO_8859_1), "connection " + (i + 1) + " is accepted");
+                held.add(s);
+            }
+            return RawHttp.send(port, RawHttp.head("GET", "/jobs/" + job + "/events", host()), null, 20_000);
+        } finally {
+            for (Socket s : held) s.close();
+        }
     }
 
     /** Sends {@code partial} and then nothing: the server must answer 4xx or drop the connection after its timeout. */
