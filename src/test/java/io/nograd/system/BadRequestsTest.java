@@ -183,6 +183,9 @@ class BadRequestsTest {
                 new Bad("wrong token on the WebSocket", "GET", "/ws?token=guess", null, null, null, 401),
                 new Bad("wrong token on SSE", "GET", "/jobs/" + id + "/events?token=guess", null, null, null, 401),
                 new Bad("no token on the metrics", "GET", "/jobs/" + id + "/metrics", null, null, null, 401),
+                new Bad("no token on the OpenAPI description", "GET", "/v3/api-docs", null, null, null, 401),
+                new Bad("no token on Swagger UI", "GET", "/swagger-ui/index.html", null, null, null, 401),
+                new Bad("wrong token on Prometheus", "GET", "/actuator/prometheus", null, null, "guess", 401),
                 // malformed tokens and exemption tricks
                 new Bad("right token in the query of a non-stream endpoint", "GET", "/jobs?token=" + TOKEN, null, null, null, 401),
                 new Bad("right token in the query of a write", "DELETE", "/jobs/" + id + "?token=" + TOKEN, null, null, null, 401),
@@ -238,6 +241,10 @@ class BadRequestsTest {
         assertEquals(200, new Api("http://127.0.0.1:" + port, null).get("/jobs/" + job + "/events?token=" + TOKEN).statusCode());
         // elsewhere a query token would land in logs and browser histories: only the header counts
         assertEquals(401, new Api("http://127.0.0.1:" + port, null).get("/jobs?token=" + TOKEN).statusCode());
+        Api withToken = new Api("http://127.0.0.1:" + port, TOKEN);
+        assertEquals(200, withToken.get("/v3/api-docs").statusCode(), "the OpenAPI description with the token");
+        assertEquals(200, withToken.get("/swagger-ui/index.html").statusCode(), "Swagger UI with the token");
+        assertEquals(200, withToken.get("/actuator/prometheus").statusCode(), "Prometheus with the token");
     }
 
     @Test
