@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
 
 import io.nograd.system.ConflictException;
@@ -15,21 +16,18 @@ import io.nograd.system.NotFoundException;
 
 /**
  * What the API does with jobs: create (validate, store QUEUED, queue), read, cancel, delete, and the
- * recovery at start-up: jobs found {@code RUNNING} (the server died under them) are queued again first and
- * resume from their checkpoints, then the {@code QUEUED} ones follow in creation order.
+ * recovery at start-up, which the {@link JobDispatch} does (see {@link JobQueue#recover}).
  */
 @Service
 public class JobService implements SmartInitializingSingleton {
 
-    private static final Logger log = LoggerFactory.getLogger(JobService.class);
-
     private final JobRepository repo;
-    private final JobQueue queue;
+    private final JobDispatch queue;
     private final JobSpecValidator validator;
     private final CheckpointStore weights;
     private final RunEvents events;
 
-    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
+    public JobService(JobRepository repo, JobDispatch queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
@@ -86,10 +84,14 @@ public class JobService implements SmartInitializingSingleton {
             events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
             return get(id);
         }
-        if (!queue.cancelRunning(id) && !queue.isRunning(id) && repo.cancelOrphan(id, Instant.now())) {
+        // A job RUNNING in the database that no worker here holds (its run died before recording an end) is ended
+        // by the cancel itself. Only in single-node mode: in a cluster another node may hold it.
+        if (queue instanceof JobQueue && !queue.cancelRunning(id) && !queue.isRunning(id)
+                && repo.cancelOrphan(id, job.attempt(), Instant.now())) {
             events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
             return get(id);
         }
+        queue.cancelRunning(id);
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() < deadline && queue.isRunning(id)) {
             try {
@@ -112,38 +114,19 @@ public class JobService implements SmartInitializingSingleton {
     }
 
     /**
-     * Runs once every bean is built, before the web server accepts connections, so no request can queue a
-     * job that the recovery queues again (uploads are reloaded before, in the dataset controller's own start).
+     * Single-node mode: recovers once every bean is built, before the web server accepts connections, so no
+     * request can queue a job that the recovery queues again (uploads are reloaded before, as their
+     * repository starts).
      */
-    /** Starts of a job the server may die under before the recovery stops resuming it. */
-    static final int MAX_ATTEMPTS = 3;
-
     @Override
     public void afterSingletonsInstantiated() {
-        recover();
+        if (queue instanceof JobQueue) queue.recover();
     }
 
-    void recover() {
-        Instant now = Instant.now();
-        List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
-        for (String id : interrupted) {
-            int attempt = repo.find(id).map(Job::attempt).orElse(0);
-            if (attempt >= MAX_ATTEMPTS) {
-                // The server died under this job every time it ran (an out-of-memory exit, say): resuming it again
-                // would take the server down again, so it ends here.
-                if (repo.finish(id, JobStatus.FAILED, "the server stopped while this job ran " + attempt + " times in a row (the last "
-                        + "time perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize",
-                        now, "failed: the server stopped under it " + attempt + " times")) {
-                    log.warn("job {} was running at {} server stops in a row; it is marked FAILED instead of resumed", id, attempt);
-                }
-                continue;
-            }
-            if (repo.requeueInterrupted(id, now)) queue.enqueue(id);
-        }
-        List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();
-        for (String id : queued) queue.enqueue(id);
-        if (!interrupted.isEmpty() || !queued.isEmpty()) {
-            log.info("recovered {} interrupted job(s), which resume from their checkpoints, and {} queued job(s)", interrupted.size(), queued.size());
-        }
+    /** Cluster mode: the dispatch joins once the application is ready. */
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(10)
+    public void recover() {
+        if (!(queue instanceof JobQueue)) queue.recover();
     }
 }

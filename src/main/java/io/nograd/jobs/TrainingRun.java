@@ -33,7 +33,7 @@ import io.nograd.system.ValidationException;
  * matches an uninterrupted one exactly for stateless solvers (SGD) and closely for the others.
  */
 @Component
-public class TrainingRun {
+public class TrainingRun implements JobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
@@ -46,55 +46,60 @@ public class TrainingRun {
 
     public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, CheckpointStore weights, RunEvents events,
                        NogradProperties props) {
-        this.maxDuration = props.jobs().maxDuration();
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
         this.weights = weights;
         this.events = events;
+        this.maxDuration = props.jobs().maxDuration();
     }
 
     /**
-     * Runs the job and guarantees it a final status: whatever goes wrong, in the run's first lines, in
-     * training or in recording the end, the job does not stay {@code RUNNING} with no worker (unless the
-     * server is stopping, which leaves it to resume at the next start).
-     *
-     * @param cancelled the user's cancel
-     * @param stopping  the server is shutting down: stop, but leave the job RUNNING to resume at the next start
+     * Every write goes through the attempt's fence; when one is refused ({@link FencedException}) another
+     * attempt holds the job and this one stops at once, writing nothing more. Otherwise the job is guaranteed
+     * a final status: whatever throws, in the run's first lines, in training or in recording its end, it does
+     * not stay {@code RUNNING} with no worker (unless the server is stopping, which leaves it to resume).
      */
-    void run(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
-        if (!repo.markRunning(id, Instant.now())) return;
-        Run run = new Run(id);
+    @Override
+    public boolean run(String id, String node, String owner, BooleanSupplier cancelled, BooleanSupplier stopping) {
+        int attempt = repo.markRunning(id, Instant.now(), node, owner);
+        if (attempt == 0) return false;
+        Run run = new Run(id, attempt);
         try {
             train(run, cancelled, stopping);
+        } catch (FencedException e) {
+            log.warn("{}; this worker stops", e.getMessage());
+            run.ended = true;
         } catch (RuntimeException | Error e) {
             if (stopping.getAsBoolean()) {
                 log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
-                return;
+                run.ended = true;
+                return true;
             }
             log.error("job {} failed", id, e);
             end(run, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
         } finally {
             if (!stopping.getAsBoolean() && !run.ended) ensureEnded(run);
         }
+        return true;
     }
 
-    /** One run of a job: its attempt number once read, and whether its end was recorded. */
+    /** One run of a job: its attempt, and whether its end was recorded (or left to the next start or attempt). */
     private static final class Run {
         final String id;
-        int attempt;
+        final int attempt;
         boolean ended;
 
-        Run(String id) {
+        Run(String id, int attempt) {
             this.id = id;
+            this.attempt = attempt;
         }
     }
 
     private void train(Run run, BooleanSupplier cancelled, BooleanSupplier stopping) {
         String id = run.id;
+        int attempt = run.attempt;
         Job job = repo.find(id).orElseThrow();
-        int attempt = job.attempt();
-        run.attempt = attempt;
         events.publish(new RunEvent.Status(id, attempt, JobStatus.RUNNING, null));
         long deadline = System.nanoTime() + maxDuration.toNanos();
         BooleanSupplier overTime = () -> System.nanoTime() - deadline > 0;
@@ -108,21 +113,22 @@ public class TrainingRun {
             if (cp.isPresent()) {
                 net.copyFrom(cp.get().network());
                 first = cp.get().epoch() + 1;
-                repo.reconcile(id, cp.get().rows(), cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
+                repo.reconcile(id, attempt, cp.get().rows(), cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
                         + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : ""));
             } else if (job.epochsDone() > 0) {
-                repo.reconcile(id, List.of(), null, Instant.now(), "no checkpoint found; starting again from epoch 1");
+                repo.reconcile(id, attempt, List.of(), null, Instant.now(), "no checkpoint found; starting again from epoch 1");
             }
             new Training(spec, data).run(net, first,
                     () -> cancelled.getAsBoolean() || stopping.getAsBoolean() || overTime.getAsBoolean(), m -> {
-                var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), m);
-                repo.insertEpoch(id, m, file);
+                var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), m);
+                repo.insertEpoch(id, attempt, m, file);
                 events.publish(new RunEvent.Epoch(id, attempt, m));
             });
             end(run, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
+                run.ended = true;
                 return;
             }
             if (!cancelled.getAsBoolean() && overTime.getAsBoolean()) {
@@ -140,6 +146,8 @@ public class TrainingRun {
         } catch (OutOfMemoryError e) {
             end(run, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
                     "failed: out of memory");
+        } catch (FencedException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (stopping.getAsBoolean()) throw e;
             if (Durable.isDiskFull(e)) {
@@ -155,14 +163,14 @@ public class TrainingRun {
     /** Records the end; a failure to record it is retried once with a short message, then left to {@link #ensureEnded}. */
     private void end(Run run, JobStatus status, String error, String history) {
         try {
-            if (repo.finish(run.id, status, error, Instant.now(), history)) {
+            if (repo.finish(run.id, run.attempt, status, error, Instant.now(), history)) {
                 events.publish(new RunEvent.Status(run.id, run.attempt, status, error));
             }
             run.ended = true;
         } catch (RuntimeException e) {
             log.error("job {}: recording its end ({}) failed", run.id, status, e);
-            if (repo.finish(run.id, JobStatus.FAILED, "the job ended (" + status + ") but recording it failed: " + e.getClass().getSimpleName(),
-                    Instant.now(), "failed: its end could not be recorded")) {
+            if (repo.finish(run.id, run.attempt, JobStatus.FAILED, "the job ended (" + status + ") but recording it failed: "
+                    + e.getClass().getSimpleName(), Instant.now(), "failed: its end could not be recorded")) {
                 events.publish(new RunEvent.Status(run.id, run.attempt, JobStatus.FAILED, null));
             }
             run.ended = true;
@@ -172,8 +180,8 @@ public class TrainingRun {
     /** The last guard: a job this worker ran must not stay RUNNING once the worker lets go of it. */
     private void ensureEnded(Run run) {
         try {
-            if (repo.finish(run.id, JobStatus.FAILED, "internal error: the run ended without recording a final status", Instant.now(),
-                    "failed: ended without a final status")) {
+            if (repo.finish(run.id, run.attempt, JobStatus.FAILED, "internal error: the run ended without recording a final status",
+                    Instant.now(), "failed: ended without a final status")) {
                 events.publish(new RunEvent.Status(run.id, run.attempt, JobStatus.FAILED, null));
             }
         } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.nograd.jobs.EpochMetrics;
@@ -39,6 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  * a crash leaves the old checkpoint or the new one, never half a file. The checkpoint also carries its
  * epoch's row in its metadata (only that one, so a long job's writes do not grow with its epochs): it is
  * written before the row goes to H2, so a restart restores that row if H2 lacks it. The last checkpoint is the job's final weights.
+ * <p>
+ * In cluster mode the same bytes go to the shared database instead ({@link DatabaseCheckpoints}), fenced by
+ * the writing attempt, so any node can resume the job or serve its weights.
  */
 @Component
 public class WeightsStore implements CheckpointStore {
@@ -56,9 +60,13 @@ public class WeightsStore implements CheckpointStore {
         }
     });
 
-    public WeightsStore(NogradProperties props, JsonMapper json) {
+    /** The shared database's checkpoints in cluster mode, else null (files under {@code root}). */
+    private final DatabaseCheckpoints shared;
+
+    public WeightsStore(NogradProperties props, JsonMapper json, ObjectProvider<DatabaseCheckpoints> shared) {
         this.root = props.dataDir().resolve("artifacts");
         this.json = json;
+        this.shared = shared.getIfAvailable();
     }
 
     /**
@@ -66,11 +74,15 @@ public class WeightsStore implements CheckpointStore {
      * directory forced); returns what the database records of it. On failure the temporary file is removed.
      */
     @Override
-    public WeightsFile writeCheckpoint(String jobId, JobSpec spec, Network net, Activation output, EpochMetrics row) {
+    public WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, EpochMetrics row) {
         int epoch = row.epoch();
         Map<String, String> meta = metadata(jobId, spec, net, output, epoch);
         meta.put("row", json.writeValueAsString(row));
         byte[] bytes = Safetensors.write(Tensors.of(net), true, meta, json);
+        if (shared != null) {
+            shared.write(jobId, attempt, epoch, bytes);
+            return new WeightsFile(DatabaseCheckpoints.location(jobId), bytes.length, sha256(bytes), epoch);
+        }
         Path dir = root.resolve(jobId);
         Path target = dir.resolve(CHECKPOINT);
         Path tmp = dir.resolve(CHECKPOINT + ".tmp");
@@ -105,15 +117,22 @@ public class WeightsStore implements CheckpointStore {
     public Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec) {
         Path file = root.resolve(jobId).resolve(CHECKPOINT);
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        String source = file.toString();
+        if (shared != null) {
+            bytes = shared.read(jobId);
+            if (bytes == null) return Optional.empty();
+            source = DatabaseCheckpoints.location(jobId);
+        } else {
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
         }
         try {
-            return Optional.of(parse(file, bytes, spec));
+            return Optional.of(parse(source, bytes, spec));
         } catch (RuntimeException e) {
             throw new CorruptCheckpointException("the checkpoint of job " + jobId + " cannot be read (" + e.getMessage()
                     + "); its weights are lost; run the job again", e);
@@ -126,6 +145,7 @@ public class WeightsStore implements CheckpointStore {
      * parse its file once. Networks over a sixteenth of the heap are not kept.
      */
     public Optional<Checkpoint> cachedCheckpoint(String jobId, JobSpec spec) {
+        if (shared != null) return readCheckpoint(jobId, spec);
         Path file = root.resolve(jobId).resolve(CHECKPOINT);
         BasicFileAttributes attrs;
         try {
@@ -145,7 +165,7 @@ public class WeightsStore implements CheckpointStore {
     private record Cached(long size, long modified, Checkpoint checkpoint) {
     }
 
-    private Checkpoint parse(Path file, byte[] bytes, JobSpec spec) {
+    private Checkpoint parse(String file, byte[] bytes, JobSpec spec) {
         Safetensors.Parsed parsed = Safetensors.read(bytes, json);
         Map<String, String> meta = parsed.metadata();
         int[] sizes = spec.layers().stream().mapToInt(Integer::intValue).toArray();
@@ -166,7 +186,7 @@ public class WeightsStore implements CheckpointStore {
         // Checkpoints carry their own epoch's row; those written before that carried every row so far.
         List<EpochMetrics> rows = meta.containsKey("row") ? List.of(json.readValue(meta.get("row"), EpochMetrics.class))
                 : meta.containsKey("rows") ? json.readValue(meta.get("rows"), ROWS) : List.of();
-        return new Checkpoint(net, epoch, rows, new WeightsFile(file.toString(), bytes.length, sha256(bytes), epoch));
+        return new Checkpoint(net, epoch, rows, new WeightsFile(file, bytes.length, sha256(bytes), epoch));
     }
 
     /** A checkpoint file that exists but does not hold this job's weights. */
@@ -179,6 +199,7 @@ public class WeightsStore implements CheckpointStore {
     @Override
     public void delete(String jobId) {
         cache.remove(jobId);
+        if (shared != null) shared.delete(jobId);
         Path dir = root.resolve(jobId);
         if (!Files.isDirectory(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {

@@ -3,6 +3,7 @@ package io.nograd.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doAnswer;
 
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class DurabilityTest {
             AtomicInteger left = FAIL_FINISH.get((String) inv.getArgument(0));
             if (left != null && left.getAndDecrement() > 0) throw new DataIntegrityViolationException("injected: recording the end fails");
             return inv.callRealMethod();
-        }).when(repo).finish(any(), any(), any(), any(), any());
+        }).when(repo).finish(any(), anyInt(), any(), any(), any(), any());
     }
 
     static Map<String, Object> spec(String name) {
@@ -119,7 +120,8 @@ class DurabilityTest {
         api().awaitFinal(job, Duration.ofMinutes(1));
         jdbc.sql("UPDATE jobs SET status = 'RUNNING' WHERE id = :id").param("id", job).update();
         String error = "x".repeat(10_000);
-        assertTrue(repo.finish(job, JobStatus.FAILED, error, Instant.now(), "h".repeat(10_000)));
+        int attempt = api().getJson("/jobs/" + job).get("attempt").asInt();
+        assertTrue(repo.finish(job, attempt, JobStatus.FAILED, error, Instant.now(), "h".repeat(10_000)));
         String stored = api().getJson("/jobs/" + job).get("error").asString();
         assertTrue(stored.length() <= 4000 && stored.startsWith("xxx"), "stored " + stored.length() + " characters");
     }
