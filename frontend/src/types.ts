@@ -69,6 +69,16 @@ export interface ParamSpec {
   choices?: string[] | null;
 }
 
+/** A solver's typed figure (GET /algorithms): one meaning per name, with its definition and unit. */
+export interface Diagnostic {
+  name: string;
+  title: string;
+  definition: string;
+  unit: string;
+  /** Labels of the array's entries; null when entry i belongs to weight layer i + 1. */
+  components?: string[] | null;
+}
+
 export interface Algorithm {
   name: string;
   title?: string;
@@ -77,6 +87,9 @@ export interface Algorithm {
   losses: string[];
   defaultBatchSize?: number;
   params: ParamSpec[];
+  /** What the epoch rows' `objective` is for this solver; null when it reports none. */
+  objective?: Diagnostic | null;
+  diagnostics?: Diagnostic[];
 }
 
 export interface DatasetInfo {
