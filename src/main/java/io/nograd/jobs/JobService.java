@@ -2,6 +2,7 @@ package io.nograd.jobs;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -52,6 +53,11 @@ public class JobService {
     public Job get(String id) {
         Job job = repo.find(id).orElseThrow(() -> new NotFoundException("no job with id '" + id + "'"));
         return job.withHistory(repo.history(id));
+    }
+
+    /** The SHA-256 of the dataset the job trained on (see {@code DatasetRegistry.sha256}); empty before it started. */
+    public Optional<String> datasetSha256(String id) {
+        return repo.datasetSha256(id);
     }
 
     public JobPage list(JobStatus status, String algorithm, int limit, int offset) {

@@ -61,6 +61,7 @@ public class TrainingRun {
         try {
             ValidatedSpec spec = validator.validate(job.spec());
             Dataset data = datasets.get(spec.datasetName());
+            repo.recordDatasetSha256(id, datasets.sha256(data));
             Network net = spec.newNetwork();
             List<EpochMetrics> rows = new ArrayList<>();
             int first = 1;

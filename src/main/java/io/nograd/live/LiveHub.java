@@ -82,6 +82,11 @@ public class LiveHub implements RunEvents.Listener {
     record StatusEvent(String type, String jobId, String status, String error) {
     }
 
+    /** WebSocket and SSE clients following jobs now. */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
     void subscribe(Subscriber s) {
         subscribers.add(s);
     }
