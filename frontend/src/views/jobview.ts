@@ -147,7 +147,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
         c = new LineChart({
           title: d ? `Objective: ${d.title}` : 'Solver objective',
           definition: d ? defined(d) : 'the solver\'s own objective (its definition could not be loaded)',
-          yLabel: d ? d.unit : 'objective', testid: 'chart-objective',
+          yLabel: d?.unit ?? 'objective', testid: 'chart-objective',
         });
         charts.set('objective', c);
         chartGrid.append(c.el);
@@ -164,8 +164,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       let c = charts.get(`diag:${k}`);
       if (!c) {
         c = new LineChart({
-          title: d ? d.title : humanise(k), definition: d ? defined(d) : `${k} (not described by GET /algorithms)`,
-          yLabel: d ? d.unit : humanise(k).toLowerCase(), testid: `chart-diag-${k}`, height: 170,
+          title: d?.title ?? humanise(k), definition: d ? defined(d) : `${k} (not described by GET /algorithms)`,
+          yLabel: d?.unit ?? humanise(k).toLowerCase(), testid: `chart-diag-${k}`, height: 170,
         });
         charts.set(`diag:${k}`, c);
         diagGrid.append(c.el);
