@@ -36,6 +36,7 @@ class ArchitectureTest {
         ALLOWED.put("live", List.of("jobs", "system"));
         ALLOWED.put("weights", List.of("jobs", "nn", "system"));
         ALLOWED.put("bench", List.of("jobs", "solver", "data", "nn", "system"));
+        ALLOWED.put("cluster", List.of("jobs", "system"));
         ALLOWED.put("metrics", List.of("jobs", "live", "system"));
         ALLOWED.put("apidoc", List.of("jobs"));
     }
