@@ -31,8 +31,28 @@ public interface SolverFactory {
 
     int defaultBatchSize();
 
-    /** The one parameter spec: names, defaults, ranges, descriptions. */
-    List<ParamSpec> params();
+    /** The record whose {@link Param}-annotated components declare this solver's hyperparameters. */
+    Class<? extends Record> paramsType();
+
+    /** The parameter specs derived from {@link #paramsType()}: names, defaults, ranges, descriptions. */
+    default List<ParamSpec> params() {
+        return ParamSpec.of(paramsType());
+    }
+
+    /** What {@link EpochReport#objective()} means for this solver, or null when it reports none. */
+    default Diagnostic objective() {
+        return null;
+    }
+
+    /** Every entry its {@link EpochReport#diagnostics()} may carry; a name means the same in every solver. */
+    default List<Diagnostic> diagnostics() {
+        return List.of();
+    }
+
+    /** A back-propagation baseline (listed after the gradient-free solvers). */
+    default boolean baseline() {
+        return false;
+    }
 
     /** Builds the solver for one job from validated params. */
     Solver create(TrainingShape shape, Params params);
@@ -58,11 +78,17 @@ public interface SolverFactory {
     }
 
     /**
-     * Bytes a job of this shape holds beyond the shared dataset, when the solver knows better than the
-     * validator's generic estimate (per-sample auxiliary variables, full batches); empty for the generic one.
+     * Bytes this solver holds for a job of this shape: every buffer it allocates (see {@link MemoryEstimate});
+     * the validator adds what every job holds (network, checkpoint copies, evaluation and batch buffers) and
+     * compares the sum with the job's heap share. Empty: the validator's generic estimate.
      */
     default OptionalLong estimateBytes(TrainingShape shape, Params params) {
         return OptionalLong.empty();
+    }
+
+    /** What to change when a job's memory estimate is over its heap share. */
+    default String memoryAdvice() {
+        return "use fewer or narrower layers or a smaller batchSize";
     }
 
     /** Extra checks of a whole job (memory, combinations); adds to {@code errors}, allocates nothing. */

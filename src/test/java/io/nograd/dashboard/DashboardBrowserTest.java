@@ -44,6 +44,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.nograd.NogradApplication;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} + {@code chromium-driver}) against
@@ -69,6 +71,7 @@ class DashboardBrowserTest {
      */
     private static final int FORM_EPOCHS = 600;
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
     private Path chromeProfile;
@@ -348,7 +351,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theSweepViewShowsAHeatMapWithTheBestAndThePrunedCellsAndOpensACellsJob() throws Exception {
         String body = """
                 {"name": "lr x batch (browser test)", "base": {"algorithm": "adam", "dataset": "blobs", "layers": [20, 16, 4],
@@ -380,7 +383,7 @@ class DashboardBrowserTest {
         assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-pruned='true']"))).hasSizeGreaterThanOrEqualTo(2);
         assertThat(text(By.cssSelector("[data-testid='sweep-pruned-list']"))).contains("median rule: at epoch");
         assertThat(text(By.cssSelector("[data-testid='heatmap-table'] thead"))).contains("params.lr").contains("batchSize");
-        fullPageShot("15-sweep-heatmap");
+        fullPageShot("20-sweep-heatmap");
 
         // Tick two cells and overlay their curves in compare. Read and click in one script each: a live event may
         // re-render the map between a look-up and its use.
@@ -397,7 +400,7 @@ class DashboardBrowserTest {
                 && driver.getCurrentUrl().contains(prunedJob));
         until("both curves are drawn", () -> driver.findElements(By.cssSelector("[data-testid='compare-row']")).size() == 2
                 && points(By.cssSelector("[data-testid='compare-chart-testAccuracy']")) >= 6 + 2);
-        shot("16-sweep-cells-compared");
+        shot("21-sweep-cells-compared");
 
         // A click on a heat-map cell (one job in it) opens that job.
         open("#/sweeps/" + sweep);
@@ -408,7 +411,7 @@ class DashboardBrowserTest {
         open("#/jobs/" + prunedJob);
         until("the pruned job says so", () -> "PRUNED".equals(status()));
         assertThat(waitText(By.cssSelector("[data-testid='job-error']"))).startsWith("Pruned: median rule");
-        shot("17-pruned-job");
+        shot("22-pruned-job");
 
         // The new-job form builds a sweep: the form's job is the base, a grid line makes any field a list.
         open("#/new");
@@ -426,7 +429,44 @@ class DashboardBrowserTest {
         driver.findElement(By.cssSelector("[data-testid='submit-sweep']")).click();
         until("the new sweep's view", () -> driver.getCurrentUrl().contains("#/sweeps/"));
         until("its 2 x 2 heat map", () -> driver.findElements(By.cssSelector("[data-testid='heat-cell']")).size() == 4);
-        shot("18-sweep-from-the-form");
+        shot("23-sweep-from-the-form");
+    }
+
+    /**
+     * Every objective and diagnostics panel of an LPOM job is titled and captioned by the figure's definition
+     * from GET /algorithms, one quantity per panel; the screenshot is for a person to look at.
+     */
+    @Test
+    @Order(8)
+    void anLpomJobsObjectiveAndDiagnosticsPanelsSayWhatTheyShow() throws Exception {
+        String id = createJob("lpom panels", "lpom", 5, 100, "{}");
+        open("#/jobs/" + id);
+        until("the LPOM job succeeds on the page", () -> "SUCCEEDED".equals(status()), WAIT.multipliedBy(2));
+        until("its objective curve", () -> points(By.cssSelector("[data-testid='chart-objective']")) == 5);
+        JsonNode lpom = null;
+        for (JsonNode a : JSON.readTree(get("/algorithms"))) if (a.get("name").asString().equals("lpom")) lpom = a;
+        assertThat(lpom).isNotNull();
+        JsonNode objective = lpom.get("objective");
+        assertPanel("chart-objective", "Objective: " + objective.get("title").asString(), objective);
+        JsonNode row = JSON.readTree(get("/jobs/" + id + "/metrics")).get(0);
+        List<String> titles = new ArrayList<>();
+        for (String name : row.get("diagnostics").propertyNames()) {
+            JsonNode d = null;
+            for (JsonNode x : lpom.get("diagnostics")) if (x.get("name").asString().equals(name)) d = x;
+            assertThat(d).as("GET /algorithms defines " + name).isNotNull();
+            waitFor(By.cssSelector("[data-testid='chart-diag-" + name + "']"));
+            assertPanel("chart-diag-" + name, d.get("title").asString(), d);
+            titles.add(d.get("title").asString());
+        }
+        assertThat(titles).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates();
+        fullPageShot("15-lpom-objective-and-diagnostics");
+    }
+
+    private void assertPanel(String testid, String title, JsonNode d) {
+        WebElement panel = driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
+        assertThat(panel.findElement(By.tagName("figcaption")).getText()).isEqualTo(title);
+        assertThat(panel.findElement(By.className("chart-def")).getText())
+                .isEqualTo(d.get("definition").asString() + " [" + d.get("unit").asString() + "]");
     }
 
     // ---------------------------------------------------------------------------------------- helpers

@@ -80,10 +80,10 @@ class RestartTest {
     }
 
     private static Process start(Path dir) throws IOException {
-        return ChildServer.start(dir);
+        return ChildServer.start(dir, dir.resolve("server.log"));
     }
 
     private static Api await(Process server, Path dir) throws IOException {
-        return ChildServer.await(server, dir);
+        return ChildServer.await(server, dir.resolve("server.log"));
     }
 }

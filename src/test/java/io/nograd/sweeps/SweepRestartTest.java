@@ -32,10 +32,10 @@ class SweepRestartTest {
     @Test
     void aSweepSurvivesKillNineAndRunsEveryCellOnce() throws Exception {
         Path dir = Files.createTempDirectory("nograd-sweep-restart-");
-        Process server = ChildServer.start(dir);
+        Process server = ChildServer.start(dir, dir.resolve("server.log"));
         String id;
         try {
-            Api api = ChildServer.await(server, dir);
+            Api api = ChildServer.await(server, dir.resolve("server.log"));
             Map<String, Object> base = new LinkedHashMap<>(Map.of("algorithm", "adam", "dataset", "blobs", "layers", List.of(20, 128, 4),
                     "epochs", EPOCHS, "batchSize", 8, "trainLimit", 600));
             Map<String, Object> req = new LinkedHashMap<>();
@@ -60,9 +60,9 @@ class SweepRestartTest {
             server.destroyForcibly().waitFor();
         }
 
-        server = ChildServer.start(dir);
+        server = ChildServer.start(dir, dir.resolve("server.log"));
         try {
-            Api api = ChildServer.await(server, dir);
+            Api api = ChildServer.await(server, dir.resolve("server.log"));
             JsonNode done = SweepTest.awaitSweep(api, id, Duration.ofMinutes(8));
             assertEquals("DONE", done.get("status").asString(), done.get("progress").toString());
             JsonNode jobs = api.getJson("/jobs?sweep=" + id + "&limit=100");

@@ -1,20 +1,25 @@
 package io.nograd.solver.sgd;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.nn.Activation;
-import io.nograd.solver.ParamSpec;
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
 
-/** {@code adam}, or {@code amsgrad} when built with amsgrad = true: one update rule, one flag. */
-public final class AdamFactory implements SolverFactory {
+/** {@code adam}; {@link AmsgradFactory} is the same update rule with one flag set. */
+public class AdamFactory implements SolverFactory {
 
     private final boolean amsgrad;
 
-    public AdamFactory(boolean amsgrad) {
+    public AdamFactory() {
+        this(false);
+    }
+
+    AdamFactory(boolean amsgrad) {
         this.amsgrad = amsgrad;
     }
 
@@ -34,12 +39,25 @@ public final class AdamFactory implements SolverFactory {
 
     @Override public int defaultBatchSize() { return 100; }
 
-    @Override public List<ParamSpec> params() { return AdamParams.SPEC; }
+    @Override public Class<AdamParams> paramsType() { return AdamParams.class; }
+
+    @Override public boolean baseline() { return true; }
 
     @Override public String divergenceAdvice() { return "lower params.lr (e.g. by 10x)"; }
 
+    /**
+     * Per batch size: the forward pass's z and a, the backward pass's deltas and derivatives (float64, and
+     * their float32 copies in float32 mode), gradients; plus the optimizer's state (Adam's m, v, v̂max).
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        long p = MemoryEstimate.params(shape);
+        long u = MemoryEstimate.units(shape);
+        return OptionalLong.of(8 * 3 * p + MemoryEstimate.workspaces(shape, m -> 8 * (6 * u * m + 2 * p)));
+    }
+
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Adam(shape.loss(), AdamParams.from(params), amsgrad, 2 * shape.depth());
+        return new Adam(shape.loss(), params.as(AdamParams.class), amsgrad, 2 * shape.depth());
     }
 }
