@@ -84,4 +84,11 @@ class ArchitectureTest {
     void solversAreIndependent() {
         slices().matching("io.nograd.solver.(*)..").should().notDependOnEachOther().check(classes);
     }
+
+    /** The solver SPI knows no solver: factories are found on the class path (SolverRegistry), not listed. */
+    @Test
+    void solverSpiKnowsNoSolver() {
+        noClasses().that().resideInAPackage("io.nograd.solver")
+                .should().dependOnClassesThat().resideInAPackage("io.nograd.solver.*..").check(classes);
+    }
 }

@@ -95,9 +95,9 @@ final class EpochFigures {
             objective += penalty[i];
         }
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("residuals", residuals);
-        diagnostics.put("weightNorms", weightNorms);
-        if (objectiveDefined) diagnostics.put("penalties", penalties);
+        diagnostics.put("relativeResiduals", residuals);
+        diagnostics.put("weightSpectralNorms", weightNorms);
+        if (objectiveDefined) diagnostics.put("lpomPenalties", penalties);
         diagnostics.put("cpuSeconds", new double[] {cpuSeconds, criticalSeconds});
         return new EpochReport(objectiveDefined ? objective / samples : null, diagnostics);
     }
