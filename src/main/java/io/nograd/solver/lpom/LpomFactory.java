@@ -31,7 +31,7 @@ public final class LpomFactory implements SolverFactory {
 
     @Override public List<ParamSpec> params() { return LpomParams.SPEC; }
 
-    @Override public String divergenceAdvice() { return "raise params.lambda (e.g. to 50) or params.mu, or lower params.nu"; }
+    @Override public String divergenceAdvice() { return "raise params.lambda (e.g. to 10) or params.mu, or lower params.nu"; }
 
     /** φ on the output too with MSE (eq. (19) lifts every layer); the logits stay linear under softmax cross-entropy. */
     @Override

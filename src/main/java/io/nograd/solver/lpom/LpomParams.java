@@ -8,7 +8,7 @@ import io.nograd.solver.Params;
 /**
  * LPOM's hyperparameters with the paper's names: μ of eq. (19) (one for every layer, §6.1.3), the iteration
  * counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
- * solver uses it too), the ridge λ of the pseudo-inverse in eq. (36), and the choice of Algorithm 3.
+ * solver uses it too), the relative ridge λ of the W step (eq. (36)), and the choice of Algorithm 3.
  */
 record LpomParams(double mu, double lambda, int k1, int k2, int k3, double nu, boolean parallel) {
 
@@ -16,9 +16,9 @@ record LpomParams(double mu, double lambda, int k1, int k2, int k3, double nu, b
             ParamSpec.number("mu", 2, 1e-3, 1e4,
                     "penalty μ of eq. (19), the same for every layer; enters the output update eq. (29) as the step 1/μ "
                             + "(μ ≤ 1 overshoots, μ ≥ 5 learns slowly)"),
-            ParamSpec.number("lambda", 20, 1e-6, 1e6,
-                    "ridge λ of the pseudo-inverse in eq. (36): (XᵀX + λI)⁻¹Xᵀ; below ≈ 5 the output layer's ‖W‖₂ "
-                            + "runs away after some epochs on the full Fashion-MNIST (absolute: depends on input scale)"),
+            ParamSpec.number("lambda", 3, 1e-6, 1e6,
+                    "proximal weight of the W step (ridge form of eq. (36)), relative to the mean eigenvalue of the batch's "
+                            + "centred activation covariance at each layer (bias unpenalised): scale-free, per layer"),
             ParamSpec.integer("k1", 3, 1, 100,
                     "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers)"),
             ParamSpec.integer("k2", 1, 1, 100, "K2: iterations of Algorithm 2 (the APG variant with θ_k) per weight matrix"),
