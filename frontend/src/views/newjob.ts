@@ -302,5 +302,5 @@ function normaliseField(field: string | null | undefined): string {
 }
 
 function paramDefault(p: ParamSpec): unknown {
-  return p.default !== undefined ? p.default : p.defaultValue;
+  return p.default;
 }

@@ -9,18 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,18 +37,15 @@ import io.nograd.system.ValidationException;
 @RestController
 public class DatasetController {
 
-    private static final Logger log = LoggerFactory.getLogger(DatasetController.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** Seed of the train/test split of uploads, fixed so a reload gives the same split. */
-    private static final long SPLIT_SEED = 1;
 
     private final DatasetRegistry registry;
-    private final JdbcClient jdbc;
+    private final DatasetRepository uploads;
     private final Path dir;
 
-    public DatasetController(DatasetRegistry registry, JdbcClient jdbc, NogradProperties props) {
+    public DatasetController(DatasetRegistry registry, DatasetRepository uploads, NogradProperties props) {
         this.registry = registry;
-        this.jdbc = jdbc;
+        this.uploads = uploads;
         this.dir = props.dataDir().resolve("datasets");
     }
 
@@ -90,7 +79,7 @@ public class DatasetController {
             }
             Dataset parsed;
             try (Reader in = new InputStreamReader(file.getInputStream(), StandardCharsets.UTF_8)) {
-                parsed = CsvDataset.parse(dataset, in, blankToNull(labelColumn), testFraction, SPLIT_SEED);
+                parsed = CsvDataset.parse(dataset, in, blankToNull(labelColumn), testFraction, DatasetRepository.SPLIT_SEED);
             } catch (IOException e) {
                 throw new ValidationException("file", "the upload could not be read: " + e.getMessage());
             }
@@ -108,28 +97,10 @@ public class DatasetController {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store the upload at " + target, e);
             }
-            jdbc.sql("INSERT INTO uploaded_datasets (name, file_path, label_column, test_fraction, created_at) VALUES (:n, :p, :l, :t, :c)")
-                    .param("n", dataset).param("p", target.toString()).param("l", blankToNull(labelColumn)).param("t", testFraction)
-                    .param("c", OffsetDateTime.now(ZoneOffset.UTC)).update();
+            uploads.insert(dataset, target, blankToNull(labelColumn), testFraction);
             registry.addUploaded(parsed);
         }
         return ResponseEntity.created(URI.create("/datasets/" + dataset)).body(registry.info(dataset).orElseThrow());
-    }
-
-    /** Reloads the uploads recorded in H2 before the job recovery runs (which may need them). */
-    @EventListener(ApplicationReadyEvent.class)
-    @Order(0)
-    public void reloadUploads() {
-        jdbc.sql("SELECT name, file_path, label_column, test_fraction FROM uploaded_datasets ORDER BY created_at").query((rs, i) -> {
-            String n = rs.getString(1);
-            Path p = Path.of(rs.getString(2));
-            try (Reader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-                registry.addUploaded(CsvDataset.parse(n, in, rs.getString(3), rs.getDouble(4), SPLIT_SEED));
-            } catch (IOException | DatasetException e) {
-                log.warn("uploaded dataset {} could not be reloaded from {}: {}", n, p, e.getMessage());
-            }
-            return n;
-        }).list();
     }
 
     private static String stem(String filename) {

@@ -2,6 +2,8 @@ package io.nograd.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,6 +36,8 @@ public class DatasetRegistry {
     private final Map<String, Dataset> loaded = new ConcurrentHashMap<>();
     private final Map<String, Dataset> uploaded = new ConcurrentHashMap<>();
     private final Map<String, Dataset> synthetic = new ConcurrentHashMap<>();
+    /** Keyed by the loaded record (its arrays compare by identity), so a re-uploaded name gets a new digest. */
+    private final Map<Dataset, String> digests = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     public DatasetRegistry(Path fashionDir, Path mnistDir) {
         this.fashionDir = fashionDir;
@@ -72,6 +76,52 @@ public class DatasetRegistry {
     /** Names of built-in datasets; an upload may not take one. */
     public boolean isBuiltIn(String name) {
         return List.of("fashion-mnist", "mnist", "spirals", "blobs").contains(name);
+    }
+
+    /**
+     * SHA-256 of the dataset as loaded, whatever its source: features and classes (int32), then the train
+     * features (float32), train labels (int32), test features and test labels, all little-endian. Two
+     * servers that trained on the same data report the same digest. Computed once per loaded dataset.
+     */
+    public String sha256(Dataset d) {
+        return digests.computeIfAbsent(d, DatasetRegistry::digest);
+    }
+
+    private static String digest(Dataset d) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(d.features()).putInt(d.classes());
+        update(md, buf, d.trainX());
+        update(md, buf, d.trainY());
+        update(md, buf, d.testX());
+        update(md, buf, d.testY());
+        md.update(buf.flip());
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void update(MessageDigest md, ByteBuffer buf, float[] values) {
+        for (float v : values) {
+            if (buf.remaining() < 4) {
+                md.update(buf.flip());
+                buf.clear();
+            }
+            buf.putFloat(v);
+        }
+    }
+
+    private static void update(MessageDigest md, ByteBuffer buf, int[] values) {
+        for (int v : values) {
+            if (buf.remaining() < 4) {
+                md.update(buf.flip());
+                buf.clear();
+            }
+            buf.putInt(v);
+        }
     }
 
     public void addUploaded(Dataset dataset) {

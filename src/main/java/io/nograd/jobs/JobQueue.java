@@ -12,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import io.nograd.system.NogradProperties;
@@ -73,9 +74,15 @@ public class JobQueue {
                 waiting.remove(id);
                 AtomicBoolean cancelled = new AtomicBoolean();
                 running.put(id, cancelled);
+                // Every log line of the run, from the solver's included, carries the job id (logging.pattern.level).
+                MDC.put("job", id);
+                long start = System.nanoTime();
+                log.info("job {} starts on {}", id, Thread.currentThread().getName());
                 try {
                     runner.run(id, cancelled::get, stopping::get);
                 } finally {
+                    log.info("job {} left its worker after {} s", id, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+                    MDC.remove("job");
                     running.remove(id);
                 }
             }
@@ -96,6 +103,11 @@ public class JobQueue {
         if (flag == null) return false;
         flag.set(true);
         return true;
+    }
+
+    /** Jobs admitted and waiting for a worker. */
+    public int waitingCount() {
+        return waiting.size();
     }
 
     public boolean isRunning(String id) {

@@ -240,4 +240,24 @@ public class JobRepository {
     private static OffsetDateTime utc(Instant t) {
         return t.atOffset(ZoneOffset.UTC);
     }
+
+    /** Jobs per status, every status present (0 when none): the operator's gauges. */
+    public Map<JobStatus, Long> countByStatus() {
+        Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
+        for (JobStatus s : JobStatus.values()) counts.put(s, 0L);
+        jdbc.sql("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+                .query((rs, i) -> counts.put(JobStatus.valueOf(rs.getString("status")), rs.getLong("n"))).list();
+        return counts;
+    }
+
+    /** Records the SHA-256 of the dataset the job's run trains on. */
+    public void recordDatasetSha256(String id, String sha256) {
+        jdbc.sql("UPDATE jobs SET dataset_sha256 = :sha WHERE id = :id").param("sha", sha256).param("id", id).update();
+    }
+
+    /** The SHA-256 of the dataset the job trained on; empty before its run started. */
+    public Optional<String> datasetSha256(String id) {
+        return jdbc.sql("SELECT dataset_sha256 FROM jobs WHERE id = :id").param("id", id)
+                .query((rs, i) -> Optional.ofNullable(rs.getString(1))).optional().flatMap(o -> o);
+    }
 }

@@ -2,6 +2,7 @@ package io.nograd.jobs;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -11,10 +12,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
 
-import io.nograd.live.LiveHub;
 import io.nograd.system.ConflictException;
 import io.nograd.system.NotFoundException;
-import io.nograd.weights.WeightsStore;
 
 /**
  * What the API does with jobs: create (validate, store QUEUED, queue), read, cancel, delete, and the
@@ -29,15 +28,15 @@ public class JobService {
     private final JobRepository repo;
     private final JobQueue queue;
     private final JobSpecValidator validator;
-    private final WeightsStore weights;
-    private final LiveHub hub;
+    private final CheckpointStore weights;
+    private final RunEvents events;
 
-    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, WeightsStore weights, LiveHub hub) {
+    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
         this.weights = weights;
-        this.hub = hub;
+        this.events = events;
     }
 
     public Job create(JobSpec spec) {
@@ -45,7 +44,7 @@ public class JobService {
         String id = UUID.randomUUID().toString();
         queue.admit(id, () -> {
             repo.insert(id, valid.spec(), Instant.now());
-            hub.publishStatus(id, JobStatus.QUEUED, null);
+            events.publish(new RunEvent.Status(id, 0, JobStatus.QUEUED, null));
         });
         return get(id);
     }
@@ -54,6 +53,11 @@ public class JobService {
     public Job get(String id) {
         Job job = repo.find(id).orElseThrow(() -> new NotFoundException("no job with id '" + id + "'"));
         return job.withHistory(repo.history(id));
+    }
+
+    /** The SHA-256 of the dataset the job trained on (see {@code DatasetRegistry.sha256}); empty before it started. */
+    public Optional<String> datasetSha256(String id) {
+        return repo.datasetSha256(id);
     }
 
     public JobPage list(JobStatus status, String algorithm, int limit, int offset) {
@@ -76,7 +80,7 @@ public class JobService {
         }
         if (repo.cancelQueued(id, Instant.now())) {
             queue.withdraw(id);
-            hub.publishStatus(id, JobStatus.CANCELLED, null);
+            events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
             return get(id);
         }
         queue.cancelRunning(id);

@@ -163,7 +163,7 @@ public final class JobSpecValidator {
 
         TrainingShape shape = new TrainingShape(layers, activation, loss, task, Math.min(batchSize, trainSamples),
                 trainSamples, epochs, seed, threads);
-        long bytes = factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
+        long bytes = estimateBytes(factory, shape, params);
         if (bytes > heapBytes) {
             errors.add(new FieldError("layers", String.format("this network needs about %.1f GiB (weights, solver state and "
                     + "batch buffers), more than the %.1f GiB a job may use here; use fewer or narrower layers or a smaller batchSize",
@@ -179,6 +179,20 @@ public final class JobSpecValidator {
                 lossName, epochs, batchSize, trainLimit, seed, filledParams,
                 new JobSpec.InitSpec(init.kind(), init.scale(), init.bias()));
         return new ValidatedSpec(filled, factory, params, shape, factory.outputActivation(activation, loss, params), init, data.name());
+    }
+
+    /** The heap a validated job is expected to take (the solver's own estimate, else the generic one). */
+    public long estimateBytes(ValidatedSpec spec) {
+        return estimateBytes(spec.factory(), spec.shape(), spec.params());
+    }
+
+    private static long estimateBytes(SolverFactory factory, TrainingShape shape, Params params) {
+        return factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
+    }
+
+    /** The heap one job may take; a spec whose estimate exceeds it is refused. */
+    public long heapBytes() {
+        return heapBytes;
     }
 
     /**

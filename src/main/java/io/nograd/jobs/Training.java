@@ -2,7 +2,6 @@ package io.nograd.jobs;
 
 import io.nograd.data.Batches;
 import io.nograd.data.Dataset;
-import io.nograd.nn.Evaluator;
 import io.nograd.nn.Network;
 import io.nograd.nn.Task;
 import io.nograd.solver.Cancellation;

@@ -14,10 +14,8 @@ import org.springframework.stereotype.Component;
 import io.nograd.data.Dataset;
 import io.nograd.data.DatasetException;
 import io.nograd.data.DatasetRegistry;
-import io.nograd.live.LiveHub;
 import io.nograd.nn.Network;
 import io.nograd.system.ValidationException;
-import io.nograd.weights.WeightsStore;
 
 /**
  * Runs one job on a worker thread through {@link Training}, the same epoch loop as the bench. Each
@@ -40,15 +38,15 @@ public class TrainingRun {
     private final JobRepository repo;
     private final JobSpecValidator validator;
     private final DatasetRegistry datasets;
-    private final WeightsStore weights;
-    private final LiveHub hub;
+    private final CheckpointStore weights;
+    private final RunEvents events;
 
-    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, WeightsStore weights, LiveHub hub) {
+    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, CheckpointStore weights, RunEvents events) {
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
         this.weights = weights;
-        this.hub = hub;
+        this.events = events;
     }
 
     /**
@@ -57,15 +55,17 @@ public class TrainingRun {
      */
     void run(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
         if (!repo.markRunning(id, Instant.now())) return;
-        hub.publishStatus(id, JobStatus.RUNNING, null);
         Job job = repo.find(id).orElseThrow();
+        int attempt = job.attempt();
+        events.publish(new RunEvent.Status(id, attempt, JobStatus.RUNNING, null));
         try {
             ValidatedSpec spec = validator.validate(job.spec());
             Dataset data = datasets.get(spec.datasetName());
+            repo.recordDatasetSha256(id, datasets.sha256(data));
             Network net = spec.newNetwork();
             List<EpochMetrics> rows = new ArrayList<>();
             int first = 1;
-            Optional<WeightsStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
+            Optional<CheckpointStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
             if (cp.isPresent()) {
                 net.copyFrom(cp.get().network());
                 rows.addAll(cp.get().rows());
@@ -79,23 +79,23 @@ public class TrainingRun {
                 rows.add(m);
                 var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), rows);
                 repo.insertEpoch(id, m, file);
-                hub.publishEpoch(id, m);
+                events.publish(new RunEvent.Epoch(id, attempt, m));
             });
-            end(id, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
+            end(id, attempt, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
                 return;
             }
-            end(id, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
+            end(id, attempt, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
         } catch (Training.DivergedException e) {
-            end(id, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
+            end(id, attempt, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
         } catch (ValidationException e) {
-            end(id, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
+            end(id, attempt, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
         } catch (DatasetException e) {
-            end(id, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
+            end(id, attempt, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
         } catch (OutOfMemoryError e) {
-            end(id, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
+            end(id, attempt, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
                     "failed: out of memory");
         } catch (RuntimeException | Error e) {
             if (stopping.getAsBoolean()) {
@@ -103,11 +103,11 @@ public class TrainingRun {
                 return;
             }
             log.error("job {} failed", id, e);
-            end(id, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+            end(id, attempt, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
         }
     }
 
-    private void end(String id, JobStatus status, String error, String history) {
-        if (repo.finish(id, status, error, Instant.now(), history)) hub.publishStatus(id, status, error);
+    private void end(String id, int attempt, JobStatus status, String error, String history) {
+        if (repo.finish(id, status, error, Instant.now(), history)) events.publish(new RunEvent.Status(id, attempt, status, error));
     }
 }

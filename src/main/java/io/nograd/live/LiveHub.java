@@ -14,16 +14,19 @@ import org.springframework.stereotype.Component;
 
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobStatus;
+import io.nograd.jobs.RunEvent;
+import io.nograd.jobs.RunEvents;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one in-process fan-out that feeds WebSocket and SSE subscribers. {@link #publish} only appends to
  * each subscriber's bounded queue and never waits: every subscriber is drained by its own task on a
  * shared pool, so a slow or dead client delays nobody but itself, and one that falls
- * {@link Subscriber#MAX_PENDING} events behind is dropped.
+ * {@link Subscriber#MAX_PENDING} events behind is dropped. It hears of jobs through the {@link RunEvents}
+ * seam that {@code jobs} owns.
  */
 @Component
-public class LiveHub {
+public class LiveHub implements RunEvents.Listener {
 
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threads = new AtomicInteger();
@@ -36,6 +39,15 @@ public class LiveHub {
 
     public LiveHub(JsonMapper json) {
         this.json = json;
+    }
+
+    @Override
+    public void onRunEvent(RunEvent event) {
+        if (event instanceof RunEvent.Epoch e) {
+            publishEpoch(e.jobId(), e.metrics());
+        } else if (event instanceof RunEvent.Status s) {
+            publishStatus(s.jobId(), s.status(), s.error());
+        }
     }
 
     public void publish(LiveEvent event) {
@@ -74,6 +86,11 @@ public class LiveHub {
         body.put("status", status.name());
         body.put("error", error);
         return new LiveEvent(jobId, "status", null, status.isFinal(), json.writeValueAsString(body));
+    }
+
+    /** WebSocket and SSE clients following jobs now. */
+    public int subscriberCount() {
+        return subscribers.size();
     }
 
     void subscribe(Subscriber s) {

@@ -3,83 +3,38 @@ package io.nograd.system;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-
-import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.ojalgo.OjAlgoUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.nograd.data.DatasetRegistry;
-import io.nograd.jobs.JobSpecValidator;
-import io.nograd.nn.Gemm;
-import io.nograd.solver.SolverRegistry;
-
 /**
- * The one place the training core is wired into Spring: solvers, datasets, and the validator sized by
- * the job concurrency. Each of {@code concurrency} jobs gets {@code cores / concurrency} threads and
- * {@code 0.6 · maxMemory / concurrency} of the heap (the rest is for datasets, HTTP and H2); ojalgo's
- * own thread pool is limited to the same share so concurrent jobs do not oversubscribe the cores.
- * Native BLAS threads are process-wide (OPENBLAS_NUM_THREADS); with concurrency above 1 set it to the
- * same share.
+ * The cross-cutting beans: the H2 data source every feature's repository shares. Each feature wires its
+ * own beans in its own package ({@code solver.SolverConfig}, {@code data.DataConfig}, {@code jobs.JobsConfig}).
  */
 @Configuration(proxyBeanMethods = false)
 public class NogradConfig {
 
-    private static final Logger log = LoggerFactory.getLogger(NogradConfig.class);
-
     /**
-     * H2 in file mode at {@code {data-dir}/nograd}, the path made absolute (H2 refuses a relative one such
-     * as {@code data/nograd}); {@code WRITE_DELAY=0} makes every commit durable at once, so a server killed
+     * The DataSource from the standard {@code spring.datasource.*} properties ({@code url}, {@code username},
+     * {@code password}, {@code spring.datasource.hikari.*}). Without a {@code spring.datasource.url} it is H2
+     * in file mode at {@code {data-dir}/nograd}, the path made absolute (H2 refuses a relative one such as
+     * {@code data/nograd}); {@code WRITE_DELAY=0} makes every commit durable at once, so a server killed
      * with {@code kill -9} keeps every row it acknowledged.
      */
     @Bean
-    public DataSource dataSource(NogradProperties props) throws IOException {
-        Path dir = props.dataDir().toAbsolutePath().normalize();
-        Files.createDirectories(dir);
-        HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl("jdbc:h2:file:" + dir.resolve("nograd") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
-        ds.setUsername("sa");
-        ds.setPassword("");
-        ds.setPoolName("nograd-h2");
+    @ConfigurationProperties("spring.datasource.hikari")
+    public HikariDataSource dataSource(DataSourceProperties standard, NogradProperties props) throws IOException {
+        if (standard.getUrl() == null || standard.getUrl().isBlank()) {
+            Path dir = props.dataDir().toAbsolutePath().normalize();
+            Files.createDirectories(dir);
+            standard.setUrl("jdbc:h2:file:" + dir.resolve("nograd") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+            if (standard.getUsername() == null) standard.setUsername("sa");
+        }
+        HikariDataSource ds = standard.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        if (ds.getPoolName() == null) ds.setPoolName("nograd-db");
         return ds;
-    }
-
-    @Bean
-    public SolverRegistry solverRegistry() {
-        return SolverRegistry.builtIn();
-    }
-
-    @Bean
-    public DatasetRegistry datasetRegistry(NogradProperties props) {
-        return new DatasetRegistry(props.datasets().fashionMnistDir(), props.datasets().mnistDir());
-    }
-
-    @Bean
-    public JobSpecValidator jobSpecValidator(SolverRegistry solvers, DatasetRegistry datasets, NogradProperties props) {
-        int concurrency = props.jobs().concurrency();
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / concurrency);
-        long heap = (long) (Runtime.getRuntime().maxMemory() * 0.6 / concurrency);
-        OjAlgoUtils.limitThreadsTo(threads);
-        log.info("{} job(s) at once, {} thread(s) and {} MiB of heap each; matrix products on {}",
-                concurrency, threads, heap >> 20, Gemm.get().name());
-        return new JobSpecValidator(solvers, datasets, threads, heap);
-    }
-
-    /** {@code GET /actuator/info} says which matrix-product implementation runs (native BLAS or the slow fallback). */
-    @Bean
-    public InfoContributor nogradInfo(NogradProperties props, SolverRegistry solvers) {
-        return builder -> builder.withDetail("nograd", Map.of(
-                "gemm", Gemm.get().name(),
-                "cores", Runtime.getRuntime().availableProcessors(),
-                "concurrency", props.jobs().concurrency(),
-                "queueCapacity", props.jobs().queueCapacity(),
-                "solvers", solvers.names(),
-                "tokenRequired", props.security().enabled()));
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -20,7 +22,6 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import io.nograd.data.DatasetException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -29,9 +30,12 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * Maps every exception a request can raise to an RFC 9457 {@code application/problem+json} body with
  * {@code status}, {@code title}, {@code detail} and, where a field is to blame, {@code errors: [{field,
  * message}]}. Spring's own exceptions (unknown URL, wrong method, missing parameter) come through the
- * inherited handlers; bad input never becomes a 500, and a 500 never carries a stack trace.
+ * inherited handlers; bad input never becomes a 500, and a 500 never carries a stack trace. A feature maps
+ * its own exceptions in its own package with an advice ordered before this one (whose catch-all would
+ * otherwise win), building the body with {@link #problem}.
  */
 @RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
@@ -39,11 +43,6 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ValidationException.class)
     ResponseEntity<ProblemDetail> validation(ValidationException e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
-    }
-
-    @ExceptionHandler(DatasetException.class)
-    ResponseEntity<ProblemDetail> dataset(DatasetException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid dataset", e.getMessage(), List.of());
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -125,7 +124,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     /** A problem+json response with the given title, detail and field errors. */
-    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, List<FieldError> errors) {
+    public static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, List<FieldError> errors) {
         return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(body(status, title, detail, errors));
     }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.nograd.jobs.CheckpointStore;
 import io.nograd.jobs.Job;
 import io.nograd.jobs.JobService;
 import io.nograd.nn.ForwardPass;
@@ -45,11 +48,28 @@ public class WeightsController {
     private final JobService jobs;
     private final WeightsStore store;
     private final JsonMapper json;
+    private final String version;
 
-    public WeightsController(JobService jobs, WeightsStore store, JsonMapper json) {
+    public WeightsController(JobService jobs, WeightsStore store, JsonMapper json, ObjectProvider<BuildProperties> build) {
         this.jobs = jobs;
         this.store = store;
         this.json = json;
+        BuildProperties b = build.getIfAvailable();
+        String v = b != null ? b.getVersion() : WeightsController.class.getPackage().getImplementationVersion();
+        this.version = v == null ? "unknown" : v;
+    }
+
+    /**
+     * Where the weights came from: the whole validated spec (defaults filled in: params, seed, batch size…),
+     * the dataset's name and the SHA-256 of its data as the run loaded it, and the nograd version serving them.
+     */
+    private Map<String, String> provenance(Job job) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("spec", json.writeValueAsString(job.spec()));
+        p.put("datasetName", job.spec().dataset());
+        jobs.datasetSha256(job.id()).ifPresent(sha -> p.put("datasetSha256", sha));
+        p.put("nogradVersion", version);
+        return p;
     }
 
     @GetMapping("/jobs/{id}/weights")
@@ -59,7 +79,7 @@ public class WeightsController {
             throw new ValidationException("format", "must be safetensors, npz or json, got '" + format + "'");
         }
         Job job = jobs.get(id);
-        WeightsStore.Checkpoint cp = checkpoint(job);
+        CheckpointStore.Checkpoint cp = checkpoint(job);
         List<Tensors.Tensor> tensors = Tensors.of(cp.network());
         byte[] body;
         MediaType type;
@@ -69,11 +89,18 @@ public class WeightsController {
                 type = MediaType.parseMediaType("application/zip");
             }
             case "json" -> {
-                body = json.writeValueAsBytes(jsonWeights(job, cp));
+                Map<String, Object> out = jsonWeights(job, cp);
+                Map<String, String> p = provenance(job);
+                out.put("spec", job.spec());
+                out.put("datasetName", p.get("datasetName"));
+                out.put("datasetSha256", p.get("datasetSha256"));
+                out.put("nogradVersion", p.get("nogradVersion"));
+                body = json.writeValueAsBytes(out);
                 type = MediaType.APPLICATION_JSON;
             }
             default -> {
                 Map<String, String> meta = WeightsStore.metadata(id, job.spec(), cp.network(), cp.network().outputActivation(), cp.epoch());
+                meta.putAll(provenance(job));
                 body = Safetensors.write(tensors, false, meta, json);
                 type = MediaType.APPLICATION_OCTET_STREAM;
             }
@@ -152,12 +179,12 @@ public class WeightsController {
         return body;
     }
 
-    private WeightsStore.Checkpoint checkpoint(Job job) {
+    private CheckpointStore.Checkpoint checkpoint(Job job) {
         return store.readCheckpoint(job.id(), job.spec()).orElseThrow(() -> new NotFoundException(
                 "job " + job.id() + " has no weights yet: they appear when its first epoch ends (status " + job.status() + ")"));
     }
 
-    private static Map<String, Object> jsonWeights(Job job, WeightsStore.Checkpoint cp) {
+    private static Map<String, Object> jsonWeights(Job job, CheckpointStore.Checkpoint cp) {
         Network net = cp.network();
         List<double[][]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 import io.nograd.jobs.EpochMetrics;
+import io.nograd.jobs.CheckpointStore;
 import io.nograd.jobs.JobRepository.WeightsFile;
 import io.nograd.jobs.JobSpec;
 import io.nograd.nn.Activation;
@@ -37,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * H2, and a restart restores any row H2 lacks from it. The last checkpoint is the job's final weights.
  */
 @Component
-public class WeightsStore {
+public class WeightsStore implements CheckpointStore {
 
     static final String CHECKPOINT = "checkpoint.safetensors";
     private static final TypeReference<List<EpochMetrics>> ROWS = new TypeReference<>() { };
@@ -50,11 +51,7 @@ public class WeightsStore {
         this.json = json;
     }
 
-    /** A loaded checkpoint: the network with its weights, the epoch rows up to it, and its file facts. */
-    public record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, WeightsFile file) {
-    }
-
-    /** Writes the checkpoint of {@code rows}' last epoch atomically; returns what the database records of it. */
+    @Override
     public WeightsFile writeCheckpoint(String jobId, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows) {
         int epoch = rows.get(rows.size() - 1).epoch();
         Map<String, String> meta = metadata(jobId, spec, net, output, epoch);
@@ -77,7 +74,7 @@ public class WeightsStore {
         return new WeightsFile(target.toString(), bytes.length, sha256(bytes), epoch);
     }
 
-    /** The job's last checkpoint, loaded into a network of the spec's shape, or empty when it has none. */
+    @Override
     public Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec) {
         Path file = root.resolve(jobId).resolve(CHECKPOINT);
         if (!Files.isRegularFile(file)) return Optional.empty();
@@ -107,7 +104,7 @@ public class WeightsStore {
         return Optional.of(new Checkpoint(net, epoch, rows, new WeightsFile(file.toString(), bytes.length, sha256(bytes), epoch)));
     }
 
-    /** Removes every file of the job. */
+    @Override
     public void delete(String jobId) {
         Path dir = root.resolve(jobId);
         if (!Files.isDirectory(dir)) return;

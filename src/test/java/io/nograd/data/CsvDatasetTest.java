@@ -56,4 +56,42 @@ class CsvDatasetTest {
         String msg = assertThrows(DatasetException.class, () -> parse("a,b\n1,2\n", "nope", 0)).getMessage();
         assertTrue(msg.contains("labelColumn 'nope'"), msg);
     }
+
+    @Test
+    void quotedFieldsAByteOrderMarkAndCrlfWork() throws IOException {
+        String csv = "\uFEFF\"x, first\",\"x2\",\"label\"\r\n"
+                + "\"1.5\",2,\"a, with comma\"\r\n"
+                + "3,\"4\",\"the \"\"b\"\" class\"\r\n"
+                + "\r\n"
+                + "5,6,\"two\nlines\"\r\n"
+                + "7,8,\"a, with comma\"\r\n";
+        Dataset d = parse(csv, "label", 0);   // a quoted header is named without its quotes
+        assertEquals(2, d.features(), "the BOM is not part of the first header");
+        assertEquals(3, d.classes());
+        assertEquals(4, d.trainSize());
+    }
+
+    @Test
+    void theLineOfABadRowCountsQuotedLineBreaks() {
+        String csv = "a,b,label\n1,2,\"x\ny\"\n3,oops,z\n";
+        String msg = assertThrows(DatasetException.class, () -> parse(csv, null, 0)).getMessage();
+        assertTrue(msg.contains("line 4, column 'b': 'oops'"), msg);
+    }
+
+    @Test
+    void anUnclosedQuoteIsABadFileNotACrash() {
+        String msg = assertThrows(DatasetException.class, () -> parse("a,b,label\n1,2,x\n3,\"4,y\n", null, 0)).getMessage();
+        assertTrue(msg.contains("not valid CSV") && msg.contains("quote"), msg);
+    }
+
+    @Test
+    void capsHoldBeforeParsingAndCommasInQuotesAreNotColumns() throws IOException {
+        String wide = "a,b,label\n1,2,x,4\n3,4,y\n";
+        String msg = assertThrows(DatasetException.class, () -> parse(wide, null, 0)).getMessage();
+        assertTrue(msg.contains("line 2: more than 3 columns, the header's count"), msg);
+        String longLine = "a,b,label\n1," + "1".repeat(CsvDataset.MAX_LINE_CHARS) + ",x\n";
+        msg = assertThrows(DatasetException.class, () -> parse(longLine, null, 0)).getMessage();
+        assertTrue(msg.contains("line 2: longer than " + CsvDataset.MAX_LINE_CHARS), msg);
+        assertEquals(2, parse("a,b,label\n1,2,\"x,y,z\"\n3,4,w\n", null, 0).trainSize(), "a comma inside quotes is no column");
+    }
 }

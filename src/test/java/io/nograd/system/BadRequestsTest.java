@@ -178,7 +178,10 @@ class BadRequestsTest {
                 new Bad("wrong token on POST /jobs", "POST", "/jobs", "application/json", "{}".getBytes(), "guess", 401),
                 new Bad("wrong token on the WebSocket", "GET", "/ws?token=guess", null, null, null, 401),
                 new Bad("wrong token on SSE", "GET", "/jobs/" + id + "/events?token=guess", null, null, null, 401),
-                new Bad("no token on the metrics", "GET", "/jobs/" + id + "/metrics", null, null, null, 401)));
+                new Bad("no token on the metrics", "GET", "/jobs/" + id + "/metrics", null, null, null, 401),
+                new Bad("no token on the OpenAPI description", "GET", "/v3/api-docs", null, null, null, 401),
+                new Bad("no token on Swagger UI", "GET", "/swagger-ui/index.html", null, null, null, 401),
+                new Bad("wrong token on Prometheus", "GET", "/actuator/prometheus", null, null, "guess", 401)));
         return rows.stream();
     }
 
@@ -210,6 +213,10 @@ class BadRequestsTest {
     void healthIsOpenAndTheQueryTokenWorks() {
         assertEquals(200, new Api("http://127.0.0.1:" + port, null).get("/actuator/health").statusCode());
         assertEquals(200, new Api("http://127.0.0.1:" + port, null).get("/jobs?token=" + TOKEN).statusCode());
+        Api withToken = new Api("http://127.0.0.1:" + port, TOKEN);
+        assertEquals(200, withToken.get("/v3/api-docs").statusCode(), "the OpenAPI description with the token");
+        assertEquals(200, withToken.get("/swagger-ui/index.html").statusCode(), "Swagger UI with the token");
+        assertEquals(200, withToken.get("/actuator/prometheus").statusCode(), "Prometheus with the token");
     }
 
     @Test

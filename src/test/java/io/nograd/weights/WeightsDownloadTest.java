@@ -23,8 +23,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import io.nograd.data.Dataset;
 import io.nograd.data.DatasetRegistry;
+import io.nograd.jobs.Evaluator;
 import io.nograd.nn.Activation;
-import io.nograd.nn.Evaluator;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Task;

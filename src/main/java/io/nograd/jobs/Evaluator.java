@@ -1,8 +1,13 @@
-package io.nograd.nn;
+package io.nograd.jobs;
 
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.data.Dataset;
+import io.nograd.nn.ForwardPass;
+import io.nograd.nn.Loss;
+import io.nograd.nn.Network;
+import io.nograd.nn.Ops;
+import io.nograd.nn.Task;
 
 /**
  * Loss and accuracy of a network over a whole split, by a plain forward pass in chunks of preallocated

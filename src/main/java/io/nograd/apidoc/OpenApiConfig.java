@@ -1,0 +1,235 @@
+package io.nograd.apidoc;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.core.converter.ResolvedSchema;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BinarySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.nograd.jobs.EpochMetrics;
+import io.nograd.jobs.JobSpec;
+
+/**
+ * The OpenAPI 3.1 description springdoc serves at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}),
+ * committed as {@code docs/openapi.json} and checked against the served one by {@code OpenApiDocTest}.
+ * springdoc derives most of it from the controllers; this adds what their signatures cannot say: the
+ * raw-body {@code POST /jobs} reads a JobSpec, the metrics' CSV, the SSE stream, the three weight formats,
+ * the predict answer, the parameter list of {@code GET /algorithms}, and the problem+json of every 4xx.
+ * Kept here rather than as annotations on the controllers so the features carry no documentation library.
+ */
+@Configuration(proxyBeanMethods = false)
+public class OpenApiConfig {
+
+    static final String REF = "#/components/schemas/";
+
+    @Bean
+    public OpenAPI nogradOpenApi() {
+        return new OpenAPI()
+                .info(new Info().title("nograd").version("1")
+                        .description("Training server for fully-connected networks trained without back-propagated gradients. "
+                                + "Live feed also over WebSocket at /ws and /ws?job={id} (not described here). "
+                                + "Errors are application/problem+json with errors: [{field, message}].")
+                        .license(new License().name("see the repository")))
+                // A fixed, relative server: the description is the same on every host and port.
+                .servers(List.of(new Server().url("/")))
+                .components(new Components().addSecuritySchemes("token", new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP).scheme("bearer")
+                        .description("Only when the server sets nograd.security.token; ?token= works too (WebSocket, EventSource)")))
+                .addSecurityItem(new SecurityRequirement().addList("token"));
+    }
+
+    @Bean
+    public OpenApiCustomizer nogradSchemas() {
+        return api -> {
+            Components c = api.getComponents();
+            add(c, JobSpec.class);
+            add(c, EpochMetrics.class);
+            c.addSchemas("Problem", problem());
+            c.addSchemas("ParamInfo", paramInfo());
+            c.addSchemas("Prediction", prediction());
+
+            // What the records' types cannot say: which fields are always there, which may be null.
+            shape(c, "JobSpec", List.of("algorithm", "dataset", "layers"),
+                    List.of("name", "task", "activation", "activationParams", "loss", "epochs", "batchSize", "trainLimit", "seed", "params", "init"));
+            shape(c, "InitSpec", List.of(), List.of("kind", "scale", "bias"));
+            shape(c, "Job", List.of("id", "name", "status", "spec", "createdAt", "startedAt", "finishedAt", "epochsDone",
+                    "queuePosition", "latest", "error", "attempt"), List.of("startedAt", "finishedAt", "queuePosition", "latest", "error"));
+            shape(c, "HistoryEntry", List.of("at", "message"), List.of());
+            shape(c, "JobPage", List.of("jobs", "total", "limit", "offset"), List.of());
+            shape(c, "EpochMetrics", List.of("epoch", "epochs", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "seconds", "objective"),
+                    List.of("trainAccuracy", "testAccuracy", "objective", "diagnostics"));
+            shape(c, "DatasetInfo", List.of("name", "features", "classes", "trainSize", "testSize", "available", "source"), List.of("reason"));
+            shape(c, "Algorithm", List.of("name", "title", "paper", "activations", "losses", "defaultBatchSize", "params"), List.of());
+            shape(c, "PredictRequest", List.of("inputs"), List.of());
+            c.getSchemas().remove("SseEmitter");
+
+            Schema<?> algorithm = c.getSchemas().get("Algorithm");
+            if (algorithm != null && algorithm.getProperties() != null) {
+                algorithm.getProperties().put("params", new ArraySchema().items(ref("ParamInfo")));
+            }
+
+            Operation create = op(api, "/jobs", PathItem.HttpMethod.POST);
+            if (create != null) {
+                create.requestBody(new RequestBody().required(true)
+                        .description("A JobSpec. Read whatever the Content-Type (curl -d without -H works) and parsed strictly: "
+                                + "unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.")
+                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("JobSpec")))));
+                ok(create, "201", "created; Location: /jobs/{id}", json(ref("Job")));
+                create.getResponses().remove("200");
+            }
+            Operation metrics = op(api, "/jobs/{id}/metrics", PathItem.HttpMethod.GET);
+            if (metrics != null) {
+                ok(metrics, "200", "the epoch rows", new Content()
+                        .addMediaType("application/json", new MediaType().schema(new ArraySchema().items(ref("EpochMetrics"))))
+                        .addMediaType("text/csv", new MediaType().schema(new StringSchema()
+                                .description("epoch,epochs,trainLoss,trainAccuracy,testLoss,testAccuracy,seconds,objective"))));
+            }
+            Operation events = op(api, "/jobs/{id}/events", PathItem.HttpMethod.GET);
+            if (events != null) {
+                ok(events, "200", "Server-Sent Events: `event: epoch` (data: an EpochMetrics row with type and jobId; `id:` the epoch) "
+                        + "and `event: status` (data: {type, jobId, status, error}); closes after the final status. "
+                        + "Last-Event-ID: n skips epochs up to n.", new Content()
+                        .addMediaType("text/event-stream", new MediaType().schema(new StringSchema())));
+            }
+            Operation weights = op(api, "/jobs/{id}/weights", PathItem.HttpMethod.GET);
+            if (weights != null) {
+                ok(weights, "200", "the latest weights (ETag = SHA-256 of the body); tensors layers.{2l}.weight (out × in) "
+                        + "and layers.{2l}.bias, float32", new Content()
+                        .addMediaType("application/octet-stream", new MediaType().schema(new BinarySchema().description("format=safetensors")))
+                        .addMediaType("application/zip", new MediaType().schema(new BinarySchema().description("format=npz")))
+                        .addMediaType("application/json", new MediaType().schema(new ObjectSchema().description("format=json"))));
+                weights.getResponses().addApiResponse("304", new ApiResponse().description("If-None-Match matched the ETag"));
+            }
+            Operation predict = op(api, "/jobs/{id}/predict", PathItem.HttpMethod.POST);
+            if (predict != null) ok(predict, "200", "the network's outputs", json(ref("Prediction")));
+
+            // Every operation: a 4xx is problem+json naming the field and the fix.
+            api.getPaths().values().forEach(item -> item.readOperations().forEach(o -> {
+                if (o.getResponses() == null) o.setResponses(new ApiResponses());
+                o.getResponses().addApiResponse("4XX", new ApiResponse()
+                        .description("bad input (400, naming the field), no token (401), unknown id (404), conflict (409), full queue (429)")
+                        .content(new Content().addMediaType("application/problem+json", new MediaType().schema(ref("Problem")))));
+            }));
+        };
+    }
+
+    /** Marks {@code required} properties and lets the {@code nullable} ones be JSON null (OpenAPI 3.1 style). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void shape(Components c, String name, List<String> required, List<String> nullable) {
+        Schema<?> s = c.getSchemas().get(name);
+        if (s == null || s.getProperties() == null) return;
+        if (!required.isEmpty()) s.setRequired(required.stream().filter(s.getProperties()::containsKey).toList());
+        for (String p : nullable) {
+            Schema prop = s.getProperties().get(p);
+            if (prop == null) continue;
+            if (prop.get$ref() != null) {
+                s.getProperties().put(p, new Schema<>().anyOf(List.of(new Schema<>().$ref(prop.get$ref()), nullSchema())));
+            } else {
+                Set<String> types = new LinkedHashSet<>(prop.getTypes() != null ? prop.getTypes()
+                        : prop.getType() != null ? Set.of(prop.getType()) : Set.of());
+                types.add("null");
+                prop.setTypes(types);
+            }
+        }
+    }
+
+    private static Schema<?> nullable(Schema<?> s) {
+        s.setTypes(new LinkedHashSet<>(List.of(s.getType(), "null")));
+        return s;
+    }
+
+    private static Schema<?> nullSchema() {
+        Schema<?> n = new Schema<>();
+        n.setTypes(Set.of("null"));
+        return n;
+    }
+
+    private static void add(Components c, Class<?> type) {
+        ResolvedSchema r = ModelConverters.getInstance(true).resolveAsResolvedSchema(new AnnotatedType(type).resolveAsRef(false));
+        if (r == null || r.schema == null) return;
+        c.addSchemas(type.getSimpleName(), r.schema);
+        if (r.referencedSchemas != null) r.referencedSchemas.forEach(c::addSchemas);
+    }
+
+    private static Operation op(OpenAPI api, String path, PathItem.HttpMethod method) {
+        PathItem item = api.getPaths() == null ? null : api.getPaths().get(path);
+        return item == null ? null : item.readOperationsMap().get(method);
+    }
+
+    private static void ok(Operation o, String code, String description, Content content) {
+        if (o.getResponses() == null) o.setResponses(new ApiResponses());
+        o.getResponses().addApiResponse(code, new ApiResponse().description(description).content(content));
+    }
+
+    private static Content json(Schema<?> schema) {
+        return new Content().addMediaType("application/json", new MediaType().schema(schema));
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static Schema ref(String name) {
+        return new Schema<>().$ref(REF + name);
+    }
+
+    private static Schema<?> problem() {
+        Schema<Object> fieldError = new ObjectSchema()
+                .addProperty("field", new StringSchema().description("the request field, e.g. layers[0], params.mu, Authorization"))
+                .addProperty("message", new StringSchema().description("what is wrong and how to fix it"));
+        fieldError.setRequired(List.of("field", "message"));
+        return new ObjectSchema().description("RFC 9457 problem details with the fields at fault")
+                .addProperty("type", new StringSchema())
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema())
+                .addProperty("errors", new ArraySchema().items(fieldError));
+    }
+
+    private static Schema<?> paramInfo() {
+        Schema<Object> s = new ObjectSchema().description("One solver parameter: its type, default, bounds and meaning")
+                .addProperty("name", new StringSchema())
+                .addProperty("type", new StringSchema().description("number, integer, boolean, choice or numbers"))
+                .addProperty("default", new Schema<>().description("the value used when the spec omits it"))
+                .addProperty("min", nullable(new NumberSchema()))
+                .addProperty("max", nullable(new NumberSchema()))
+                .addProperty("description", new StringSchema())
+                .addProperty("choices", new ArraySchema().items(new StringSchema()));
+        s.setRequired(List.of("name", "type", "default", "min", "max", "description"));
+        return s;
+    }
+
+    private static Schema<?> prediction() {
+        Schema<Object> s = new ObjectSchema()
+                .addProperty("outputs", new ArraySchema().items(new ArraySchema().items(new NumberSchema()))
+                        .description("one row per input: the network's outputs (logits for cross-entropy)"))
+                .addProperty("classes", new ArraySchema().items(new IntegerSchema()).description("argmax of each row; absent for autoencoders"))
+                .addProperty("epoch", new IntegerSchema().description("the epoch whose weights answered"));
+        s.setRequired(List.of("outputs", "epoch"));
+        return s;
+    }
+}

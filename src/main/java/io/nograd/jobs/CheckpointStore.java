@@ -1,0 +1,27 @@
+package io.nograd.jobs;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.nograd.nn.Activation;
+import io.nograd.nn.Network;
+
+/**
+ * Where a job's weights go after every epoch and come back from on resume; implemented by {@code weights/},
+ * which {@code jobs} does not import.
+ */
+public interface CheckpointStore {
+
+    /** A loaded checkpoint: the network with its weights, the epoch rows up to it, and its file facts. */
+    record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, JobRepository.WeightsFile file) {
+    }
+
+    /** Writes the checkpoint of {@code rows}' last epoch atomically; returns what the database records of it. */
+    JobRepository.WeightsFile writeCheckpoint(String jobId, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows);
+
+    /** The job's last checkpoint, loaded into a network of the spec's shape, or empty when it has none. */
+    Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec);
+
+    /** Removes every file of the job. */
+    void delete(String jobId);
+}
