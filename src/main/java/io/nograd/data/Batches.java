@@ -25,6 +25,7 @@ public final class Batches implements Iterable<Batch> {
     private final int[] order;
     private int epoch;
     private int epochs;
+    private int served;
     private Buffers full;
     private Buffers tail;
 
@@ -47,6 +48,7 @@ public final class Batches implements Iterable<Batch> {
     public Batches epoch(int epoch, int epochs) {
         this.epoch = epoch;
         this.epochs = epochs;
+        this.served = 0;
         if (shuffle) {
             for (int i = 0; i < count; i++) order[i] = i;
             SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + epoch);
@@ -68,6 +70,9 @@ public final class Batches implements Iterable<Batch> {
     public int samples() { return count; }
 
     public int batchCount() { return (count + batchSize - 1) / batchSize; }
+
+    /** Batches handed out since the last {@link #epoch}: how far an epoch got (the conformance suite checks cancel with it). */
+    public int served() { return served; }
 
     public Dataset dataset() { return data; }
 
@@ -91,6 +96,7 @@ public final class Batches implements Iterable<Batch> {
                 Buffers b = buffers(size);
                 fill(b, next, size);
                 next += size;
+                served++;
                 return new Batch(b.x, b.y, b.labels, size, index++, b.samples);
             }
         };

@@ -16,8 +16,12 @@ public interface CheckpointStore {
     record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, JobRepository.WeightsFile file) {
     }
 
-    /** Writes the checkpoint of {@code rows}' last epoch atomically; returns what the database records of it. */
-    JobRepository.WeightsFile writeCheckpoint(String jobId, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows);
+    /**
+     * Writes the checkpoint of {@code rows}' last epoch atomically; returns what the database records of it.
+     * A store shared between nodes refuses the write with {@link FencedException} unless {@code attempt}
+     * still holds the job.
+     */
+    JobRepository.WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows);
 
     /** The job's last checkpoint, loaded into a network of the spec's shape, or empty when it has none. */
     Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec);

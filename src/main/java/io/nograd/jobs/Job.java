@@ -11,9 +11,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param queuePosition 1-based place in the queue while {@code QUEUED}, else null
  * @param attempt       how many times a worker has started it (more than 1 after a restart resumed it)
+ * @param node          in cluster mode, the node running it (or that ran it last); absent on a single node
  */
 public record Job(String id, String name, JobStatus status, JobSpec spec, Instant createdAt, Instant startedAt,
                   Instant finishedAt, int epochsDone, Integer queuePosition, EpochMetrics latest, String error, int attempt,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String node,
                   @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryEntry> history) {
 
     /** One line of a job's history. */
@@ -21,6 +23,6 @@ public record Job(String id, String name, JobStatus status, JobSpec spec, Instan
     }
 
     Job withHistory(List<HistoryEntry> entries) {
-        return new Job(id, name, status, spec, createdAt, startedAt, finishedAt, epochsDone, queuePosition, latest, error, attempt, entries);
+        return new Job(id, name, status, spec, createdAt, startedAt, finishedAt, epochsDone, queuePosition, latest, error, attempt, node, entries);
     }
 }

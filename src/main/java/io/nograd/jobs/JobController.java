@@ -3,7 +3,10 @@ package io.nograd.jobs;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.StringJoiner;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -18,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.nograd.system.FieldError;
 import io.nograd.system.ValidationException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The job endpoints of DESIGN §4 (events are in {@code live/}, weights and predict in {@code weights/}). */
 @RestController
@@ -82,15 +87,8 @@ public class JobController {
                 return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(rows);
             }
             case "csv" -> {
-                StringBuilder csv = new StringBuilder("epoch,epochs,trainLoss,trainAccuracy,testLoss,testAccuracy,seconds,objective\n");
-                for (EpochMetrics m : rows) {
-                    csv.append(m.epoch()).append(',').append(m.epochs()).append(',').append(m.trainLoss()).append(',')
-                            .append(cell(m.trainAccuracy())).append(',').append(m.testLoss()).append(',')
-                            .append(cell(m.testAccuracy())).append(',').append(m.seconds()).append(',')
-                            .append(cell(m.objective())).append('\n');
-                }
                 return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=utf-8"))
-                        .header("Content-Disposition", "inline; filename=\"" + id + "-metrics.csv\"").body(csv.toString());
+                        .header("Content-Disposition", "inline; filename=\"" + id + "-metrics.csv\"").body(csv(rows));
             }
             default -> throw new ValidationException(List.of(new FieldError("format", "must be json or csv, got '" + format + "'")));
         }
@@ -107,7 +105,33 @@ public class JobController {
         return ResponseEntity.noContent().build();
     }
 
-    private static String cell(Double d) {
-        return d == null ? "" : d.toString();
+    /**
+     * The rows as CSV, columns taken from the JSON Jackson writes for them (so a new field of {@link EpochMetrics}
+     * appears here too): every scalar field in record order, then each diagnostic entry as {@code name[i]}
+     * (i from 1), the union over the rows. Null is an empty cell.
+     */
+    private String csv(List<EpochMetrics> rows) {
+        List<ObjectNode> nodes = rows.stream().map(m -> (ObjectNode) json.valueToTree(m)).toList();
+        Set<String> columns = new LinkedHashSet<>();
+        for (String name : json.valueToTree(new EpochMetrics(0, 0, 0, null, 0, null, 0, null, null)).propertyNames()) {
+            if (!name.equals("diagnostics")) columns.add(name);
+        }
+        for (ObjectNode n : nodes) {
+            JsonNode d = n.get("diagnostics");
+            if (d == null) continue;
+            for (String name : d.propertyNames()) for (int i = 1; i <= d.get(name).size(); i++) columns.add(name + "[" + i + "]");
+        }
+        StringBuilder csv = new StringBuilder(String.join(",", columns)).append('\n');
+        for (ObjectNode n : nodes) {
+            StringJoiner line = new StringJoiner(",");
+            for (String c : columns) {
+                int bracket = c.indexOf('[');
+                JsonNode v = bracket < 0 ? n.get(c) : n.path("diagnostics").path(c.substring(0, bracket))
+                        .path(Integer.parseInt(c.substring(bracket + 1, c.length() - 1)) - 1);
+                line.add(v == null || v.isNull() || v.isMissingNode() ? "" : v.asString());
+            }
+            csv.append(line).append('\n');
+        }
+        return csv.toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.nograd.jobs;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
 import io.nograd.system.NogradProperties;
@@ -28,22 +31,27 @@ import io.nograd.system.TooManyRequestsException;
  * Cancel is cooperative: a queued job's task is removed, a running job's flag is polled by its solver
  * between batches. On shutdown the running jobs are stopped the same way but stay {@code RUNNING} in H2,
  * so the next start resumes them.
+ * <p>
+ * This is the single-node dispatch; with {@code nograd.cluster.enabled} the cluster's takes its place.
  */
 @Component
-public class JobQueue {
+@ConditionalOnBooleanProperty(name = "nograd.cluster.enabled", havingValue = false, matchIfMissing = true)
+public class JobQueue implements JobDispatch {
 
     private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
 
     private final int capacity;
     private final ThreadPoolExecutor executor;
-    private final TrainingRun runner;
+    private final JobRunner runner;
+    private final JobRepository repo;
     private final Map<String, Runnable> waiting = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    public JobQueue(NogradProperties props, TrainingRun runner) {
+    public JobQueue(NogradProperties props, JobRunner runner, JobRepository repo) {
         this.capacity = props.jobs().queueCapacity();
         this.runner = runner;
+        this.repo = repo;
         AtomicInteger n = new AtomicInteger();
         int workers = props.jobs().concurrency();
         this.executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -57,6 +65,7 @@ public class JobQueue {
      * Admits a new job: under the queue's lock, refuses with 429 when {@code capacity} jobs already wait,
      * else runs {@code persist} (the job's insert) and queues its task.
      */
+    @Override
     public synchronized void admit(String id, Runnable persist) {
         if (waiting.size() >= capacity) {
             throw new TooManyRequestsException("the queue is full: " + waiting.size() + " jobs are waiting (nograd.jobs.queue-capacity = "
@@ -79,7 +88,7 @@ public class JobQueue {
                 long start = System.nanoTime();
                 log.info("job {} starts on {}", id, Thread.currentThread().getName());
                 try {
-                    runner.run(id, cancelled::get, stopping::get);
+                    runner.run(id, null, null, cancelled::get, stopping::get);
                 } finally {
                     log.info("job {} left its worker after {} s", id, String.format("%.1f", (System.nanoTime() - start) / 1e9));
                     MDC.remove("job");
@@ -92,12 +101,14 @@ public class JobQueue {
     }
 
     /** Withdraws a queued job's task; true when it was still waiting. */
+    @Override
     public boolean withdraw(String id) {
         Runnable task = waiting.remove(id);
         return task != null && executor.remove(task);
     }
 
     /** Asks a running job to stop after its current batch; true when it was running here. */
+    @Override
     public boolean cancelRunning(String id) {
         AtomicBoolean flag = running.get(id);
         if (flag == null) return false;
@@ -105,13 +116,32 @@ public class JobQueue {
         return true;
     }
 
-    /** Jobs admitted and waiting for a worker. */
+    @Override
     public int waitingCount() {
         return waiting.size();
     }
 
+    @Override
     public boolean isRunning(String id) {
         return running.containsKey(id);
+    }
+
+    /**
+     * Jobs found {@code RUNNING} (the server died under them) are queued again first and resume from their
+     * checkpoints, then the {@code QUEUED} ones follow in creation order.
+     */
+    @Override
+    public void recover() {
+        Instant now = Instant.now();
+        List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
+        for (String id : interrupted) {
+            if (repo.requeueInterrupted(id, now)) enqueue(id);
+        }
+        List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();
+        for (String id : queued) enqueue(id);
+        if (!interrupted.isEmpty() || !queued.isEmpty()) {
+            log.info("recovered {} interrupted job(s), which resume from their checkpoints, and {} queued job(s)", interrupted.size(), queued.size());
+        }
     }
 
     /**

@@ -22,13 +22,18 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code WHERE status = …}), so two threads can never both start, finish or cancel the same job; an epoch
  * row and the job's {@code epochs_done} and weights columns change in one transaction, and the primary
  * key (job, epoch) makes a duplicate row impossible.
+ * <p>
+ * Every write of a run is fenced by its attempt: it applies only while the job is {@code RUNNING} with that
+ * {@code attempt}, else it throws {@link FencedException} and changes nothing. A worker that lost its job
+ * (its node was declared dead and another node took the job with attempt + 1) can therefore never write
+ * over the newer attempt, whatever it believes.
  */
 @Repository
 public class JobRepository {
 
     private static final String JOB_COLUMNS = """
             j.id, j.name, j.status, j.spec, j.created_at, j.started_at, j.finished_at, j.epochs_done, j.attempt,
-            j.error_message, CASE WHEN j.status = 'QUEUED'
+            j.error_message, j.node, CASE WHEN j.status = 'QUEUED'
                 THEN (SELECT COUNT(*) FROM jobs q WHERE q.status = 'QUEUED' AND q.seq <= j.seq) END AS queue_position,
             e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.test_loss, e.test_accuracy, e.elapsed_seconds,
             e.objective, e.diagnostics
@@ -66,16 +71,17 @@ public class JobRepository {
         return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE j.id = :id").param("id", id).query(this::job).optional();
     }
 
+    // The CASTs type the optional filters: PostgreSQL cannot infer a type for a bare "? IS NULL".
     public List<Job> list(JobStatus status, String algorithm, int limit, int offset) {
-        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE (:status IS NULL OR j.status = :status)"
-                        + " AND (:algorithm IS NULL OR j.algorithm = :algorithm) ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE (CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
+                        + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm) ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
                 .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
                 .param("limit", limit).param("offset", offset).query(this::job).list();
     }
 
     public long count(JobStatus status, String algorithm) {
-        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE (:status IS NULL OR j.status = :status)"
-                        + " AND (:algorithm IS NULL OR j.algorithm = :algorithm)")
+        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE (CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
+                        + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm)")
                 .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
                 .query(Long.class).single();
     }
@@ -86,27 +92,32 @@ public class JobRepository {
                 .query(String.class).list();
     }
 
-    /** QUEUED → RUNNING, counting the attempt; false when the job is no longer queued (cancelled, deleted). */
-    public boolean markRunning(String id, Instant now) {
+    /**
+     * QUEUED → RUNNING, counting the attempt, on {@code node} for the cluster member {@code owner} (both null
+     * on a single node); returns the new attempt, or 0 when the job is no longer queued (another node took
+     * it, or it was cancelled or deleted).
+     */
+    public int markRunning(String id, Instant now, String node, String owner) {
         return tx.execute(s -> {
             int n = jdbc.sql("""
-                    UPDATE jobs SET status = 'RUNNING', started_at = COALESCE(started_at, :now), attempt = attempt + 1
-                    WHERE id = :id AND status = 'QUEUED'""").param("id", id).param("now", utc(now)).update();
-            if (n == 1) {
-                int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
-                addHistory(id, now, attempt == 1 ? "started" : "started again (attempt " + attempt + ")");
-            }
-            return n == 1;
+                    UPDATE jobs SET status = 'RUNNING', started_at = COALESCE(started_at, :now), attempt = attempt + 1,
+                    node = :node, owner = :owner WHERE id = :id AND status = 'QUEUED'""")
+                    .param("id", id).param("now", utc(now)).param("node", node).param("owner", owner).update();
+            if (n != 1) return 0;
+            int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
+            addHistory(id, now, (attempt == 1 ? "started" : "started again (attempt " + attempt + ")") + (node == null ? "" : " on node " + node));
+            return attempt;
         });
     }
 
-    /** RUNNING → a final status; false when the job was not running. */
-    public boolean finish(String id, JobStatus status, String error, Instant now, String history) {
+    /** RUNNING in {@code attempt} → a final status; false when the job was not running in that attempt. */
+    public boolean finish(String id, int attempt, JobStatus status, String error, Instant now, String history) {
         return tx.execute(s -> {
             int n = jdbc.sql("""
                     UPDATE jobs SET status = :status, error_message = :error, finished_at = :now
-                    WHERE id = :id AND status = 'RUNNING'""")
-                    .param("id", id).param("status", status.name()).param("error", error).param("now", utc(now)).update();
+                    WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                    .param("id", id).param("status", status.name()).param("error", error).param("now", utc(now))
+                    .param("attempt", attempt).update();
             if (n == 1) addHistory(id, now, history);
             return n == 1;
         });
@@ -132,15 +143,19 @@ public class JobRepository {
         });
     }
 
-    /** Stores a finished epoch's row together with the weights file that holds that epoch. */
-    public void insertEpoch(String id, EpochMetrics m, WeightsFile weights) {
+    /**
+     * Stores a finished epoch's row together with the weights file that holds that epoch, fenced: the job row
+     * is updated (and locked) first, and only if {@code attempt} still holds it is the row inserted.
+     */
+    public void insertEpoch(String id, int attempt, EpochMetrics m, WeightsFile weights) {
         tx.executeWithoutResult(s -> {
-            insertRow(id, m);
-            jdbc.sql("""
+            int n = jdbc.sql("""
                     UPDATE jobs SET epochs_done = :epoch, weights_path = :path, weights_size = :size,
-                    weights_sha256 = :sha, weights_epoch = :wepoch WHERE id = :id""")
+                    weights_sha256 = :sha, weights_epoch = :wepoch WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
                     .param("id", id).param("epoch", m.epoch()).param("path", weights.path()).param("size", weights.size())
-                    .param("sha", weights.sha256()).param("wepoch", weights.epoch()).update();
+                    .param("sha", weights.sha256()).param("wepoch", weights.epoch()).param("attempt", attempt).update();
+            if (n != 1) throw new FencedException(id, attempt, "epoch " + m.epoch());
+            insertRow(id, m);
         });
     }
 
@@ -148,9 +163,13 @@ public class JobRepository {
      * Makes the stored rows equal the checkpoint's: rows after it are removed (their epochs run again), rows
      * it holds but H2 lost are inserted, and the job's epoch count and weights columns match it.
      */
-    public void reconcile(String id, List<EpochMetrics> checkpointRows, WeightsFile weights, Instant now, String history) {
+    public void reconcile(String id, int attempt, List<EpochMetrics> checkpointRows, WeightsFile weights, Instant now, String history) {
         tx.executeWithoutResult(s -> {
             int last = checkpointRows.isEmpty() ? 0 : checkpointRows.get(checkpointRows.size() - 1).epoch();
+            if (jdbc.sql("UPDATE jobs SET epochs_done = :last WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt")
+                    .param("id", id).param("last", last).param("attempt", attempt).update() != 1) {
+                throw new FencedException(id, attempt, "the resume from epoch " + last);
+            }
             jdbc.sql("DELETE FROM epochs WHERE job_id = :id AND epoch > :last").param("id", id).param("last", last).update();
             List<Integer> have = jdbc.sql("SELECT epoch FROM epochs WHERE job_id = :id").param("id", id).query(Integer.class).list();
             for (EpochMetrics m : checkpointRows) if (!have.contains(m.epoch())) insertRow(id, m);
@@ -163,6 +182,39 @@ public class JobRepository {
                     .update();
             addHistory(id, now, history);
         });
+    }
+
+    /**
+     * RUNNING in {@code attempt} → QUEUED, letting go of its node (the node died, was declared dead, or is
+     * shutting down); the next attempt resumes from the last checkpoint. False when the attempt no longer holds it.
+     */
+    public boolean requeue(String id, int attempt, Instant now, String history) {
+        return tx.execute(s -> {
+            int n = jdbc.sql("UPDATE jobs SET status = 'QUEUED', owner = NULL WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt")
+                    .param("id", id).param("attempt", attempt).update();
+            if (n == 1) addHistory(id, now, history);
+            return n == 1;
+        });
+    }
+
+    /** A running job, the attempt running it and where: the cluster member's id and the node's name. */
+    public record Running(String id, int attempt, String owner, String node) {
+    }
+
+    /** Every RUNNING job, in creation order. */
+    public List<Running> running() {
+        return jdbc.sql("SELECT id, attempt, owner, node FROM jobs WHERE status = 'RUNNING' ORDER BY seq")
+                .query((rs, i) -> new Running(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4))).list();
+    }
+
+    /** The first {@code limit} QUEUED job ids in queue order. */
+    public List<String> queued(int limit) {
+        return jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY seq LIMIT :limit").param("limit", limit)
+                .query(String.class).list();
+    }
+
+    public long countQueued() {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'QUEUED'").query(Long.class).single();
     }
 
     public Optional<WeightsFile> weights(String id) {
@@ -212,7 +264,7 @@ public class JobRepository {
         EpochMetrics latest = rs.wasNull() ? null : metrics(rs);
         return new Job(rs.getString("id"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")), spec,
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), rs.getInt("epochs_done"),
-                queuePosition, latest, rs.getString("error_message"), rs.getInt("attempt"), null);
+                queuePosition, latest, rs.getString("error_message"), rs.getInt("attempt"), rs.getString("node"), null);
     }
 
     private EpochMetrics metrics(ResultSet rs) throws SQLException {

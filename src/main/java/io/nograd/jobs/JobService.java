@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -17,21 +15,18 @@ import io.nograd.system.NotFoundException;
 
 /**
  * What the API does with jobs: create (validate, store QUEUED, queue), read, cancel, delete, and the
- * recovery at start-up: jobs found {@code RUNNING} (the server died under them) are queued again first and
- * resume from their checkpoints, then the {@code QUEUED} ones follow in creation order.
+ * recovery at start-up, which the {@link JobDispatch} does (see {@link JobQueue#recover}).
  */
 @Service
 public class JobService {
 
-    private static final Logger log = LoggerFactory.getLogger(JobService.class);
-
     private final JobRepository repo;
-    private final JobQueue queue;
+    private final JobDispatch queue;
     private final JobSpecValidator validator;
     private final CheckpointStore weights;
     private final RunEvents events;
 
-    public JobService(JobRepository repo, JobQueue queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
+    public JobService(JobRepository repo, JobDispatch queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
@@ -108,15 +103,6 @@ public class JobService {
     @EventListener(ApplicationReadyEvent.class)
     @Order(10)
     public void recover() {
-        Instant now = Instant.now();
-        List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
-        for (String id : interrupted) {
-            if (repo.requeueInterrupted(id, now)) queue.enqueue(id);
-        }
-        List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();
-        for (String id : queued) queue.enqueue(id);
-        if (!interrupted.isEmpty() || !queued.isEmpty()) {
-            log.info("recovered {} interrupted job(s), which resume from their checkpoints, and {} queued job(s)", interrupted.size(), queued.size());
-        }
+        queue.recover();
     }
 }

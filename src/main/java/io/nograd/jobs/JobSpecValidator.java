@@ -199,7 +199,7 @@ public final class JobSpecValidator {
      * Bytes a job holds beyond the shared dataset: the weights four times over (network, checkpoint copy,
      * optimizer state) and about eight batch-sized buffers per layer.
      */
-    static long estimateBytes(TrainingShape s) {
+    public static long estimateBytes(TrainingShape s) {
         long params = 0;
         long units = 0;
         for (int l = 0; l + 1 < s.layers().length; l++) {

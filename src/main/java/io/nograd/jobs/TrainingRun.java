@@ -31,7 +31,7 @@ import io.nograd.system.ValidationException;
  * matches an uninterrupted one exactly for stateless solvers (SGD) and closely for the others.
  */
 @Component
-public class TrainingRun {
+public class TrainingRun implements JobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
@@ -50,13 +50,14 @@ public class TrainingRun {
     }
 
     /**
-     * @param cancelled the user's cancel
-     * @param stopping  the server is shutting down: stop, but leave the job RUNNING to resume at the next start
+     * Every write goes through the attempt's fence; when one is refused ({@link FencedException}) another
+     * attempt holds the job and this one stops at once, writing nothing more.
      */
-    void run(String id, BooleanSupplier cancelled, BooleanSupplier stopping) {
-        if (!repo.markRunning(id, Instant.now())) return;
+    @Override
+    public boolean run(String id, String node, String owner, BooleanSupplier cancelled, BooleanSupplier stopping) {
+        int attempt = repo.markRunning(id, Instant.now(), node, owner);
+        if (attempt == 0) return false;
         Job job = repo.find(id).orElseThrow();
-        int attempt = job.attempt();
         events.publish(new RunEvent.Status(id, attempt, JobStatus.RUNNING, null));
         try {
             ValidatedSpec spec = validator.validate(job.spec());
@@ -70,22 +71,24 @@ public class TrainingRun {
                 net.copyFrom(cp.get().network());
                 rows.addAll(cp.get().rows());
                 first = cp.get().epoch() + 1;
-                repo.reconcile(id, rows, cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
+                repo.reconcile(id, attempt, rows, cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
                         + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : ""));
             } else if (job.epochsDone() > 0) {
-                repo.reconcile(id, rows, null, Instant.now(), "no checkpoint found; starting again from epoch 1");
+                repo.reconcile(id, attempt, rows, null, Instant.now(), "no checkpoint found; starting again from epoch 1");
             }
             new Training(spec, data).run(net, first, () -> cancelled.getAsBoolean() || stopping.getAsBoolean(), m -> {
                 rows.add(m);
-                var file = weights.writeCheckpoint(id, job.spec(), net, spec.outputActivation(), rows);
-                repo.insertEpoch(id, m, file);
+                var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), rows);
+                repo.insertEpoch(id, attempt, m, file);
                 events.publish(new RunEvent.Epoch(id, attempt, m));
             });
             end(id, attempt, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
+        } catch (FencedException e) {
+            log.warn("{}; this worker stops", e.getMessage());
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
-                return;
+                return true;
             }
             end(id, attempt, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
         } catch (Training.DivergedException e) {
@@ -100,14 +103,15 @@ public class TrainingRun {
         } catch (RuntimeException | Error e) {
             if (stopping.getAsBoolean()) {
                 log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
-                return;
+                return true;
             }
             log.error("job {} failed", id, e);
             end(id, attempt, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
         }
+        return true;
     }
 
     private void end(String id, int attempt, JobStatus status, String error, String history) {
-        if (repo.finish(id, status, error, Instant.now(), history)) events.publish(new RunEvent.Status(id, attempt, status, error));
+        if (repo.finish(id, attempt, status, error, Instant.now(), history)) events.publish(new RunEvent.Status(id, attempt, status, error));
     }
 }

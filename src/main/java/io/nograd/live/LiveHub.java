@@ -1,7 +1,5 @@
 package io.nograd.live;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +15,7 @@ import io.nograd.jobs.JobStatus;
 import io.nograd.jobs.RunEvent;
 import io.nograd.jobs.RunEvents;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one in-process fan-out that feeds WebSocket and SSE subscribers. {@link #publish} only appends to
@@ -62,30 +61,25 @@ public class LiveHub implements RunEvents.Listener {
         publish(statusEvent(jobId, status, error));
     }
 
-    /** The {@code epoch} event of DESIGN §4: the metrics row with {@code type} and {@code jobId} in front. */
+    /**
+     * The {@code epoch} event of DESIGN §4: the metrics row as Jackson writes it for {@code GET /jobs/{id}/metrics},
+     * with {@code type} and {@code jobId} in front.
+     */
     public LiveEvent epochEvent(String jobId, EpochMetrics m) {
-        Map<String, Object> body = new LinkedHashMap<>();
+        ObjectNode body = json.createObjectNode();
         body.put("type", "epoch");
         body.put("jobId", jobId);
-        body.put("epoch", m.epoch());
-        body.put("epochs", m.epochs());
-        body.put("trainLoss", m.trainLoss());
-        body.put("trainAccuracy", m.trainAccuracy());
-        body.put("testLoss", m.testLoss());
-        body.put("testAccuracy", m.testAccuracy());
-        body.put("seconds", m.seconds());
-        body.put("objective", m.objective());
-        if (m.diagnostics() != null && !m.diagnostics().isEmpty()) body.put("diagnostics", m.diagnostics());
+        body.setAll((ObjectNode) json.valueToTree(m));
         return new LiveEvent(jobId, "epoch", m.epoch(), false, json.writeValueAsString(body));
     }
 
     public LiveEvent statusEvent(String jobId, JobStatus status, String error) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "status");
-        body.put("jobId", jobId);
-        body.put("status", status.name());
-        body.put("error", error);
-        return new LiveEvent(jobId, "status", null, status.isFinal(), json.writeValueAsString(body));
+        return new LiveEvent(jobId, "status", null, status.isFinal(),
+                json.writeValueAsString(new StatusEvent("status", jobId, status.name(), error)));
+    }
+
+    /** The {@code status} event of DESIGN §4. */
+    record StatusEvent(String type, String jobId, String status, String error) {
     }
 
     /** WebSocket and SSE clients following jobs now. */

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.stereotype.Component;
 
-import io.nograd.jobs.JobQueue;
+import io.nograd.jobs.JobDispatch;
 import io.nograd.jobs.JobRepository;
 import io.nograd.jobs.JobSpecValidator;
 import io.nograd.jobs.JobStatus;
@@ -21,14 +21,14 @@ import io.nograd.live.LiveHub;
 @Component
 class NogradGauges implements MeterBinder {
 
-    private final JobQueue queue;
+    private final JobDispatch queue;
     private final JobRepository repo;
     private final JobSpecValidator validator;
     private final LiveHub hub;
     private volatile Map<JobStatus, Long> counts = Map.of();
     private volatile long countedAt;
 
-    NogradGauges(JobQueue queue, JobRepository repo, JobSpecValidator validator, LiveHub hub) {
+    NogradGauges(JobDispatch queue, JobRepository repo, JobSpecValidator validator, LiveHub hub) {
         this.queue = queue;
         this.repo = repo;
         this.validator = validator;
@@ -37,7 +37,7 @@ class NogradGauges implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("nograd.jobs.queued", queue, JobQueue::waitingCount)
+        Gauge.builder("nograd.jobs.queued", queue, JobDispatch::waitingCount)
                 .description("jobs admitted and waiting for a worker").register(registry);
         for (JobStatus s : JobStatus.values()) {
             Gauge.builder("nograd.jobs", this, g -> g.count(s)).tag("status", s.name())

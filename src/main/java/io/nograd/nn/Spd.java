@@ -36,6 +36,15 @@ public final class Spd {
     public int size() { return n; }
 
     /**
+     * Bytes an {@code Spd} of size n holds once it has factored: LAPACK's packed factor with native BLAS;
+     * ojalgo's decomposition (bounded by two n × n arrays) on the fallback.
+     */
+    public static long bytes(int n) {
+        long square = (long) n * n;
+        return Gemm.get() instanceof Gemm.NativeGemm ? 8 * (square + n) : 16 * square;
+    }
+
+    /**
      * Factors A (n × n, symmetric positive definite; only its lower triangle is read, A is not modified).
      *
      * @throws ArithmeticException when A is not positive definite (add a ridge term)

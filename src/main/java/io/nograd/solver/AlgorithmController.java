@@ -17,15 +17,22 @@ public class AlgorithmController {
         this.solvers = solvers;
     }
 
-    /** One solver as the API lists it. */
+    /**
+     * One solver as the API lists it.
+     *
+     * @param objective   what the epoch rows' {@code objective} is for this solver, or null when it reports none
+     * @param diagnostics every entry its epoch rows' {@code diagnostics} may carry, with definition and unit
+     */
     public record Algorithm(String name, String title, String paper, List<String> activations, List<String> losses,
-                            int defaultBatchSize, List<Map<String, Object>> params) {
+                            int defaultBatchSize, List<Map<String, Object>> params, Diagnostic objective,
+                            List<Diagnostic> diagnostics) {
     }
 
     @GetMapping("/algorithms")
     public List<Algorithm> algorithms() {
         return solvers.all().stream().map(f -> new Algorithm(f.name(), f.title(), f.paper(), f.activations(), f.losses(),
-                f.defaultBatchSize(), f.params().stream().map(AlgorithmController::param).toList())).toList();
+                f.defaultBatchSize(), f.params().stream().map(AlgorithmController::param).toList(), f.objective(),
+                f.diagnostics())).toList();
     }
 
     private static Map<String, Object> param(ParamSpec p) {

@@ -1,5 +1,7 @@
 package io.nograd.solver;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +12,8 @@ import io.nograd.system.ValidationException;
 
 /**
  * A solver's hyperparameters after validation against its {@link ParamSpec}s: every spec'd name present
- * (a default filled in where the request left it out), every value of the right type and in range.
+ * (a default filled in where the request left it out), every value of the right type and in range. A
+ * solver reads them as its params record through {@link #as}, never by name.
  */
 public final class Params {
 
@@ -99,20 +102,50 @@ public final class Params {
         return d == null ? "" : (d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue()) : String.valueOf(d));
     }
 
-    public double number(String name) { return ((Number) get(name)).doubleValue(); }
+    /**
+     * The values as the solver's params record {@code type}, whose components declare them ({@link Param}):
+     * choices become the enum's constants, numbers stay {@code double[]} (null when derived by the solver).
+     */
+    public <R extends Record> R as(Class<R> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            types[i] = c.getType();
+            Object v = get(c.getName());
+            if (c.getType().isEnum()) {
+                args[i] = choice(c.getType(), (String) v);
+            } else if (v instanceof double[] a) {
+                args[i] = a.clone();
+            } else {
+                args[i] = v;
+            }
+        }
+        try {
+            Constructor<R> canonical = type.getDeclaredConstructor(types);
+            canonical.setAccessible(true);
+            return canonical.newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName() + " from " + values, e);
+        }
+    }
 
-    public int integer(String name) { return ((Number) get(name)).intValue(); }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object choice(Class<?> type, String id) {
+        return ParamSpec.choice((Class) type, id);
+    }
 
-    public boolean bool(String name) { return (Boolean) get(name); }
-
-    public String choice(String name) { return (String) get(name); }
+    /** The defaults of {@code type}'s declarations, as that record. */
+    public static <R extends Record> R defaults(Class<R> type) {
+        return defaults(ParamSpec.of(type)).as(type);
+    }
 
     /**
      * A per-layer list for {@code layers} layers: a single value repeats; a list must have one entry per
-     * layer; null (no default) returns null so the solver derives its own.
+     * layer (else a 400 naming {@code params.<name>}); null (derived by the solver) stays null.
      */
-    public double[] numbers(String name, int layers) {
-        double[] v = (double[]) get(name);
+    public static double[] perLayer(String name, double[] v, int layers) {
         if (v == null) return null;
         if (v.length == 1) {
             double[] out = new double[layers];
@@ -132,6 +165,8 @@ public final class Params {
 
     /** The values as JSON-friendly objects, in spec order (for logs and the stored spec). */
     public Map<String, Object> asMap() {
-        return java.util.Collections.unmodifiableMap(values);
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v instanceof double[] d ? java.util.Arrays.stream(d).boxed().toList() : v));
+        return java.util.Collections.unmodifiableMap(out);
     }
 }

@@ -31,8 +31,28 @@ public interface SolverFactory {
 
     int defaultBatchSize();
 
-    /** The one parameter spec: names, defaults, ranges, descriptions. */
-    List<ParamSpec> params();
+    /** The record whose {@link Param}-annotated components declare this solver's hyperparameters. */
+    Class<? extends Record> paramsType();
+
+    /** The parameter specs derived from {@link #paramsType()}: names, defaults, ranges, descriptions. */
+    default List<ParamSpec> params() {
+        return ParamSpec.of(paramsType());
+    }
+
+    /** What {@link EpochReport#objective()} means for this solver, or null when it reports none. */
+    default Diagnostic objective() {
+        return null;
+    }
+
+    /** Every entry its {@link EpochReport#diagnostics()} may carry; a name means the same in every solver. */
+    default List<Diagnostic> diagnostics() {
+        return List.of();
+    }
+
+    /** A back-propagation baseline (listed after the gradient-free solvers). */
+    default boolean baseline() {
+        return false;
+    }
 
     /** Builds the solver for one job from validated params. */
     Solver create(TrainingShape shape, Params params);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.nograd.jobs.EpochMetrics;
@@ -36,6 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * checkpoint or the new one, never half a file. The checkpoint also carries every epoch row so far in its
  * metadata, which makes it the source of truth on restart: it is written before the epoch's row goes to
  * H2, and a restart restores any row H2 lacks from it. The last checkpoint is the job's final weights.
+ * <p>
+ * In cluster mode the same bytes go to the shared database instead ({@link DatabaseCheckpoints}), fenced by
+ * the writing attempt, so any node can resume the job or serve its weights.
  */
 @Component
 public class WeightsStore implements CheckpointStore {
@@ -45,18 +49,25 @@ public class WeightsStore implements CheckpointStore {
 
     private final Path root;
     private final JsonMapper json;
+    /** The shared database's checkpoints in cluster mode, else null (files under {@code root}). */
+    private final DatabaseCheckpoints shared;
 
-    public WeightsStore(NogradProperties props, JsonMapper json) {
+    public WeightsStore(NogradProperties props, JsonMapper json, ObjectProvider<DatabaseCheckpoints> shared) {
         this.root = props.dataDir().resolve("artifacts");
         this.json = json;
+        this.shared = shared.getIfAvailable();
     }
 
     @Override
-    public WeightsFile writeCheckpoint(String jobId, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows) {
+    public WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows) {
         int epoch = rows.get(rows.size() - 1).epoch();
         Map<String, String> meta = metadata(jobId, spec, net, output, epoch);
         meta.put("rows", json.writeValueAsString(rows));
         byte[] bytes = Safetensors.write(Tensors.of(net), true, meta, json);
+        if (shared != null) {
+            shared.write(jobId, attempt, epoch, bytes);
+            return new WeightsFile(DatabaseCheckpoints.location(jobId), bytes.length, sha256(bytes), epoch);
+        }
         Path dir = root.resolve(jobId);
         Path target = dir.resolve(CHECKPOINT);
         try {
@@ -77,12 +88,19 @@ public class WeightsStore implements CheckpointStore {
     @Override
     public Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec) {
         Path file = root.resolve(jobId).resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file)) return Optional.empty();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        String source = file.toString();
+        if (shared != null) {
+            bytes = shared.read(jobId);
+            if (bytes == null) return Optional.empty();
+            source = DatabaseCheckpoints.location(jobId);
+        } else {
+            if (!Files.isRegularFile(file)) return Optional.empty();
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
         }
         Safetensors.Parsed parsed = Safetensors.read(bytes, json);
         Map<String, String> meta = parsed.metadata();
@@ -94,18 +112,19 @@ public class WeightsStore implements CheckpointStore {
             double[] w = parsed.tensors().get(Tensors.weightName(l));
             double[] b = parsed.tensors().get(Tensors.biasName(l));
             if (w == null || b == null || !Arrays.equals(parsed.shapes().get(Tensors.weightName(l)), new int[] {sizes[l + 1], sizes[l]})) {
-                throw new IllegalStateException(file + " does not hold layer " + l + " of a " + spec.layers() + " network");
+                throw new IllegalStateException(source + " does not hold layer " + l + " of a " + spec.layers() + " network");
             }
             Tensors.setWeight(net, l, w);
             System.arraycopy(b, 0, net.bias(l).data, 0, b.length);
         }
         int epoch = Integer.parseInt(meta.get("epoch"));
         List<EpochMetrics> rows = json.readValue(meta.get("rows"), ROWS);
-        return Optional.of(new Checkpoint(net, epoch, rows, new WeightsFile(file.toString(), bytes.length, sha256(bytes), epoch)));
+        return Optional.of(new Checkpoint(net, epoch, rows, new WeightsFile(source, bytes.length, sha256(bytes), epoch)));
     }
 
     @Override
     public void delete(String jobId) {
+        if (shared != null) shared.delete(jobId);
         Path dir = root.resolve(jobId);
         if (!Files.isDirectory(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {

@@ -44,6 +44,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.nograd.NogradApplication;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} + {@code chromium-driver}) against
@@ -68,6 +70,7 @@ class DashboardBrowserTest {
      */
     private static final int FORM_EPOCHS = 600;
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
     private Path chromeProfile;
@@ -344,6 +347,43 @@ class DashboardBrowserTest {
         until("its full curve", () -> epochRows().equals(range(1, 30)));
         assertThat(text(By.cssSelector("[data-testid='curl-command']"))).contains("Authorization: Bearer $NOGRAD_TOKEN").doesNotContain(TOKEN);
         shot("14-token-job");
+    }
+
+    /**
+     * Every objective and diagnostics panel of an LPOM job is titled and captioned by the figure's definition
+     * from GET /algorithms, one quantity per panel; the screenshot is for a person to look at.
+     */
+    @Test
+    @Order(8)
+    void anLpomJobsObjectiveAndDiagnosticsPanelsSayWhatTheyShow() throws Exception {
+        String id = createJob("lpom panels", "lpom", 5, 100, "{}");
+        open("#/jobs/" + id);
+        until("the LPOM job succeeds on the page", () -> "SUCCEEDED".equals(status()), WAIT.multipliedBy(2));
+        until("its objective curve", () -> points(By.cssSelector("[data-testid='chart-objective']")) == 5);
+        JsonNode lpom = null;
+        for (JsonNode a : JSON.readTree(get("/algorithms"))) if (a.get("name").asString().equals("lpom")) lpom = a;
+        assertThat(lpom).isNotNull();
+        JsonNode objective = lpom.get("objective");
+        assertPanel("chart-objective", "Objective: " + objective.get("title").asString(), objective);
+        JsonNode row = JSON.readTree(get("/jobs/" + id + "/metrics")).get(0);
+        List<String> titles = new ArrayList<>();
+        for (String name : row.get("diagnostics").propertyNames()) {
+            JsonNode d = null;
+            for (JsonNode x : lpom.get("diagnostics")) if (x.get("name").asString().equals(name)) d = x;
+            assertThat(d).as("GET /algorithms defines " + name).isNotNull();
+            waitFor(By.cssSelector("[data-testid='chart-diag-" + name + "']"));
+            assertPanel("chart-diag-" + name, d.get("title").asString(), d);
+            titles.add(d.get("title").asString());
+        }
+        assertThat(titles).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates();
+        fullPageShot("15-lpom-objective-and-diagnostics");
+    }
+
+    private void assertPanel(String testid, String title, JsonNode d) {
+        WebElement panel = driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
+        assertThat(panel.findElement(By.tagName("figcaption")).getText()).isEqualTo(title);
+        assertThat(panel.findElement(By.className("chart-def")).getText())
+                .isEqualTo(d.get("definition").asString() + " [" + d.get("unit").asString() + "]");
     }
 
     // ---------------------------------------------------------------------------------------- helpers

@@ -94,4 +94,12 @@ class CsvDatasetTest {
         assertTrue(msg.contains("line 2: longer than " + CsvDataset.MAX_LINE_CHARS), msg);
         assertEquals(2, parse("a,b,label\n1,2,\"x,y,z\"\n3,4,w\n", null, 0).trainSize(), "a comma inside quotes is no column");
     }
+
+    @Test
+    void aReaderFailureStaysAnIoException() {
+        // Not UTF-8: the upload's strict decoder fails inside the parser; the controller maps that IOException to a 400.
+        byte[] latin1 = {'a', ',', 'l', '\n', '1', ',', 'c', 'a', 'f', (byte) 0xe9, '\n', '2', ',', 'y', '\n'};
+        var reader = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(latin1), java.nio.charset.StandardCharsets.UTF_8.newDecoder());
+        assertThrows(java.nio.charset.CharacterCodingException.class, () -> CsvDataset.parse("t", reader, null, 0, 1));
+    }
 }

@@ -126,8 +126,8 @@ final class Admm implements Solver {
             weightNorms[i - 1] = Ops.spectralNorm(net.weight(i - 1), 30);
         }
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("residuals", residuals);
-        diagnostics.put("weightNorms", weightNorms);
+        diagnostics.put("admmResiduals", residuals);
+        diagnostics.put("weightSpectralNorms", weightNorms);
         diagnostics.put("multiplierNorms", multipliers);
         return new EpochReport(lagrangian / count, diagnostics);
     }

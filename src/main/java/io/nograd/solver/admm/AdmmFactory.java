@@ -1,8 +1,10 @@
 package io.nograd.solver.admm;
 
 import java.util.List;
+import java.util.OptionalLong;
 
-import io.nograd.solver.ParamSpec;
+import io.nograd.nn.Spd;
+import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
@@ -27,7 +29,7 @@ public final class AdmmFactory implements SolverFactory {
 
     @Override public int defaultBatchSize() { return 3000; }
 
-    @Override public List<ParamSpec> params() { return AdmmParams.SPEC; }
+    @Override public Class<AdmmParams> paramsType() { return AdmmParams.class; }
 
     @Override
     public String divergenceAdvice() {
@@ -36,11 +38,57 @@ public final class AdmmFactory implements SolverFactory {
 
     @Override
     public void validate(TrainingShape shape, Params params, List<FieldError> errors) {
-        AdmmParams.checkLengths(params, shape.depth(), errors);
+        params.as(AdmmParams.class).checkLengths(shape.depth(), errors);
+    }
+
+    /**
+     * Per batch size m: X̂, X, Λ, the target and a work matrix for every layer, and V, Y and their gradients
+     * (two more with DCutLU) for hidden ones; per layer, independent of m, the ridge system of (W_i, b_i)
+     * (Gram, its factor, right-hand side, [W b]) and the slack system of Table 2 (a k × k matrix and its factor).
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        int[] n = shape.layers();
+        int depth = shape.depth();
+        long hidden = shape.liftedUnits() - n[depth];
+        int perHidden = "dcutlu".equals(shape.activation().name()) ? 6 : 4;
+        long systems = 0;
+        long solves = 0;
+        for (int i = 1; i <= depth; i++) {
+            long in = n[i - 1];
+            long out = n[i];
+            systems += in * in + (in + 1) * (in + 1) + out * in + out * (in + 1) + 2 * Math.max(in, out);
+            solves += Spd.bytes((int) in + 1);
+            if (i < depth) {
+                long k = Math.min(n[i + 1], out);
+                systems += k * k + k * Math.max(in, out);
+                solves += Spd.bytes((int) k);
+            }
+        }
+        long fixed = 8 * systems + solves;
+        return OptionalLong.of(shape.weightBytes() + fixed
+                + shape.perBatchSize(m -> 8L * m * (5 * shape.liftedUnits() + perHidden * hidden)));
+    }
+
+    @Override
+    public Diagnostic objective() {
+        return Diagnostic.perLayer("admmLagrangian", "Augmented Lagrangian (eq. (14))",
+                "L of eq. (14): loss + Σ_i [γ/2‖(W_i, b_i)‖² + ρ_i/2‖X_i − V_{i−1}W_i − e·b_i‖_F² + ⟨Λ_i, X_i − V_{i−1}W_i − e·b_i⟩], "
+                        + "after each batch's iteration, averaged over the epoch's batches", "per batch");
+    }
+
+    @Override
+    public List<Diagnostic> diagnostics() {
+        return List.of(
+                Diagnostic.perLayer("admmResiduals", "Constraint residuals (eq. (12))",
+                        "‖X_i − V_{i−1}W_i − e·b_i‖_F after each batch's iteration, averaged over the epoch's batches", "1"),
+                Diagnostic.WEIGHT_SPECTRAL_NORMS,
+                Diagnostic.perLayer("multiplierNorms", "Multiplier norms",
+                        "‖Λ_i‖_F, the multiplier of layer i's constraint after each batch's iteration, averaged over the epoch's batches", "1"));
     }
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Admm(shape, AdmmParams.from(params, shape.depth(), shape.loss()));
+        return new Admm(shape, params.as(AdmmParams.class).resolve(shape.depth(), shape.loss()));
     }
 }

@@ -353,9 +353,9 @@ final class Dlam implements Solver {
      */
     private double shrinkEpsilon(double descent) {
         double candidate = switch (p.epsilonSchedule()) {
-            case "decay" -> Math.max(epsilon * p.epsilonDecay(), p.epsilonMin());
-            case "adaptive" -> epsilon > 10 * lastRisk ? Math.max(epsilon * p.epsilonDecay(), p.epsilonMin()) : epsilon;
-            default -> epsilon;
+            case DECAY -> Math.max(epsilon * p.epsilonDecay(), p.epsilonMin());
+            case ADAPTIVE -> epsilon > 10 * lastRisk ? Math.max(epsilon * p.epsilonDecay(), p.epsilonMin()) : epsilon;
+            case FIXED -> epsilon;
         };
         double ratio = candidate / epsilon;
         for (int j = 0; j < GUARD_STEPS && candidate < epsilon; j++) {
@@ -385,8 +385,8 @@ final class Dlam implements Solver {
             norms[l] = Ops.norm(net.weight(l));
         }
         Map<String, double[]> d = new LinkedHashMap<>();
-        d.put("residuals", residuals);
-        d.put("weightNorms", norms);
+        d.put("constraintResiduals", residuals);
+        d.put("weightFrobeniusNorms", norms);
         d.put("theta", theta.clone());
         d.put("tau", java.util.Arrays.copyOf(tau, depth - 1));
         d.put("epsilon", new double[] {epsilon});

@@ -3,7 +3,7 @@ package io.nograd.solver.dlam;
 import java.util.List;
 import java.util.OptionalLong;
 
-import io.nograd.solver.ParamSpec;
+import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
@@ -32,14 +32,14 @@ public final class DlamFactory implements SolverFactory {
     /** Full batch (capped to the training set): the paper's iterations are epochs over all samples. */
     @Override public int defaultBatchSize() { return FULL_BATCH; }
 
-    @Override public List<ParamSpec> params() { return DlamParams.SPEC; }
+    @Override public Class<DlamParams> paramsType() { return DlamParams.class; }
 
     /** Every batch keeps its own z, a between epochs, so the partition must not change. */
     @Override public boolean shuffles(Params params) { return false; }
 
     @Override
     public String divergenceAdvice() {
-        return "lower params.rho or keep epsilonSchedule halve with a larger epsilonMin";
+        return "lower params.rho or keep epsilonSchedule decay with a larger epsilonMin";
     }
 
     /**
@@ -62,7 +62,25 @@ public final class DlamFactory implements SolverFactory {
     }
 
     @Override
+    public Diagnostic objective() {
+        return Diagnostic.perLayer("dlamF", "DLAM objective F (Problem 2)",
+                "R(z_L; y) + Σ_l ρ/2‖z_l − W_l a_{l−1} − b_l‖² at the end of the iteration (the ε-ball indicators are 0 there); "
+                        + "with several batches, the sum of their F", "1");
+    }
+
+    @Override
+    public List<Diagnostic> diagnostics() {
+        return List.of(
+                Diagnostic.CONSTRAINT_RESIDUALS,
+                Diagnostic.WEIGHT_FROBENIUS_NORMS,
+                Diagnostic.perLayer("theta", "θ_l of Algorithm 2", "the backtracking constant θ_l of the last W_l update", "1"),
+                Diagnostic.perLayer("tau", "t_l of Algorithm 3", "the backtracking constant t of the last a_l update, hidden layers", "1"),
+                Diagnostic.of("epsilon", "ε-ball half-width", "ε in force after the iteration's shrink", "1", "ε"),
+                Diagnostic.of("risk", "Risk R(z_L; y)", "the loss of the output variables z_L at the end of the iteration", "1", "R"));
+    }
+
+    @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Dlam(shape.layers(), shape.activation(), shape.loss(), DlamParams.from(params));
+        return new Dlam(shape.layers(), shape.activation(), shape.loss(), params.as(DlamParams.class));
     }
 }

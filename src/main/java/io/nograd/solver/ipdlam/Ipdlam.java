@@ -153,7 +153,7 @@ final class Ipdlam implements Solver {
                 Ops.copy(net.weight(l), prevW[l]);
                 Ops.copy(net.bias(l), prevB[l]);
             }
-            if (!IpdlamParams.MINIBATCH.equals(p.mode())) kept = new float[batches.batchCount()][];
+            if (p.mode() != IpdlamParams.Mode.MINIBATCH) kept = new float[batches.batchCount()][];
             started = true;
         }
         // step 8, once per epoch: ρ = min(θ^{epoch−1}ρ_0, ρ̄), from the epoch number so a resumed job continues the warm-up
@@ -161,7 +161,7 @@ final class Ipdlam implements Solver {
         lossSum = 0;
         java.util.Arrays.fill(residual2, 0);
         java.util.Arrays.fill(gap2, 0);
-        if (IpdlamParams.FULL.equals(p.mode())) {
+        if (p.mode() == IpdlamParams.Mode.FULL_BATCH) {
             fullBatchIteration(net, batches, cancel);
         } else {
             for (Batch batch : batches) {
@@ -185,7 +185,7 @@ final class Ipdlam implements Solver {
         for (int l = 0; l < depth; l++) extrapolate(w.z[l], w.zAux[l], p.alpha());
         for (int l = 1; l < depth; l++) extrapolate(w.a[l], w.aAux[l], p.gamma());
         extrapolateWeights(net);
-        if (IpdlamParams.BLOCK.equals(p.order())) {
+        if (p.order() == IpdlamParams.Order.BLOCK) {
             for (int l = 0; l < depth; l++) zStep(net, w, l);
             for (int l = 0; l < depth; l++) wStep(net, w, l);
             for (int l = 1; l < depth; l++) aStep(net, w, l, true);
@@ -563,9 +563,9 @@ final class Ipdlam implements Solver {
         double[] gaps = new double[depth - 1];
         for (int l = 0; l < depth - 1; l++) gaps[l] = Math.sqrt(gap2[l] / samples);
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("residuals", residuals);
+        diagnostics.put("constraintResiduals", residuals);
         diagnostics.put("activationGaps", gaps);
-        diagnostics.put("weightNorms", weightNorms);
+        diagnostics.put("weightFrobeniusNorms", weightNorms);
         diagnostics.put("rho", new double[] {rho});
         return new EpochReport(objective, diagnostics);
     }
@@ -610,7 +610,7 @@ final class Ipdlam implements Solver {
                     aAux[l] = Ops.make(d[l], m);
                     rhs[l] = Ops.make(d[l], m);
                 }
-                if (m <= d[l] && !IpdlamParams.FULL.equals(p.mode())) {
+                if (m <= d[l] && p.mode() != IpdlamParams.Mode.FULL_BATCH) {
                     gram[l] = Ops.make(m, m);
                     gramSpd[l] = new Spd(m);
                 }

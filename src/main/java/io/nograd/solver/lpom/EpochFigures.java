@@ -142,8 +142,8 @@ final class EpochFigures {
             objective += penalty[i];
         }
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("residuals", residuals);
-        diagnostics.put("weightNorms", weightNorms);
+        diagnostics.put("relativeResiduals", residuals);
+        diagnostics.put("weightSpectralNorms", weightNorms);
         double[] steps = new double[layers];
         double[] stepsMax = new double[layers];
         double[] contraction = new double[layers];
@@ -152,14 +152,14 @@ final class EpochFigures {
             stepsMax[i - 1] = weightStepMax[i];
             contraction[i - 1] = stepBefore[i + 1] > 0 ? stepNow[i + 1] / stepBefore[i + 1] : 0;
         }
-        diagnostics.put("weightSteps", steps);
-        diagnostics.put("weightStepsMax", stepsMax);
-        diagnostics.put("contraction", contraction);
+        diagnostics.put("relativeWeightSteps", steps);
+        diagnostics.put("relativeWeightStepsMax", stepsMax);
+        diagnostics.put("sweepContraction", contraction);
         if (objectiveDefined && batches > 1) {
             double mean = batchF / batches;
-            diagnostics.put("batchObjective", new double[] {mean, Math.sqrt(Math.max(0, batchF2 / batches - mean * mean))});
+            diagnostics.put("batchObjectiveSpread", new double[] {mean, Math.sqrt(Math.max(0, batchF2 / batches - mean * mean))});
         }
-        if (objectiveDefined) diagnostics.put("penalties", penalties);
+        if (objectiveDefined) diagnostics.put("lpomPenalties", penalties);
         diagnostics.put("cpuSeconds", new double[] {cpuSeconds, criticalSeconds});
         return new EpochReport(objectiveDefined ? objective / samples : null, diagnostics);
     }

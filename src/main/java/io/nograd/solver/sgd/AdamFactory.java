@@ -3,18 +3,21 @@ package io.nograd.solver.sgd;
 import java.util.List;
 
 import io.nograd.nn.Activation;
-import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
 
-/** {@code adam}, or {@code amsgrad} when built with amsgrad = true: one update rule, one flag. */
-public final class AdamFactory implements SolverFactory {
+/** {@code adam}; {@link AmsgradFactory} is the same update rule with one flag set. */
+public class AdamFactory implements SolverFactory {
 
     private final boolean amsgrad;
 
-    public AdamFactory(boolean amsgrad) {
+    public AdamFactory() {
+        this(false);
+    }
+
+    AdamFactory(boolean amsgrad) {
         this.amsgrad = amsgrad;
     }
 
@@ -34,12 +37,14 @@ public final class AdamFactory implements SolverFactory {
 
     @Override public int defaultBatchSize() { return 100; }
 
-    @Override public List<ParamSpec> params() { return AdamParams.SPEC; }
+    @Override public Class<AdamParams> paramsType() { return AdamParams.class; }
+
+    @Override public boolean baseline() { return true; }
 
     @Override public String divergenceAdvice() { return "lower params.lr (e.g. by 10x)"; }
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Adam(shape.loss(), AdamParams.from(params), amsgrad, 2 * shape.depth());
+        return new Adam(shape.loss(), params.as(AdamParams.class), amsgrad, 2 * shape.depth());
     }
 }

@@ -1,7 +1,5 @@
 package io.nograd.solver.sgd;
 
-import java.util.List;
-
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.data.Batch;
@@ -14,7 +12,6 @@ import io.nograd.nn.Network;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
-import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Solver;
 
 /**
@@ -30,18 +27,13 @@ import io.nograd.solver.Solver;
  */
 abstract class GradientSolver implements Solver {
 
-    /** The compute precision of the gradients, a param of every gradient baseline. */
-    static final ParamSpec PRECISION = ParamSpec.choice("precision", "float32", List.of("float32", "float64"),
-            "compute precision of forward and backward passes: float32 (as PyTorch; sgemm is about twice as fast) "
-                    + "or float64 (as the lifted solvers); weights and optimizer state are float64 either way");
-
     private final Loss loss;
     private final boolean float32;
     private final BatchBuffers<Gradients> buffers = new BatchBuffers<>();
 
-    GradientSolver(Loss loss, String precision) {
+    GradientSolver(Loss loss, Precision precision) {
         this.loss = loss;
-        this.float32 = "float32".equals(precision);
+        this.float32 = precision == Precision.FLOAT32;
     }
 
     @Override

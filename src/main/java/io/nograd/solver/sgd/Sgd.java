@@ -24,7 +24,7 @@ final class Sgd extends GradientSolver {
     @Override
     void startEpoch(int epoch, int epochs) {
         rate = p.lr();
-        if ("step".equals(p.schedule())) {
+        if (p.schedule() == SgdParams.Schedule.STEP) {
             if (epoch > epochs / 2) rate *= 0.1;
             if (epoch > (3 * epochs) / 4) rate *= 0.1;
         }

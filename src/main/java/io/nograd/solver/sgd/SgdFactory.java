@@ -3,12 +3,12 @@ package io.nograd.solver.sgd;
 import java.util.List;
 
 import io.nograd.nn.Activation;
-import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
 
+/** {@code sgd}: the plain back-propagation baseline. */
 public final class SgdFactory implements SolverFactory {
 
     @Override public String name() { return "sgd"; }
@@ -23,12 +23,14 @@ public final class SgdFactory implements SolverFactory {
 
     @Override public int defaultBatchSize() { return 100; }
 
-    @Override public List<ParamSpec> params() { return SgdParams.SPEC; }
+    @Override public Class<SgdParams> paramsType() { return SgdParams.class; }
+
+    @Override public boolean baseline() { return true; }
 
     @Override public String divergenceAdvice() { return "lower params.lr (e.g. by 10x)"; }
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Sgd(shape.loss(), SgdParams.from(params), 2 * shape.depth());
+        return new Sgd(shape.loss(), params.as(SgdParams.class), 2 * shape.depth());
     }
 }

@@ -76,7 +76,7 @@ final class Sibp implements Solver {
     @Override
     public EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel) {
         int depth = net.depth();
-        eta = "inverse-epoch".equals(p.etaSchedule()) ? p.eta() / batches.epoch() : p.eta();
+        eta = p.etaSchedule() == SibpParams.EtaSchedule.INVERSE_EPOCH ? p.eta() / batches.epoch() : p.eta();
         double[] residuals = new double[depth];
         double[] steps = new double[depth];
         double decrease = 0;
@@ -94,10 +94,10 @@ final class Sibp implements Solver {
             weightNorms[l] = Ops.norm(net.weight(l));
         }
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("residuals", residuals);
-        diagnostics.put("weightNorms", weightNorms);
-        diagnostics.put("stepNorms", steps);
-        if ("l1".equals(p.regularizer())) {
+        diagnostics.put("fitResidualRatios", residuals);
+        diagnostics.put("weightFrobeniusNorms", weightNorms);
+        diagnostics.put("weightStepNorms", steps);
+        if (p.regularizer() == SibpParams.Regularizer.L1) {
             double[] sparsity = new double[depth];
             for (int l = 0; l < depth; l++) {
                 double[] wd = net.weight(l).data;
@@ -169,14 +169,14 @@ final class Sibp implements Solver {
         double[] wd = weight.data;
         double shrink = lambda * p.gamma();
         switch (p.regularizer()) {
-            case "l1" -> {
+            case L1 -> {
                 for (int i = 0; i < wd.length; i++) {
                     double v = wd[i];
                     wd[i] = v > shrink ? v - shrink : (v < -shrink ? v + shrink : 0);
                 }
                 return true;
             }
-            case "l2" -> {
+            case L2 -> {
                 Ops.scale(weight, 1 / (1 + shrink));
                 return true;
             }

@@ -1,9 +1,10 @@
 package io.nograd.solver.sibp;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.nn.Init;
-import io.nograd.solver.ParamSpec;
+import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
@@ -33,7 +34,7 @@ public final class SibpFactory implements SolverFactory {
 
     @Override public int defaultBatchSize() { return 100; }
 
-    @Override public List<ParamSpec> params() { return SibpParams.SPEC; }
+    @Override public Class<SibpParams> paramsType() { return SibpParams.class; }
 
     @Override public Init defaultInit() { return INIT; }
 
@@ -45,14 +46,45 @@ public final class SibpFactory implements SolverFactory {
     @Override
     public void validate(TrainingShape shape, Params params, List<FieldError> errors) {
         try {
-            params.numbers("lambda", shape.depth());
+            params.as(SibpParams.class).forLayers(shape.depth());
         } catch (ValidationException e) {
             errors.addAll(e.errors());
         }
     }
 
+    /**
+     * Sibp's workspace per batch size m: per layer z, a, δ, the target and the fit (5 × out × m), the 11 CG
+     * vectors of {@link ProximalFit} (11 × out × m) and the m × m Gram matrix of eq. (4.1).
+     */
+    @Override
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        long units = shape.liftedUnits();
+        int depth = shape.depth();
+        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> 8L * (16 * units * m + (long) depth * m * m)));
+    }
+
+    @Override
+    public Diagnostic objective() {
+        return Diagnostic.perLayer("lossDecrease", "Loss decrease per sweep",
+                "decrease of the batch's loss over one sweep of Algorithm 1 (loss before minus loss after), summed over the "
+                        + "epoch's batches and divided by the samples; not an objective value", "per sample");
+    }
+
+    @Override
+    public List<Diagnostic> diagnostics() {
+        return List.of(
+                Diagnostic.perLayer("fitResidualRatios", "Fit residual ratio of eq. (4.1)",
+                        "√(r_after / r_before), r = ‖σ(W F_i + b_i) − F_{i+1}^{k+½}‖² of layer i's weight subproblem before and after "
+                                + "its conjugate-gradient solve, averaged over the epoch's batches", "1"),
+                Diagnostic.WEIGHT_FROBENIUS_NORMS,
+                Diagnostic.perLayer("weightStepNorms", "Weight step norms",
+                        "‖W_i^{k+1} − W_i^k‖_F of the conjugate-gradient step of eq. (4.1), averaged over the epoch's batches", "1"),
+                Diagnostic.perLayer("sparsity", "Weight sparsity",
+                        "fraction of layer i's weights that are exactly 0 at the end of the epoch (with regularizer l1)", "1"));
+    }
+
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Sibp(shape.loss(), SibpParams.from(params, shape.depth()));
+        return new Sibp(shape.loss(), params.as(SibpParams.class).forLayers(shape.depth()));
     }
 }

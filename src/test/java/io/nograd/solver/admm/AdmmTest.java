@@ -23,6 +23,7 @@ import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.solver.Cancellation;
+import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.SolverRegistry;
 import io.nograd.system.FieldError;
@@ -60,10 +61,10 @@ class AdmmTest {
         List<EpochMetrics> rows = train(spec("fashion-mnist", List.of(784, 300, 10), "relu", "cross-entropy", 3, 1000, 4000, Map.of()));
         EpochMetrics last = rows.get(rows.size() - 1);
         assertTrue(last.testAccuracy() >= 0.78, "test accuracy after 3 epochs on 4000 samples: " + last.testAccuracy());
-        double[] firstResiduals = rows.get(0).diagnostics().get("residuals");
-        double[] lastResiduals = last.diagnostics().get("residuals");
+        double[] firstResiduals = rows.get(0).diagnostics().get("admmResiduals");
+        double[] lastResiduals = last.diagnostics().get("admmResiduals");
         assertEquals(2, lastResiduals.length);
-        assertEquals(2, last.diagnostics().get("weightNorms").length);
+        assertEquals(2, last.diagnostics().get("weightSpectralNorms").length);
         for (int l = 0; l < lastResiduals.length; l++) {
             assertTrue(lastResiduals[l] < firstResiduals[l], "residual of layer " + (l + 1) + " should shrink: "
                     + firstResiduals[l] + " -> " + lastResiduals[l]);
@@ -101,13 +102,13 @@ class AdmmTest {
 
     @Test
     void perLayerRatesFollowThePapersRuleOrAreGivenPerLayer() {
-        AdmmParams paper = AdmmParams.from(Params.defaults(AdmmParams.SPEC), 3, Loss.CROSS_ENTROPY);
+        AdmmParams paper = Params.defaults(AdmmParams.class).resolve(3, Loss.CROSS_ENTROPY);
         assertArrayEquals(new double[] {0, 0.2, 0.1, 0.05}, paper.rho(), 1e-12);
         assertArrayEquals(new double[] {0, 0.2, 0.1}, paper.beta(), 1e-12);
-        assertArrayEquals(new double[] {0, 2, 1, 0.5}, AdmmParams.from(Params.defaults(AdmmParams.SPEC), 3, Loss.MSE).rho(), 1e-12);
-        AdmmParams equal = AdmmParams.from(Params.validate(AdmmParams.SPEC, Map.of("rho", 0.3, "beta", 0.3, "layerFactor", 1)), 3, Loss.CROSS_ENTROPY);
+        assertArrayEquals(new double[] {0, 2, 1, 0.5}, Params.defaults(AdmmParams.class).resolve(3, Loss.MSE).rho(), 1e-12);
+        AdmmParams equal = Params.validate(ParamSpec.of(AdmmParams.class), Map.of("rho", 0.3, "beta", 0.3, "layerFactor", 1)).as(AdmmParams.class).resolve(3, Loss.CROSS_ENTROPY);
         assertArrayEquals(new double[] {0, 0.3, 0.3, 0.3}, equal.rho(), 1e-12);
-        AdmmParams listed = AdmmParams.from(Params.validate(AdmmParams.SPEC, Map.of("rho", List.of(1, 2, 3), "beta", List.of(4, 5))), 3, Loss.MSE);
+        AdmmParams listed = Params.validate(ParamSpec.of(AdmmParams.class), Map.of("rho", List.of(1, 2, 3), "beta", List.of(4, 5))).as(AdmmParams.class).resolve(3, Loss.MSE);
         assertArrayEquals(new double[] {0, 1, 2, 3}, listed.rho(), 1e-12);
         assertArrayEquals(new double[] {0, 4, 5}, listed.beta(), 1e-12);
         ValidationException e = assertThrows(ValidationException.class, () ->

@@ -67,8 +67,8 @@ class DlamTest {
         assertTrue(last.testAccuracy() >= 0.60, "test accuracy after 25 full-batch iterations: " + last.testAccuracy());
         double[] eps = last.diagnostics().get("epsilon");
         assertTrue(eps[0] < 1, "ε never shrank: " + eps[0]);
-        assertEquals(3, last.diagnostics().get("residuals").length);
-        assertEquals(3, last.diagnostics().get("weightNorms").length);
+        assertEquals(3, last.diagnostics().get("constraintResiduals").length);
+        assertEquals(3, last.diagnostics().get("weightFrobeniusNorms").length);
     }
 
     /**

@@ -42,8 +42,8 @@ class IpdlamTest {
         List<EpochMetrics> dlam = run(spec(List.of(784, 300, 10), "mse", 3, 256, 4000, Map.of("preset", "dlam-bcd")));
         for (EpochMetrics m : ipdlam) {
             assertTrue(m.testAccuracy() > 0.76, "ipdlam test accuracy " + m.testAccuracy() + " at epoch " + m.epoch());
-            assertEquals(2, m.diagnostics().get("weightNorms").length);
-            assertEquals(2, m.diagnostics().get("residuals").length);
+            assertEquals(2, m.diagnostics().get("weightFrobeniusNorms").length);
+            assertEquals(2, m.diagnostics().get("constraintResiduals").length);
             assertEquals(1, m.diagnostics().get("activationGaps").length);
         }
         // Fig. 1: the inertial proximal terms pay off against α = β = γ = δ = 0
@@ -105,7 +105,7 @@ class IpdlamTest {
     private static Ipdlam solver(String activation) {
         Map<String, Double> ap = activation.equals("leaky-relu") ? Map.of("alpha", 0.1) : null;
         return new Ipdlam(new int[] {2, 2, 2}, Activation.of(activation, ap), Loss.MSE,
-                IpdlamParams.from(Params.defaults(IpdlamParams.SPEC)));
+                Params.defaults(IpdlamParams.class).effective());
     }
 
     private static void assertMinimises(Ipdlam s, Activation sigma, double t, double v, double r) {

@@ -47,7 +47,7 @@ class LpomDeepNetTest {
         for (int l = 0; l < net.depth(); l++) {
             Ops.scale(net.weight(l), 3 / Ops.spectralNorm(net.weight(l), 100));
         }
-        LpomParams p = LpomParams.from(Params.defaults(LpomParams.SPEC));
+        LpomParams p = Params.defaults(LpomParams.class);
         Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());

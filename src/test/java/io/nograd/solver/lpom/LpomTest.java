@@ -60,8 +60,8 @@ class LpomTest {
         assertTrue(last.testAccuracy() >= 0.78, "test accuracy " + last.testAccuracy());
         assertNotNull(last.objective());
         assertTrue(last.objective() < m.get(0).objective(), "F(W, X) should fall: " + m.get(0).objective() + " -> " + last.objective());
-        assertEquals(2, last.diagnostics().get("residuals").length);
-        assertEquals(2, last.diagnostics().get("weightNorms").length);
+        assertEquals(2, last.diagnostics().get("relativeResiduals").length);
+        assertEquals(2, last.diagnostics().get("weightSpectralNorms").length);
     }
 
     @Test
@@ -117,7 +117,7 @@ class LpomTest {
     void forwardPassIsAFixedPointOfEquation26() {
         int[] sizes = {784, 50, 30, 10};
         Network net = Network.create(sizes, Activation.of("relu", null), Activation.of("relu", null), Init.GLOROT, 3);
-        LpomParams p = LpomParams.from(Params.defaults(LpomParams.SPEC));
+        LpomParams p = Params.defaults(LpomParams.class);
         Batches batches = new Batches(datasets.get("fashion-mnist"), Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1);
         Batch batch = batches.iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);

@@ -54,8 +54,8 @@ class SibpTest {
         assertTrue(run.last().testAccuracy() >= 0.79, "test accuracy " + run.last().testAccuracy());
         for (EpochMetrics m : run.epochs()) {
             assertTrue(m.objective() > 0, "a sweep lowers the batch loss (Theorem 4.1): " + m.objective());
-            assertEquals(2, m.diagnostics().get("residuals").length);
-            assertEquals(2, m.diagnostics().get("weightNorms").length);
+            assertEquals(2, m.diagnostics().get("fitResidualRatios").length);
+            assertEquals(2, m.diagnostics().get("weightFrobeniusNorms").length);
         }
     }
 
