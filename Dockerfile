@@ -46,6 +46,11 @@ VOLUME /var/lib/nograd
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1
-# Listens on every interface inside the container (the default is localhost only): set
-# NOGRAD_SECURITY_TOKEN when the port is reachable by others.
-ENTRYPOINT ["java", "-jar", "/opt/nograd/nograd.jar", "--server.address=0.0.0.0", "--nograd.data-dir=/var/lib/nograd"]
+# Listens on every interface inside the container (the default is localhost only), so it refuses to start
+# without NOGRAD_SECURITY_TOKEN (or NOGRAD_SECURITY_ALLOW_OPEN_NETWORK=true). Settings come from the
+# environment (SERVER_ADDRESS, NOGRAD_DATA_DIR, …) so `docker run -e` overrides them. The heap is explicit,
+# and a JVM whose heap ran out exits (the container restarts; running jobs resume from their checkpoints).
+ENV SERVER_ADDRESS=0.0.0.0 \
+    NOGRAD_DATA_DIR=/var/lib/nograd \
+    JAVA_OPTS="-Xmx2g -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/nograd/nograd.jar \"$@\"", "nograd"]

@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 mvn -B -q package -DskipTests
-exec java -jar target/nograd.jar "$@"
+# A heap that ran out leaves a JVM in an unknown state: exit and let the supervisor restart it (the jobs resume).
+# JAVA_OPTS adds JVM options, e.g. JAVA_OPTS=-Xmx8g.
+exec java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar target/nograd.jar "$@"

@@ -86,7 +86,7 @@ public class OpenApiConfig {
                     List.of("trainAccuracy", "testAccuracy", "objective", "diagnostics"));
             shape(c, "DatasetInfo", List.of("name", "features", "classes", "trainSize", "testSize", "available", "source"), List.of("reason"));
             shape(c, "Algorithm", List.of("name", "title", "paper", "activations", "losses", "defaultBatchSize", "params"), List.of());
-            shape(c, "PredictRequest", List.of("inputs"), List.of());
+            c.addSchemas("PredictRequest", predictRequest());
             c.getSchemas().remove("SseEmitter");
 
             Schema<?> algorithm = c.getSchemas().get("Algorithm");
@@ -97,8 +97,8 @@ public class OpenApiConfig {
             Operation create = op(api, "/jobs", PathItem.HttpMethod.POST);
             if (create != null) {
                 create.requestBody(new RequestBody().required(true)
-                        .description("A JobSpec. Read whatever the Content-Type (curl -d without -H works) and parsed strictly: "
-                                + "unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.")
+                        .description("A JobSpec, sent as application/json (or with no Content-Type; other types are a 415), at most "
+                                + "1 MiB (413), parsed strictly: unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.")
                         .content(new Content().addMediaType("application/json", new MediaType().schema(ref("JobSpec")))));
                 ok(create, "201", "created; Location: /jobs/{id}", json(ref("Job")));
                 create.getResponses().remove("200");
@@ -127,7 +127,12 @@ public class OpenApiConfig {
                 weights.getResponses().addApiResponse("304", new ApiResponse().description("If-None-Match matched the ETag"));
             }
             Operation predict = op(api, "/jobs/{id}/predict", PathItem.HttpMethod.POST);
-            if (predict != null) ok(predict, "200", "the network's outputs", json(ref("Prediction")));
+            if (predict != null) {
+                predict.requestBody(new RequestBody().required(true)
+                        .description("application/json, at most 96 MiB, 10 000 rows, 4 000 000 values and 50 000 000 rows × units (413 beyond)")
+                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("PredictRequest")))));
+                ok(predict, "200", "the network's outputs", json(ref("Prediction")));
+            }
 
             // Every operation: a 4xx is problem+json naming the field and the fix.
             api.getPaths().values().forEach(item -> item.readOperations().forEach(o -> {
@@ -220,6 +225,13 @@ public class OpenApiConfig {
                 .addProperty("description", new StringSchema())
                 .addProperty("choices", new ArraySchema().items(new StringSchema()));
         s.setRequired(List.of("name", "type", "default", "min", "max", "description"));
+        return s;
+    }
+
+    private static Schema<?> predictRequest() {
+        Schema<Object> s = new ObjectSchema().addProperty("inputs", new ArraySchema().items(new ArraySchema().items(new NumberSchema()))
+                .description("one row per sample, each with the network's input size"));
+        s.setRequired(List.of("inputs"));
         return s;
     }
 

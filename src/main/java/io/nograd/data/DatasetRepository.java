@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+
+import jakarta.annotation.PostConstruct;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -35,16 +35,43 @@ public class DatasetRepository {
         this.registry = registry;
     }
 
-    /** Records an upload whose file is already stored at {@code file}. */
-    public void insert(String name, Path file, String labelColumn, double testFraction) {
-        jdbc.sql("INSERT INTO uploaded_datasets (name, file_path, label_column, test_fraction, created_at) VALUES (:n, :p, :l, :t, :c)")
+    /**
+     * Records an upload whose file is already stored at {@code file}. A MERGE: a name whose file failed to
+     * reload at start is still recorded, and its re-upload replaces the record.
+     */
+    public void record(String name, Path file, String labelColumn, double testFraction, long size) {
+        jdbc.sql("""
+                MERGE INTO uploaded_datasets (name, file_path, label_column, test_fraction, created_at, file_size)
+                KEY (name) VALUES (:n, :p, :l, :t, :c, :s)""")
                 .param("n", name).param("p", file.toString()).param("l", labelColumn).param("t", testFraction)
-                .param("c", OffsetDateTime.now(ZoneOffset.UTC)).update();
+                .param("c", OffsetDateTime.now(ZoneOffset.UTC)).param("s", size).update();
     }
 
-    /** Reloads the uploads recorded in H2 before the job recovery runs (which may need them). */
-    @EventListener(ApplicationReadyEvent.class)
-    @Order(0)
+    /** The file sizes of every upload but {@code name} (null for uploads recorded before sizes were). */
+    public List<Long> sizesExcept(String name) {
+        return jdbc.sql("SELECT file_size FROM uploaded_datasets WHERE name <> :n").param("n", name).query(Long.class).list();
+    }
+
+    /** The stored file of upload {@code name}: one path, or none when it is not recorded. */
+    public List<String> paths(String name) {
+        return jdbc.sql("SELECT file_path FROM uploaded_datasets WHERE name = :n").param("n", name).query(String.class).list();
+    }
+
+    /** Queued or running jobs on dataset {@code name} (the jobs table is read, not the jobs package). */
+    public long activeJobs(String name) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset = :n AND status IN ('QUEUED', 'RUNNING')").param("n", name)
+                .query(Long.class).single();
+    }
+
+    public void delete(String name) {
+        jdbc.sql("DELETE FROM uploaded_datasets WHERE name = :n").param("n", name).update();
+    }
+
+    /**
+     * Reloads the uploads recorded in H2 as this repository starts: before the job recovery (which may need
+     * them) and before the server accepts requests. The decoding is the upload's strict UTF-8.
+     */
+    @PostConstruct
     public void reloadUploads() {
         jdbc.sql("SELECT name, file_path, label_column, test_fraction FROM uploaded_datasets ORDER BY created_at").query((rs, i) -> {
             String n = rs.getString(1);

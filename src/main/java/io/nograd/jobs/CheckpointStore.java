@@ -12,16 +12,16 @@ import io.nograd.nn.Network;
  */
 public interface CheckpointStore {
 
-    /** A loaded checkpoint: the network with its weights, the epoch rows up to it, and its file facts. */
+    /** A loaded checkpoint: the network with its weights, the epoch row(s) it carries, and its file facts. */
     record Checkpoint(Network network, int epoch, List<EpochMetrics> rows, JobRepository.WeightsFile file) {
     }
 
     /**
-     * Writes the checkpoint of {@code rows}' last epoch atomically; returns what the database records of it.
-     * A store shared between nodes refuses the write with {@link FencedException} unless {@code attempt}
-     * still holds the job.
+     * Writes the checkpoint of {@code row}'s epoch atomically and durably; returns what the database records
+     * of it. A store shared between nodes refuses the write with {@link FencedException} unless
+     * {@code attempt} still holds the job.
      */
-    JobRepository.WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows);
+    JobRepository.WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, EpochMetrics row);
 
     /** The job's last checkpoint, loaded into a network of the spec's shape, or empty when it has none. */
     Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec);

@@ -1,6 +1,5 @@
 package io.nograd.jobs;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.LinkedHashSet;
@@ -20,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.nograd.system.FieldError;
+import io.nograd.system.RequestBodies;
 import io.nograd.system.ValidationException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,16 +41,12 @@ public class JobController {
     }
 
     /**
-     * Reads the raw body whatever its Content-Type (curl without {@code -H} declares form encoding, which
-     * Spring would re-encode) and parses it as JSON here, so a malformed body is a 400 naming the problem
-     * rather than a 415.
+     * Reads the raw body (its Content-Type, application/json, is checked by the request guard) and parses it
+     * as JSON here, so a malformed body is a 400 naming the problem.
      */
     @PostMapping("/jobs")
-    public ResponseEntity<Job> create(HttpServletRequest request) throws IOException {
-        byte[] body = request.getInputStream().readNBytes(MAX_SPEC_BYTES + 1);
-        if (body.length > MAX_SPEC_BYTES) {
-            throw new ValidationException("body", "a job spec is at most " + MAX_SPEC_BYTES + " bytes");
-        }
+    public ResponseEntity<Job> create(HttpServletRequest request) {
+        byte[] body = RequestBodies.read(request, MAX_SPEC_BYTES);
         if (body.length == 0) {
             throw new ValidationException("body", "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
         }

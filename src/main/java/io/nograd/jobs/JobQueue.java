@@ -126,15 +126,30 @@ public class JobQueue implements JobDispatch {
         return running.containsKey(id);
     }
 
+    /** Starts of a job the server may die under before the recovery stops resuming it. */
+    static final int MAX_ATTEMPTS = 3;
+
     /**
      * Jobs found {@code RUNNING} (the server died under them) are queued again first and resume from their
-     * checkpoints, then the {@code QUEUED} ones follow in creation order.
+     * checkpoints, unless the server died under them {@link #MAX_ATTEMPTS} times; then the {@code QUEUED}
+     * ones follow in creation order.
      */
     @Override
     public void recover() {
         Instant now = Instant.now();
         List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
         for (String id : interrupted) {
+            int attempt = repo.find(id).map(Job::attempt).orElse(0);
+            if (attempt >= MAX_ATTEMPTS) {
+                // The server died under this job every time it ran (an out-of-memory exit, say): resuming it again
+                // would take the server down again, so it ends here.
+                if (repo.finish(id, attempt, JobStatus.FAILED, "the server stopped while this job ran " + attempt + " times in a row (the "
+                        + "last time perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize",
+                        now, "failed: the server stopped under it " + attempt + " times")) {
+                    log.warn("job {} was running at {} server stops in a row; it is marked FAILED instead of resumed", id, attempt);
+                }
+                continue;
+            }
             if (repo.requeueInterrupted(id, now)) enqueue(id);
         }
         List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();

@@ -116,7 +116,7 @@ public class JobRepository {
             int n = jdbc.sql("""
                     UPDATE jobs SET status = :status, error_message = :error, finished_at = :now
                     WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
-                    .param("id", id).param("status", status.name()).param("error", error).param("now", utc(now))
+                    .param("id", id).param("status", status.name()).param("error", truncate(error)).param("now", utc(now))
                     .param("attempt", attempt).update();
             if (n == 1) addHistory(id, now, history);
             return n == 1;
@@ -132,6 +132,14 @@ public class JobRepository {
             if (n == 1) addHistory(id, now, "cancelled while queued");
             return n == 1;
         });
+    }
+
+    /**
+     * RUNNING → CANCELLED for a job no worker holds (its run died before recording an end); false when it
+     * was not running under {@code attempt}.
+     */
+    public boolean cancelOrphan(String id, int attempt, Instant now) {
+        return finish(id, attempt, JobStatus.CANCELLED, null, now, "cancelled; no worker was running it any more");
     }
 
     /** RUNNING → QUEUED after a restart found it running; it resumes from its last checkpoint. */
@@ -165,7 +173,7 @@ public class JobRepository {
      */
     public void reconcile(String id, int attempt, List<EpochMetrics> checkpointRows, WeightsFile weights, Instant now, String history) {
         tx.executeWithoutResult(s -> {
-            int last = checkpointRows.isEmpty() ? 0 : checkpointRows.get(checkpointRows.size() - 1).epoch();
+            int last = weights != null ? weights.epoch() : checkpointRows.isEmpty() ? 0 : checkpointRows.get(checkpointRows.size() - 1).epoch();
             if (jdbc.sql("UPDATE jobs SET epochs_done = :last WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt")
                     .param("id", id).param("last", last).param("attempt", attempt).update() != 1) {
                 throw new FencedException(id, attempt, "the resume from epoch " + last);
@@ -223,6 +231,14 @@ public class JobRepository {
                 .query((rs, i) -> new WeightsFile(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4))).optional();
     }
 
+    /** At most {@code limit} epoch rows after epoch {@code after}, in order: one page of a replay. */
+    public List<EpochMetrics> epochs(String id, int after, int limit) {
+        return jdbc.sql("""
+                SELECT epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy, elapsed_seconds, objective, diagnostics
+                FROM epochs e WHERE job_id = :id AND epoch > :after ORDER BY epoch LIMIT :limit""")
+                .param("id", id).param("after", after).param("limit", limit).query((rs, i) -> metrics(rs)).list();
+    }
+
     public List<EpochMetrics> epochs(String id) {
         return jdbc.sql("""
                 SELECT epoch, epochs, train_loss, train_accuracy, test_loss, test_accuracy, elapsed_seconds, objective, diagnostics
@@ -236,7 +252,12 @@ public class JobRepository {
 
     public void addHistory(String id, Instant at, String message) {
         jdbc.sql("INSERT INTO job_history (job_id, happened_at, message) VALUES (:id, :at, :msg)")
-                .param("id", id).param("at", utc(at)).param("msg", message.length() > 4000 ? message.substring(0, 4000) : message).update();
+                .param("id", id).param("at", utc(at)).param("msg", truncate(message)).update();
+    }
+
+    /** Stored messages fit their VARCHAR(4000) columns: a long exception text must not make the update itself fail. */
+    static String truncate(String message) {
+        return message == null || message.length() <= 4000 ? message : message.substring(0, 3998) + "…";
     }
 
     /** Deletes a job that is not running (its rows and history cascade); false when none was deleted. */

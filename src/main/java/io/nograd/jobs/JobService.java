@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -18,7 +19,7 @@ import io.nograd.system.NotFoundException;
  * recovery at start-up, which the {@link JobDispatch} does (see {@link JobQueue#recover}).
  */
 @Service
-public class JobService {
+public class JobService implements SmartInitializingSingleton {
 
     private final JobRepository repo;
     private final JobDispatch queue;
@@ -59,6 +60,11 @@ public class JobService {
         return new JobPage(repo.list(status, algorithm, limit, offset), repo.count(status, algorithm), limit, offset);
     }
 
+    /** One page of the job's epoch rows: at most {@code limit} after epoch {@code after}. */
+    public List<EpochMetrics> epochs(String id, int after, int limit) {
+        return repo.epochs(id, after, limit);
+    }
+
     public List<EpochMetrics> epochs(String id) {
         get(id);
         return repo.epochs(id);
@@ -75,6 +81,13 @@ public class JobService {
         }
         if (repo.cancelQueued(id, Instant.now())) {
             queue.withdraw(id);
+            events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
+            return get(id);
+        }
+        // A job RUNNING in the database that no worker here holds (its run died before recording an end) is ended
+        // by the cancel itself. Only in single-node mode: in a cluster another node may hold it.
+        if (queue instanceof JobQueue && !queue.cancelRunning(id) && !queue.isRunning(id)
+                && repo.cancelOrphan(id, job.attempt(), Instant.now())) {
             events.publish(new RunEvent.Status(id, job.attempt(), JobStatus.CANCELLED, null));
             return get(id);
         }
@@ -100,9 +113,20 @@ public class JobService {
         weights.delete(id);
     }
 
+    /**
+     * Single-node mode: recovers once every bean is built, before the web server accepts connections, so no
+     * request can queue a job that the recovery queues again (uploads are reloaded before, as their
+     * repository starts).
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (queue instanceof JobQueue) queue.recover();
+    }
+
+    /** Cluster mode: the dispatch joins once the application is ready. */
     @EventListener(ApplicationReadyEvent.class)
     @Order(10)
     public void recover() {
-        queue.recover();
+        if (!(queue instanceof JobQueue)) queue.recover();
     }
 }

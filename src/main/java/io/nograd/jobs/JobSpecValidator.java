@@ -13,6 +13,7 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Task;
 import io.nograd.solver.Params;
 import io.nograd.solver.SolverFactory;
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.SolverRegistry;
 import io.nograd.solver.TrainingShape;
 import io.nograd.system.FieldError;
@@ -34,12 +35,22 @@ public final class JobSpecValidator {
     private final DatasetRegistry datasets;
     private final int threads;
     private final long heapBytes;
+    private final double maxWork;
 
     /**
      * @param threads   cores one job may use
      * @param heapBytes memory a job may take; a spec whose estimate exceeds it is refused
      */
     public JobSpecValidator(SolverRegistry solvers, DatasetRegistry datasets, int threads, long heapBytes) {
+        this(solvers, datasets, threads, heapBytes, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param maxWork a job's compute budget: epochs × training samples × weights (the multiply-adds of one
+     *                forward pass over every epoch); a spec over it is refused
+     */
+    public JobSpecValidator(SolverRegistry solvers, DatasetRegistry datasets, int threads, long heapBytes, double maxWork) {
+        this.maxWork = maxWork;
         this.solvers = solvers;
         this.datasets = datasets;
         this.threads = threads;
@@ -165,9 +176,15 @@ public final class JobSpecValidator {
                 trainSamples, epochs, seed, threads);
         long bytes = estimateBytes(factory, shape, params);
         if (bytes > heapBytes) {
-            errors.add(new FieldError("layers", String.format("this network needs about %.1f GiB (weights, solver state and "
-                    + "batch buffers), more than the %.1f GiB a job may use here; use fewer or narrower layers or a smaller batchSize",
-                    bytes / 1073741824.0, heapBytes / 1073741824.0)));
+            errors.add(new FieldError("layers", String.format(java.util.Locale.ROOT, "this job needs about %.0f MiB (weights, solver state, "
+                    + "batch, evaluation and checkpoint buffers), more than the %.0f MiB of heap a job may use here; %s",
+                    bytes / 1048576.0, heapBytes / 1048576.0, factory.memoryAdvice())));
+        }
+        double work = work(shape);
+        if (work > maxWork) {
+            errors.add(new FieldError("epochs", String.format("this job is about %.3g multiply-adds (epochs × training samples × weights), "
+                    + "more than the %.3g one job may use here (nograd.jobs.max-work); use fewer epochs, a trainLimit or a smaller network",
+                    work, maxWork)));
         }
         factory.validate(shape, params, errors);
         if (!errors.isEmpty()) throw new ValidationException(errors);
@@ -181,18 +198,40 @@ public final class JobSpecValidator {
         return new ValidatedSpec(filled, factory, params, shape, factory.outputActivation(activation, loss, params), init, data.name());
     }
 
-    /** The heap a validated job is expected to take (the solver's own estimate, else the generic one). */
+    /** The heap a validated job is expected to take (what every job holds plus its solver's own estimate). */
     public long estimateBytes(ValidatedSpec spec) {
         return estimateBytes(spec.factory(), spec.shape(), spec.params());
     }
 
+    /** What every job holds plus what its solver reports (else the generic estimate). */
     private static long estimateBytes(SolverFactory factory, TrainingShape shape, Params params) {
-        return factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
+        return commonBytes(shape) + factory.estimateBytes(shape, params).orElse(estimateBytes(shape));
     }
 
     /** The heap one job may take; a spec whose estimate exceeds it is refused. */
     public long heapBytes() {
         return heapBytes;
+    }
+
+    /** Epochs × training samples × weights: the forward-pass multiply-adds of the whole job, which every solver's cost scales with. */
+    static double work(TrainingShape s) {
+        double weights = 0;
+        for (int l = 0; l + 1 < s.layers().length; l++) weights += (double) s.layers()[l + 1] * (s.layers()[l] + 1);
+        return weights * s.trainSamples() * s.epochs();
+    }
+
+    /**
+     * Bytes every job holds whatever its solver: the network, the checkpoint's copies while it is written
+     * (the tensors, the file's bytes and its SHA-256 input), the evaluator's two forward passes of
+     * {@link Training#EVAL_CHUNK} columns with their inputs and targets, and the batch gather (full and last
+     * batch, float64 and float32).
+     */
+    static long commonBytes(TrainingShape s) {
+        long p = MemoryEstimate.params(s);
+        long u = MemoryEstimate.units(s);
+        long io = s.layers()[0] + s.layers()[s.layers().length - 1];
+        long chunk = Math.min(Training.EVAL_CHUNK, Math.max(s.trainSamples(), 1));
+        return 8 * (4 * p + 2 * (2 * u + io) * chunk) + MemoryEstimate.workspaces(s, m -> 12 * io * m);
     }
 
     /**

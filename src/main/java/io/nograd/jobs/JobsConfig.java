@@ -34,7 +34,7 @@ public class JobsConfig {
         OjAlgoUtils.limitThreadsTo(threads);
         log.info("{} job(s) at once, {} thread(s) and {} MiB of heap each; matrix products on {}",
                 concurrency, threads, heap >> 20, Gemm.get().name());
-        return new JobSpecValidator(solvers, datasets, threads, heap);
+        return new JobSpecValidator(solvers, datasets, threads, heap, props.jobs().maxWork());
     }
 
     /** {@code GET /actuator/info} says which matrix-product implementation runs (native BLAS or the slow fallback). */

@@ -44,7 +44,15 @@ public final class Training {
         for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
             cancel.check();
             long start = System.nanoTime();
-            EpochReport report = solver.trainEpoch(net, batches.epoch(epoch, epochs), cancel);
+            EpochReport report;
+            try {
+                report = solver.trainEpoch(net, batches.epoch(epoch, epochs), cancel);
+            } catch (ArithmeticException e) {
+                // A NaN or an exploding value reaching a Cholesky factorisation shows up as "not positive definite".
+                throw new DivergedException(epoch, "training diverged in epoch " + epoch + ": a linear solve met a matrix that is "
+                        + "no longer positive definite (" + e.getMessage() + "), the usual sign of non-finite values; "
+                        + spec.factory().divergenceAdvice());
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluator.Evaluation train = evaluator.evaluate(net, data, Dataset.Split.TRAIN, batches.samples());
             Evaluator.Evaluation test = evaluator.evaluate(net, data, Dataset.Split.TEST, 0);

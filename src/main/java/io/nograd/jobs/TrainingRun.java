@@ -1,7 +1,7 @@
 package io.nograd.jobs;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -15,13 +15,15 @@ import io.nograd.data.Dataset;
 import io.nograd.data.DatasetException;
 import io.nograd.data.DatasetRegistry;
 import io.nograd.nn.Network;
+import io.nograd.system.Durable;
+import io.nograd.system.NogradProperties;
 import io.nograd.system.ValidationException;
 
 /**
  * Runs one job on a worker thread through {@link Training}, the same epoch loop as the bench. Each
- * finished epoch goes, in this order, to the checkpoint file (which carries the epoch rows), to H2 (row,
+ * finished epoch goes, in this order, to the checkpoint file (which carries that epoch's row), to H2 (row,
  * epochs done, weights facts, one transaction) and to the live feed, so after a crash the checkpoint is
- * never behind the database and a restart can restore anything H2 lost from it.
+ * never behind the database and a restart can restore the one row H2 may lack from it.
  * <p>
  * Resuming (after a restart, or any start of a job that already has a checkpoint) loads the checkpoint's
  * weights and continues with the epoch after it; the epoch that was in progress runs again from the
@@ -40,78 +42,150 @@ public class TrainingRun implements JobRunner {
     private final DatasetRegistry datasets;
     private final CheckpointStore weights;
     private final RunEvents events;
+    private final Duration maxDuration;
 
-    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, CheckpointStore weights, RunEvents events) {
+    public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, CheckpointStore weights, RunEvents events,
+                       NogradProperties props) {
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
         this.weights = weights;
         this.events = events;
+        this.maxDuration = props.jobs().maxDuration();
     }
 
     /**
      * Every write goes through the attempt's fence; when one is refused ({@link FencedException}) another
-     * attempt holds the job and this one stops at once, writing nothing more.
+     * attempt holds the job and this one stops at once, writing nothing more. Otherwise the job is guaranteed
+     * a final status: whatever throws, in the run's first lines, in training or in recording its end, it does
+     * not stay {@code RUNNING} with no worker (unless the server is stopping, which leaves it to resume).
      */
     @Override
     public boolean run(String id, String node, String owner, BooleanSupplier cancelled, BooleanSupplier stopping) {
         int attempt = repo.markRunning(id, Instant.now(), node, owner);
         if (attempt == 0) return false;
+        Run run = new Run(id, attempt);
+        try {
+            train(run, cancelled, stopping);
+        } catch (FencedException e) {
+            log.warn("{}; this worker stops", e.getMessage());
+            run.ended = true;
+        } catch (RuntimeException | Error e) {
+            if (stopping.getAsBoolean()) {
+                log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
+                run.ended = true;
+                return true;
+            }
+            log.error("job {} failed", id, e);
+            end(run, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+        } finally {
+            if (!stopping.getAsBoolean() && !run.ended) ensureEnded(run);
+        }
+        return true;
+    }
+
+    /** One run of a job: its attempt, and whether its end was recorded (or left to the next start or attempt). */
+    private static final class Run {
+        final String id;
+        final int attempt;
+        boolean ended;
+
+        Run(String id, int attempt) {
+            this.id = id;
+            this.attempt = attempt;
+        }
+    }
+
+    private void train(Run run, BooleanSupplier cancelled, BooleanSupplier stopping) {
+        String id = run.id;
+        int attempt = run.attempt;
         Job job = repo.find(id).orElseThrow();
         events.publish(new RunEvent.Status(id, attempt, JobStatus.RUNNING, null));
+        long deadline = System.nanoTime() + maxDuration.toNanos();
+        BooleanSupplier overTime = () -> System.nanoTime() - deadline > 0;
         try {
             ValidatedSpec spec = validator.validate(job.spec());
             Dataset data = datasets.get(spec.datasetName());
             repo.recordDatasetSha256(id, datasets.sha256(data));
             Network net = spec.newNetwork();
-            List<EpochMetrics> rows = new ArrayList<>();
             int first = 1;
             Optional<CheckpointStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
             if (cp.isPresent()) {
                 net.copyFrom(cp.get().network());
-                rows.addAll(cp.get().rows());
                 first = cp.get().epoch() + 1;
-                repo.reconcile(id, attempt, rows, cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
+                repo.reconcile(id, attempt, cp.get().rows(), cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
                         + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : ""));
             } else if (job.epochsDone() > 0) {
-                repo.reconcile(id, attempt, rows, null, Instant.now(), "no checkpoint found; starting again from epoch 1");
+                repo.reconcile(id, attempt, List.of(), null, Instant.now(), "no checkpoint found; starting again from epoch 1");
             }
-            new Training(spec, data).run(net, first, () -> cancelled.getAsBoolean() || stopping.getAsBoolean(), m -> {
-                rows.add(m);
-                var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), rows);
+            new Training(spec, data).run(net, first,
+                    () -> cancelled.getAsBoolean() || stopping.getAsBoolean() || overTime.getAsBoolean(), m -> {
+                var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), m);
                 repo.insertEpoch(id, attempt, m, file);
                 events.publish(new RunEvent.Epoch(id, attempt, m));
             });
-            end(id, attempt, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
-        } catch (FencedException e) {
-            log.warn("{}; this worker stops", e.getMessage());
+            end(run, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);
-                return true;
+                run.ended = true;
+                return;
             }
-            end(id, attempt, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
+            if (!cancelled.getAsBoolean() && overTime.getAsBoolean()) {
+                end(run, JobStatus.FAILED, "ran out of its wall-time budget of " + maxDuration + " (nograd.jobs.max-duration); the epochs done "
+                        + "and their weights are kept; use fewer epochs or a smaller network, or raise the budget", "failed: over its time budget");
+                return;
+            }
+            end(run, JobStatus.CANCELLED, null, "cancelled; the epochs done and their weights are kept");
         } catch (Training.DivergedException e) {
-            end(id, attempt, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
+            end(run, JobStatus.FAILED, e.getMessage(), "failed in epoch " + e.epoch() + ": diverged");
         } catch (ValidationException e) {
-            end(id, attempt, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
+            end(run, JobStatus.FAILED, "the stored spec is no longer valid here: " + e.getMessage(), "failed: spec no longer valid");
         } catch (DatasetException e) {
-            end(id, attempt, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
+            end(run, JobStatus.FAILED, e.getMessage(), "failed: dataset could not be loaded");
         } catch (OutOfMemoryError e) {
-            end(id, attempt, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
+            end(run, JobStatus.FAILED, "ran out of memory; use fewer or narrower layers, a smaller batchSize, or give the server more heap (-Xmx)",
                     "failed: out of memory");
-        } catch (RuntimeException | Error e) {
-            if (stopping.getAsBoolean()) {
-                log.warn("job {} was interrupted by the shutdown ({}); it resumes from its last checkpoint at the next start", id, e.toString());
-                return true;
+        } catch (FencedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (stopping.getAsBoolean()) throw e;
+            if (Durable.isDiskFull(e)) {
+                log.warn("job {} stopped on a full disk: {}", id, e.toString());
+                end(run, JobStatus.FAILED, "the data directory's disk is full; the epochs stored before are kept; free space and submit the job again",
+                        "failed: disk full");
+                return;
             }
-            log.error("job {} failed", id, e);
-            end(id, attempt, JobStatus.FAILED, "internal error: " + e, "failed: internal error");
+            throw e;
         }
-        return true;
     }
 
-    private void end(String id, int attempt, JobStatus status, String error, String history) {
-        if (repo.finish(id, attempt, status, error, Instant.now(), history)) events.publish(new RunEvent.Status(id, attempt, status, error));
+    /** Records the end; a failure to record it is retried once with a short message, then left to {@link #ensureEnded}. */
+    private void end(Run run, JobStatus status, String error, String history) {
+        try {
+            if (repo.finish(run.id, run.attempt, status, error, Instant.now(), history)) {
+                events.publish(new RunEvent.Status(run.id, run.attempt, status, error));
+            }
+            run.ended = true;
+        } catch (RuntimeException e) {
+            log.error("job {}: recording its end ({}) failed", run.id, status, e);
+            if (repo.finish(run.id, run.attempt, JobStatus.FAILED, "the job ended (" + status + ") but recording it failed: "
+                    + e.getClass().getSimpleName(), Instant.now(), "failed: its end could not be recorded")) {
+                events.publish(new RunEvent.Status(run.id, run.attempt, JobStatus.FAILED, null));
+            }
+            run.ended = true;
+        }
+    }
+
+    /** The last guard: a job this worker ran must not stay RUNNING once the worker lets go of it. */
+    private void ensureEnded(Run run) {
+        try {
+            if (repo.finish(run.id, run.attempt, JobStatus.FAILED, "internal error: the run ended without recording a final status",
+                    Instant.now(), "failed: ended without a final status")) {
+                events.publish(new RunEvent.Status(run.id, run.attempt, JobStatus.FAILED, null));
+            }
+        } catch (RuntimeException e) {
+            log.error("job {} could not be marked FAILED; POST /jobs/{}/cancel ends it", run.id, run.id, e);
+        }
     }
 }

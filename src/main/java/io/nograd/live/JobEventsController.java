@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.nograd.jobs.JobService;
+import io.nograd.system.TooManyRequestsException;
 
 /**
  * {@code GET /jobs/{id}/events}: Server-Sent Events, {@code curl -N} friendly. The epochs so far (each
@@ -38,6 +39,7 @@ class JobEventsController {
                 after = 0;
             }
         }
+        if (!hub.tryOpen()) throw new TooManyRequestsException(hub.fullMessage(), 5);
         SseEmitter emitter = new SseEmitter(0L);
         Subscriber s = new Subscriber(hub, id) {
             @Override

@@ -21,23 +21,35 @@ class LiveFeed {
         this.jobs = jobs;
     }
 
+    /** Stored epochs read per page of a replay. */
+    static final int PAGE = 200;
+
     /**
-     * Follows one job: its stored epochs after {@code afterEpoch}, its final status if it has ended, then
-     * every later event.
+     * Follows one job: its stored epochs after {@code afterEpoch}, read a page at a time by the subscriber's
+     * sender, its final status if it has ended, then every later event.
      */
     void follow(Subscriber s, String jobId, int afterEpoch) {
         s.after(afterEpoch);
         s.register();
-        List<LiveEvent> replay = new ArrayList<>();
-        for (EpochMetrics m : jobs.epochs(jobId)) replay.add(hub.epochEvent(jobId, m));
-        Job job = jobs.get(jobId);
-        if (job.status().isFinal()) replay.add(hub.statusEvent(jobId, job.status(), job.error()));
-        s.start(replay);
+        s.start(new Subscriber.Replay() {
+            @Override
+            public List<LiveEvent> page(int epoch) {
+                List<LiveEvent> events = new ArrayList<>();
+                for (EpochMetrics m : jobs.epochs(jobId, epoch, PAGE)) events.add(hub.epochEvent(jobId, m));
+                return events;
+            }
+
+            @Override
+            public LiveEvent end() {
+                Job job = jobs.get(jobId);
+                return job.status().isFinal() ? hub.statusEvent(jobId, job.status(), job.error()) : null;
+            }
+        });
     }
 
     /** Follows every job from now on (no replay). */
     void followAll(Subscriber s) {
         s.register();
-        s.start(List.of());
+        s.start(null);
     }
 }

@@ -22,7 +22,7 @@ import io.nograd.system.NotFoundException;
  * {@code /ws}: plain JSON text messages, the same {@code epoch} and {@code status} events as SSE. With
  * {@code ?job=<id>} it replays that job's epochs first, then follows it and closes (1000) after its final
  * status; without, it streams every job's events from now on. An unknown job id is refused at the
- * handshake with 404. Each session is wrapped so a send that stalls for 10 s or buffers 1 MiB closes it.
+ * handshake with 404, and a connection over {@code nograd.live.max-connections} with 429. Each session is wrapped so a send that stalls for 10 s or buffers 1 MiB closes it.
  */
 @Component
 class LiveWebSocketHandler extends TextWebSocketHandler implements HandshakeInterceptor {
@@ -52,6 +52,11 @@ class LiveWebSocketHandler extends TextWebSocketHandler implements HandshakeInte
                 return false;
             }
             attributes.put(JOB, job);
+        }
+        if (!hub.tryOpen()) {
+            response.setStatusCode(org.springframework.http.HttpStatus.TOO_MANY_REQUESTS);
+            response.getHeaders().set("Retry-After", "5");
+            return false;
         }
         return true;
     }

@@ -18,27 +18,50 @@ public final class Ops {
 
     /** z[:, j] += b for every column j. */
     public static void addColumn(R064Store z, R064Store b) {
+        addColumn(z, b, 1);
+    }
+
+    /** z[:, j] −= b for every column j. */
+    public static void subtractColumn(R064Store z, R064Store b) {
+        addColumn(z, b, -1);
+    }
+
+    /** z[:, j] += s·b with s = ±1, exact: x + (−v) is x − v in IEEE arithmetic. */
+    private static void addColumn(R064Store z, R064Store b, double s) {
         int rows = rows(z);
         int cols = cols(z);
         double[] d = z.data;
         double[] v = b.data;
         for (int j = 0; j < cols; j++) {
             int off = j * rows;
-            for (int i = 0; i < rows; i++) d[off + i] += v[i];
+            for (int i = 0; i < rows; i++) d[off + i] += s * v[i];
+        }
+    }
+
+    /** g ← g + c·I for a square g. */
+    public static void addDiagonal(R064Store g, double c) {
+        int n = rows(g);
+        for (int i = 0; i < n; i++) g.data[i * n + i] += c;
+    }
+
+    /** sum ← sum + Σ_j x[:, j] (row sums added to what sum holds). */
+    public static void accumulateRowSums(R064Store x, R064Store sum) {
+        int rows = rows(x);
+        int cols = cols(x);
+        double[] d = x.data;
+        double[] s = sum.data;
+        for (int j = 0; j < cols; j++) {
+            int off = j * rows;
+            for (int i = 0; i < rows; i++) s[i] += d[off + i];
         }
     }
 
     /** b = s · Σ_j g[:, j] (row sums). */
     public static void rowSums(R064Store g, double s, R064Store b) {
         int rows = rows(g);
-        int cols = cols(g);
-        double[] d = g.data;
         double[] v = b.data;
         java.util.Arrays.fill(v, 0, rows, 0);
-        for (int j = 0; j < cols; j++) {
-            int off = j * rows;
-            for (int i = 0; i < rows; i++) v[i] += d[off + i];
-        }
+        accumulateRowSums(g, b);
         if (s != 1) for (int i = 0; i < rows; i++) v[i] *= s;
     }
 

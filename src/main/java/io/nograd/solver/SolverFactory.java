@@ -78,11 +78,17 @@ public interface SolverFactory {
     }
 
     /**
-     * Bytes a job of this shape holds beyond the shared dataset, when the solver knows better than the
-     * validator's generic estimate (per-sample auxiliary variables, full batches); empty for the generic one.
+     * Bytes this solver holds for a job of this shape: every buffer it allocates (see {@link MemoryEstimate});
+     * the validator adds what every job holds (network, checkpoint copies, evaluation and batch buffers) and
+     * compares the sum with the job's heap share. Empty: the validator's generic estimate.
      */
     default OptionalLong estimateBytes(TrainingShape shape, Params params) {
         return OptionalLong.empty();
+    }
+
+    /** What to change when a job's memory estimate is over its heap share. */
+    default String memoryAdvice() {
+        return "use fewer or narrower layers or a smaller batchSize";
     }
 
     /** Extra checks of a whole job (memory, combinations); adds to {@code errors}, allocates nothing. */

@@ -18,6 +18,7 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -63,6 +64,23 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Too large", e.getMessage(), e.errors());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex, HttpHeaders headers,
+                                                                          HttpStatusCode status, WebRequest request) {
+        String message = "the upload is larger than the server accepts (spring.servlet.multipart.max-file-size); split it or raise the setting";
+        return cast(problem(HttpStatus.CONTENT_TOO_LARGE, "Too large", message, List.of(new FieldError("file", message))));
+    }
+
+    @ExceptionHandler(InsufficientStorageException.class)
+    ResponseEntity<ProblemDetail> diskFull(InsufficientStorageException e) {
+        return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage(), List.of());
+    }
+
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> multipart(MultipartException e) {
         return problem(HttpStatus.BAD_REQUEST, "Bad upload", "the multipart body could not be read: "
@@ -71,6 +89,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (Durable.isDiskFull(e)) {
+            log.warn("a request failed on a full disk: {}", e.toString());
+            return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage",
+                    "the data directory's disk is full; nothing was stored; free space and retry", List.of());
+        }
         log.error("unhandled error", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "the server failed to handle this request (" + e.getClass().getSimpleName() + "); see the server log", List.of());

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -15,7 +19,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,9 +29,15 @@ import io.nograd.jobs.JobService;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.system.ConflictException;
 import io.nograd.system.FieldError;
 import io.nograd.system.NotFoundException;
+import io.nograd.system.PayloadTooLargeException;
+import io.nograd.system.RequestBodies;
+import io.nograd.system.TooManyRequestsException;
 import io.nograd.system.ValidationException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,6 +53,14 @@ public class WeightsController {
     public static final int MAX_PREDICT_ROWS = 10_000;
     /** Input values one predict request may send (rows × features). */
     public static final long MAX_PREDICT_VALUES = 4_000_000;
+    /** Bytes of one predict request's body: room for its values written with full double precision. */
+    public static final int MAX_PREDICT_BYTES = 96 << 20;
+    /** Rows × units (summed over the layers) one predict request may compute. */
+    public static final long MAX_FORWARD_VALUES = 50_000_000;
+    /** Rows per forward pass, so the pass's buffers stay small whatever the request's row count. */
+    static final int PREDICT_CHUNK = 1000;
+
+    private final Semaphore heavyCalls = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     private final JobService jobs;
     private final WeightsStore store;
@@ -79,6 +96,11 @@ public class WeightsController {
             throw new ValidationException("format", "must be safetensors, npz or json, got '" + format + "'");
         }
         Job job = jobs.get(id);
+        return heavy(() -> download(job, format, ifNoneMatch));
+    }
+
+    private ResponseEntity<byte[]> download(Job job, String format, String ifNoneMatch) {
+        String id = job.id();
         CheckpointStore.Checkpoint cp = checkpoint(job);
         List<Tensors.Tensor> tensors = Tensors.of(cp.network());
         byte[] body;
@@ -119,69 +141,136 @@ public class WeightsController {
                 .body(body);
     }
 
-    /** {@code {"inputs": [[...], ...]}}: one row per sample, each with the network's input size. */
-    public record PredictRequest(List<List<Double>> inputs) {
-    }
-
+    /**
+     * {@code {"inputs": [[...], ...]}}: one row per sample, each with the network's input size. The body is
+     * read up to {@link #MAX_PREDICT_BYTES} and parsed as a stream straight into rows of doubles, counting
+     * values as it goes, so no request allocates more than its bounds.
+     */
     @PostMapping("/jobs/{id}/predict")
-    public Map<String, Object> predict(@PathVariable String id, @RequestBody PredictRequest request) {
+    public Map<String, Object> predict(@PathVariable String id, HttpServletRequest request) {
         Job job = jobs.get(id);
-        List<List<Double>> inputs = request == null ? null : request.inputs();
-        if (inputs == null || inputs.isEmpty()) {
-            throw new ValidationException("inputs", "give a non-empty list of input rows, e.g. {\"inputs\": [[0.1, 0.2, ...]]}");
+        byte[] body = RequestBodies.read(request, MAX_PREDICT_BYTES);
+        int[] sizes = job.spec().layers().stream().mapToInt(Integer::intValue).toArray();
+        int features = sizes[0];
+        long units = 0;
+        for (int s : sizes) units += s;
+        List<double[]> inputs = parseInputs(body, features);
+        if ((long) inputs.size() * units > MAX_FORWARD_VALUES) {
+            throw new PayloadTooLargeException("inputs", inputs.size() + " rows through " + units + " units exceed the " + MAX_FORWARD_VALUES
+                    + " (rows × units) one request may compute; send at most " + MAX_FORWARD_VALUES / units + " rows");
         }
-        if (inputs.size() > MAX_PREDICT_ROWS) {
-            throw new ValidationException("inputs", "has " + inputs.size() + " rows; at most " + MAX_PREDICT_ROWS + " per request");
-        }
-        int features = job.spec().layers().get(0);
-        if ((long) inputs.size() * features > MAX_PREDICT_VALUES) {
-            throw new ValidationException("inputs", inputs.size() + " rows of " + features + " values exceed the " + MAX_PREDICT_VALUES
-                    + " values one request may send; split them into smaller requests");
-        }
-        List<FieldError> errors = new ArrayList<>();
-        for (int i = 0; i < inputs.size() && errors.size() < 10; i++) {
-            List<Double> row = inputs.get(i);
-            if (row == null || row.size() != features) {
-                errors.add(new FieldError("inputs[" + i + "]", "must have " + features + " numbers (the network's input size), has "
-                        + (row == null ? "none" : row.size())));
-                continue;
-            }
-            for (int f = 0; f < features; f++) {
-                Double v = row.get(f);
-                if (v == null || !Double.isFinite(v)) {
-                    errors.add(new FieldError("inputs[" + i + "][" + f + "]", "must be a finite number"));
-                    break;
+        return heavy(() -> {
+            Network net = checkpoint(job).network();
+            int n = inputs.size();
+            int outputs = net.outputs();
+            List<double[]> rows = new ArrayList<>(n);
+            List<Integer> classes = new ArrayList<>(n);
+            for (int from = 0; from < n; from += PREDICT_CHUNK) {
+                int cols = Math.min(PREDICT_CHUNK, n - from);
+                var x = Ops.make(features, cols);
+                for (int j = 0; j < cols; j++) System.arraycopy(inputs.get(from + j), 0, x.data, j * features, features);
+                var out = new ForwardPass(net.sizes(), cols).run(net, x);
+                for (int j = 0; j < cols; j++) {
+                    double[] row = new double[outputs];
+                    System.arraycopy(out.data, j * outputs, row, 0, outputs);
+                    rows.add(row);
+                    classes.add(Ops.argmaxColumn(out, j));
                 }
             }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("outputs", rows);
+            if (!"autoencoder".equals(job.spec().task())) result.put("classes", classes);
+            result.put("epoch", job.epochsDone());
+            return result;
+        });
+    }
+
+    /** The rows of {@code {"inputs": [[…], …]}}, each of {@code features} finite numbers; errors name the row and column. */
+    List<double[]> parseInputs(byte[] body, int features) {
+        if (body.length == 0) throw new ValidationException("inputs", "give a non-empty list of input rows, e.g. {\"inputs\": [[0.1, 0.2, ...]]}");
+        List<double[]> rows = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        boolean seen = false;
+        try (JsonParser p = json.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new ValidationException("body", "must be a JSON object {\"inputs\": [[…], …]}");
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!"inputs".equals(field)) throw new ValidationException(field, "unknown field '" + field + "'; known: [inputs]");
+                seen = true;
+                if (t == JsonToken.VALUE_NULL) continue;
+                if (t != JsonToken.START_ARRAY) throw new ValidationException("inputs", "must be a list of rows, e.g. [[0.1, 0.2, ...]]");
+                long values = 0;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    int i = rows.size();
+                    if (i >= MAX_PREDICT_ROWS) {
+                        throw new PayloadTooLargeException("inputs", "has more than " + MAX_PREDICT_ROWS + " rows; at most " + MAX_PREDICT_ROWS + " per request");
+                    }
+                    double[] row = new double[features];
+                    rows.add(row);
+                    if (t != JsonToken.START_ARRAY) {
+                        if (t.isStructStart()) p.skipChildren();
+                        if (errors.size() < 10) errors.add(new FieldError("inputs[" + i + "]", "must be a list of " + features + " numbers"));
+                        continue;
+                    }
+                    int f = 0;
+                    boolean bad = false;
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                        if (++values > MAX_PREDICT_VALUES) {
+                            throw new PayloadTooLargeException("inputs", "holds more than the " + MAX_PREDICT_VALUES + " values one request may send; split the rows");
+                        }
+                        if (t.isStructStart()) p.skipChildren();
+                        boolean number = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+                        double v = number ? p.getDoubleValue() : Double.NaN;
+                        if (!Double.isFinite(v) && !bad) {
+                            bad = true;
+                            if (errors.size() < 10) errors.add(new FieldError("inputs[" + i + "][" + f + "]", "must be a finite number"));
+                        }
+                        if (f < features) row[f] = v;
+                        f++;
+                    }
+                    if (f != features && errors.size() < 10) {
+                        errors.add(new FieldError("inputs[" + i + "]", "must have " + features + " numbers (the network's input size), has " + f));
+                    }
+                }
+            }
+            if (p.nextToken() != null) throw new ValidationException("body", "unexpected content after the JSON object");
+        }
+        if (!seen || rows.isEmpty()) {
+            throw new ValidationException("inputs", "give a non-empty list of input rows, e.g. {\"inputs\": [[0.1, 0.2, ...]]}");
         }
         if (!errors.isEmpty()) throw new ValidationException(errors);
-        Network net = checkpoint(job).network();
-        int n = inputs.size();
-        var x = Ops.make(features, n);
-        for (int j = 0; j < n; j++) {
-            List<Double> row = inputs.get(j);
-            for (int f = 0; f < features; f++) x.data[j * features + f] = row.get(f);
+        return rows;
+    }
+
+    /**
+     * Runs a call that loads a network and computes with it, at most {@code cores} at a time; a caller
+     * that waits more than a few seconds for a turn gets 429.
+     */
+    private <T> T heavy(java.util.function.Supplier<T> call) {
+        boolean got;
+        try {
+            got = heavyCalls.tryAcquire(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            got = false;
         }
-        var out = new ForwardPass(net.sizes(), n).run(net, x);
-        int outputs = net.outputs();
-        List<double[]> rows = new ArrayList<>(n);
-        List<Integer> classes = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-            double[] row = new double[outputs];
-            System.arraycopy(out.data, j * outputs, row, 0, outputs);
-            rows.add(row);
-            classes.add(Ops.argmaxColumn(out, j));
+        if (!got) throw new TooManyRequestsException("too many weights and predict requests at once; retry shortly", 2);
+        try {
+            return call.get();
+        } finally {
+            heavyCalls.release();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("outputs", rows);
-        if (!"autoencoder".equals(job.spec().task())) body.put("classes", classes);
-        body.put("epoch", job.epochsDone());
-        return body;
     }
 
     private CheckpointStore.Checkpoint checkpoint(Job job) {
-        return store.readCheckpoint(job.id(), job.spec()).orElseThrow(() -> new NotFoundException(
-                "job " + job.id() + " has no weights yet: they appear when its first epoch ends (status " + job.status() + ")"));
+        try {
+            return store.cachedCheckpoint(job.id(), job.spec()).orElseThrow(() -> new NotFoundException(
+                    "job " + job.id() + " has no weights" + (job.status().isFinal() ? "" : " yet: they appear when its first epoch ends")
+                            + " (status " + job.status() + ")"));
+        } catch (WeightsStore.CorruptCheckpointException e) {
+            throw new ConflictException(e.getMessage());
+        }
     }
 
     private static Map<String, Object> jsonWeights(Job job, CheckpointStore.Checkpoint cp) {

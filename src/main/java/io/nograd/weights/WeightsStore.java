@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -26,6 +28,7 @@ import io.nograd.jobs.JobRepository.WeightsFile;
 import io.nograd.jobs.JobSpec;
 import io.nograd.nn.Activation;
 import io.nograd.nn.Network;
+import io.nograd.system.Durable;
 import io.nograd.system.NogradProperties;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,10 +36,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The weight files of each job under {@code {data-dir}/artifacts/{jobId}/}. After every epoch the network
  * is written to {@code checkpoint.safetensors} (float64, so a resumed run continues from exactly these
- * weights) through a temporary file, forced to disk and renamed over the old one: a crash leaves the old
- * checkpoint or the new one, never half a file. The checkpoint also carries every epoch row so far in its
- * metadata, which makes it the source of truth on restart: it is written before the epoch's row goes to
- * H2, and a restart restores any row H2 lacks from it. The last checkpoint is the job's final weights.
+ * weights) through a temporary file, forced to disk, renamed over the old one, and the directory forced:
+ * a crash leaves the old checkpoint or the new one, never half a file. The checkpoint also carries its
+ * epoch's row in its metadata (only that one, so a long job's writes do not grow with its epochs): it is
+ * written before the row goes to H2, so a restart restores that row if H2 lacks it. The last checkpoint is the job's final weights.
  * <p>
  * In cluster mode the same bytes go to the shared database instead ({@link DatabaseCheckpoints}), fenced by
  * the writing attempt, so any node can resume the job or serve its weights.
@@ -49,6 +52,14 @@ public class WeightsStore implements CheckpointStore {
 
     private final Path root;
     private final JsonMapper json;
+    /** Loaded checkpoints of recently read jobs, least recently used first; see {@link #cachedCheckpoint}. */
+    private final Map<String, Cached> cache = java.util.Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            return size() > 4;
+        }
+    });
+
     /** The shared database's checkpoints in cluster mode, else null (files under {@code root}). */
     private final DatabaseCheckpoints shared;
 
@@ -58,11 +69,15 @@ public class WeightsStore implements CheckpointStore {
         this.shared = shared.getIfAvailable();
     }
 
+    /**
+     * Writes the checkpoint of epoch {@code row.epoch()} atomically and durably (file forced, renamed,
+     * directory forced); returns what the database records of it. On failure the temporary file is removed.
+     */
     @Override
-    public WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, List<EpochMetrics> rows) {
-        int epoch = rows.get(rows.size() - 1).epoch();
+    public WeightsFile writeCheckpoint(String jobId, int attempt, JobSpec spec, Network net, Activation output, EpochMetrics row) {
+        int epoch = row.epoch();
         Map<String, String> meta = metadata(jobId, spec, net, output, epoch);
-        meta.put("rows", json.writeValueAsString(rows));
+        meta.put("row", json.writeValueAsString(row));
         byte[] bytes = Safetensors.write(Tensors.of(net), true, meta, json);
         if (shared != null) {
             shared.write(jobId, attempt, epoch, bytes);
@@ -70,21 +85,34 @@ public class WeightsStore implements CheckpointStore {
         }
         Path dir = root.resolve(jobId);
         Path target = dir.resolve(CHECKPOINT);
+        Path tmp = dir.resolve(CHECKPOINT + ".tmp");
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(CHECKPOINT + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.syncDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint of job " + jobId + " to " + target, e);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write failed already; the next checkpoint truncates the same temporary file
+            }
+            throw Durable.storageFailure("cannot write the checkpoint of job " + jobId + " to " + target, e);
         }
+        cache.remove(jobId);
         return new WeightsFile(target.toString(), bytes.length, sha256(bytes), epoch);
     }
 
+    /**
+     * The job's last checkpoint, loaded into a network of the spec's shape, or empty when it has none (or
+     * its files were just deleted).
+     *
+     * @throws CorruptCheckpointException when the file is there but cannot be read as this job's weights
+     */
     @Override
     public Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec) {
         Path file = root.resolve(jobId).resolve(CHECKPOINT);
@@ -95,13 +123,49 @@ public class WeightsStore implements CheckpointStore {
             if (bytes == null) return Optional.empty();
             source = DatabaseCheckpoints.location(jobId);
         } else {
-            if (!Files.isRegularFile(file)) return Optional.empty();
             try {
                 bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
         }
+        try {
+            return Optional.of(parse(source, bytes, spec));
+        } catch (RuntimeException e) {
+            throw new CorruptCheckpointException("the checkpoint of job " + jobId + " cannot be read (" + e.getMessage()
+                    + "); its weights are lost; run the job again", e);
+        }
+    }
+
+    /**
+     * The checkpoint as {@link #readCheckpoint} gives it, kept in memory while the file is unchanged (same
+     * size and modification time), for the weights and predict endpoints: repeated calls on one job's epoch
+     * parse its file once. Networks over a sixteenth of the heap are not kept.
+     */
+    public Optional<Checkpoint> cachedCheckpoint(String jobId, JobSpec spec) {
+        if (shared != null) return readCheckpoint(jobId, spec);
+        Path file = root.resolve(jobId).resolve(CHECKPOINT);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        Cached hit = cache.get(jobId);
+        if (hit != null && hit.size == attrs.size() && hit.modified == attrs.lastModifiedTime().toMillis()) return Optional.of(hit.checkpoint);
+        Optional<Checkpoint> cp = readCheckpoint(jobId, spec);
+        if (cp.isPresent() && attrs.size() * 2 < Runtime.getRuntime().maxMemory() / 16) {
+            cache.put(jobId, new Cached(attrs.size(), attrs.lastModifiedTime().toMillis(), cp.get()));
+        }
+        return cp;
+    }
+
+    private record Cached(long size, long modified, Checkpoint checkpoint) {
+    }
+
+    private Checkpoint parse(String file, byte[] bytes, JobSpec spec) {
         Safetensors.Parsed parsed = Safetensors.read(bytes, json);
         Map<String, String> meta = parsed.metadata();
         int[] sizes = spec.layers().stream().mapToInt(Integer::intValue).toArray();
@@ -111,19 +175,30 @@ public class WeightsStore implements CheckpointStore {
         for (int l = 0; l < net.depth(); l++) {
             double[] w = parsed.tensors().get(Tensors.weightName(l));
             double[] b = parsed.tensors().get(Tensors.biasName(l));
-            if (w == null || b == null || !Arrays.equals(parsed.shapes().get(Tensors.weightName(l)), new int[] {sizes[l + 1], sizes[l]})) {
-                throw new IllegalStateException(source + " does not hold layer " + l + " of a " + spec.layers() + " network");
+            if (w == null || b == null || !Arrays.equals(parsed.shapes().get(Tensors.weightName(l)), new int[] {sizes[l + 1], sizes[l]})
+                    || b.length != sizes[l + 1]) {
+                throw new IllegalStateException(file + " does not hold layer " + l + " of a " + spec.layers() + " network");
             }
             Tensors.setWeight(net, l, w);
             System.arraycopy(b, 0, net.bias(l).data, 0, b.length);
         }
         int epoch = Integer.parseInt(meta.get("epoch"));
-        List<EpochMetrics> rows = json.readValue(meta.get("rows"), ROWS);
-        return Optional.of(new Checkpoint(net, epoch, rows, new WeightsFile(source, bytes.length, sha256(bytes), epoch)));
+        // Checkpoints carry their own epoch's row; those written before that carried every row so far.
+        List<EpochMetrics> rows = meta.containsKey("row") ? List.of(json.readValue(meta.get("row"), EpochMetrics.class))
+                : meta.containsKey("rows") ? json.readValue(meta.get("rows"), ROWS) : List.of();
+        return new Checkpoint(net, epoch, rows, new WeightsFile(file, bytes.length, sha256(bytes), epoch));
+    }
+
+    /** A checkpoint file that exists but does not hold this job's weights. */
+    public static final class CorruptCheckpointException extends RuntimeException {
+        CorruptCheckpointException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     @Override
     public void delete(String jobId) {
+        cache.remove(jobId);
         if (shared != null) shared.delete(jobId);
         Path dir = root.resolve(jobId);
         if (!Files.isDirectory(dir)) return;

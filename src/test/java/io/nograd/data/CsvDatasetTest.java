@@ -57,6 +57,48 @@ class CsvDatasetTest {
         assertTrue(msg.contains("labelColumn 'nope'"), msg);
     }
 
+    /** An endless stream of {@code unit}: what a client could send if nothing bounded a line. */
+    private static java.io.Reader endless(String unit) {
+        return endless("", unit);
+    }
+
+    /** {@code prefix}, then {@code unit} forever. */
+    private static java.io.Reader endless(String prefix, String unit) {
+        return new java.io.Reader() {
+            private long at;
+
+            @Override
+            public int read(char[] buf, int off, int len) {
+                for (int i = 0; i < len; i++, at++) {
+                    buf[off + i] = at < prefix.length() ? prefix.charAt((int) at) : unit.charAt((int) ((at - prefix.length()) % unit.length()));
+                }
+                return len;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void anEndlessLineIsRefusedAtTheLineBoundBeforeAnySplit() {
+        DatasetException e = assertThrows(DatasetException.class, () -> CsvDataset.parse("t", endless("a"), null, 0.2, 1));
+        assertTrue(e.getMessage().contains("longer than " + CsvDataset.MAX_LINE_CHARS), e.getMessage());
+    }
+
+    @Test
+    void anEndlessRowOfCellsIsRefusedAtTheHeadersColumnCount() {
+        DatasetException e = assertThrows(DatasetException.class, () -> CsvDataset.parse("t", endless("a,b,label\n", "1,"), null, 0.2, 1));
+        assertTrue(e.getMessage().startsWith("line 2: more than 3 columns"), e.getMessage());
+    }
+
+    @Test
+    void anEndlessHeaderIsRefusedAtTheFeatureBound() {
+        DatasetException e = assertThrows(DatasetException.class, () -> CsvDataset.parse("t", endless("a,"), null, 0.2, 1));
+        assertTrue(e.getMessage().contains("more than " + (CsvDataset.MAX_FEATURES + 1) + " columns"), e.getMessage());
+    }
+
     @Test
     void quotedFieldsAByteOrderMarkAndCrlfWork() throws IOException {
         String csv = "\uFEFF\"x, first\",\"x2\",\"label\"\r\n"

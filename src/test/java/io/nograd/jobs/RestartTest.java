@@ -3,9 +3,7 @@ package io.nograd.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import io.nograd.system.Api;
+import io.nograd.system.ChildServer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -81,31 +80,10 @@ class RestartTest {
     }
 
     private static Process start(Path dir) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Files.writeString(dir.resolve("port"), Integer.toString(port));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.nograd.NogradApplication",
-                "--server.port=" + port, "--nograd.data-dir=" + dir, "--nograd.jobs.queue-capacity=5", "--spring.main.banner-mode=off");
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "server.log")));
-        return pb.start();
+        return ChildServer.start(dir, dir.resolve("server.log"));
     }
 
     private static Api await(Process server, Path dir) throws IOException {
-        Api api = new Api("http://127.0.0.1:" + Files.readString(dir.resolve("port")), null);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) throw new AssertionError("server exited: " + Files.readString(dir.resolve("server.log")));
-            try {
-                if (api.get("/actuator/health").statusCode() == 200) return api;
-            } catch (IllegalStateException e) {
-                Api.sleep(200);
-            }
-        }
-        throw new AssertionError("server did not start: " + Files.readString(dir.resolve("server.log")));
+        return ChildServer.await(server, dir.resolve("server.log"));
     }
 }

@@ -237,7 +237,7 @@ final class Admm implements Solver {
             // R = T_{i+1} − b_{i+1} − W_{i+1} s₀, with T_{i+1} = X_{i+1} + Λ_{i+1}/ρ_{i+1}
             R064Store r = w.work[i + 1];
             Ops.copy(w.target[i + 1], r);
-            subtractColumn(r, net.bias(i));
+            Ops.subtractColumn(r, net.bias(i));
             gemm.gemm(false, false, -1, wAbove, w.work[i], 1, r);
             // G = ρ_{i+1} (I + κρ_{i+1} W_{i+1}ᵀW_{i+1})⁻¹ W_{i+1}ᵀ R = ρ_{i+1} W_{i+1}ᵀ (I + κρ_{i+1} W_{i+1}W_{i+1}ᵀ)⁻¹ R
             if (s.pushThrough) {
@@ -319,7 +319,7 @@ final class Admm implements Solver {
         for (int i = 1; i <= depth; i++) {
             R064Store r = w.work[i];
             Ops.copy(w.x[i], r);
-            subtractColumn(r, net.bias(i - 1));
+            Ops.subtractColumn(r, net.bias(i - 1));
             gemm.gemm(false, false, -1, net.weight(i - 1), w.v[i - 1], 1, r);
             double norm = Ops.norm(r);
             w.residual[i] = norm;
@@ -327,16 +327,6 @@ final class Admm implements Solver {
             value += 0.5 * p.weightDecay() * wb + 0.5 * p.rho()[i] * norm * norm + Ops.dot(w.lambda[i], r);
         }
         return value;
-    }
-
-    /** z[:, j] −= b for every column j. */
-    private static void subtractColumn(R064Store z, R064Store b) {
-        int rows = Ops.rows(z);
-        double[] d = z.data;
-        double[] v = b.data;
-        for (int off = 0; off < d.length; off += rows) {
-            for (int k = 0; k < rows; k++) d[off + k] -= v[k];
-        }
     }
 
     private Workspace workspace(int m) {
@@ -390,8 +380,7 @@ final class Admm implements Solver {
             } else {
                 Gemm.get().gemm(true, false, s, wAbove, wAbove, 0, slackMatrix);
             }
-            int k = Ops.rows(slackMatrix);
-            for (int d = 0; d < k; d++) slackMatrix.data[d * k + d] += 1;
+            Ops.addDiagonal(slackMatrix, 1);
             slackSystem.factor(slackMatrix);
         }
 
@@ -404,7 +393,7 @@ final class Admm implements Solver {
             double[] g = gram.data;
             double[] gt = gramTop.data;
             for (int c = 0; c < in; c++) System.arraycopy(gt, c * in, g, c * dim, in);
-            rowSums(v, sums);
+            Ops.rowSums(v, 1, sums);
             for (int r = 0; r < in; r++) {
                 g[in * dim + r] = sums.data[r];
                 g[r * dim + in] = sums.data[r];
@@ -414,7 +403,7 @@ final class Admm implements Solver {
             ridgeSystem.factor(gram);
             gemm.multiply(false, true, t, v, rhsTop);
             System.arraycopy(rhsTop.data, 0, wb.data, 0, out * in);
-            rowSums(t, sums);
+            Ops.rowSums(t, 1, sums);
             System.arraycopy(sums.data, 0, wb.data, out * in, out);
             ridgeSystem.solveRight(wb);
         }
@@ -422,17 +411,6 @@ final class Admm implements Solver {
         void storeInto(R064Store weight, R064Store bias) {
             System.arraycopy(wb.data, 0, weight.data, 0, out * in);
             System.arraycopy(wb.data, out * in, bias.data, 0, out);
-        }
-    }
-
-    /** sums[0 .. rows) = Σ_j a[:, j]. */
-    private static void rowSums(R064Store a, R064Store sums) {
-        int rows = Ops.rows(a);
-        double[] d = a.data;
-        double[] s = sums.data;
-        java.util.Arrays.fill(s, 0, rows, 0);
-        for (int off = 0; off < d.length; off += rows) {
-            for (int k = 0; k < rows; k++) s[k] += d[off + k];
         }
     }
 

@@ -418,13 +418,13 @@ final class Ipdlam implements Solver {
         for (int i = 0; i < r.length; i++) r[i] = sigma.apply(zPrev[i]) + p.delta() * hat[i];
         R064Store t = w.pq[l];
         Ops.copy(w.z[l], t);
-        subtractColumn(t, net.bias(l));
+        Ops.subtractColumn(t, net.bias(l));
         gemm.gemm(true, false, 1, weight, t, 1, rhs);
         R064Store g = aGram[l];
         if (d[l + 1] >= d[l]) {
             if (factor) {
                 gemm.multiply(true, false, weight, weight, g);
-                addDiagonal(g, c);
+                Ops.addDiagonal(g, c);
                 aSpd[l].factor(g);
             }
             aSpd[l].solveLeft(rhs);
@@ -432,7 +432,7 @@ final class Ipdlam implements Solver {
             // Woodbury: (WᵀW + cI)⁻¹r = (r − Wᵀ(WWᵀ + cI)⁻¹W r)/c
             if (factor) {
                 gemm.multiply(false, true, weight, weight, g);
-                addDiagonal(g, c);
+                Ops.addDiagonal(g, c);
                 aSpd[l].factor(g);
             }
             gemm.multiply(false, false, weight, rhs, t);
@@ -440,20 +440,6 @@ final class Ipdlam implements Solver {
             gemm.gemm(true, false, -1 / c, weight, t, 1 / c, rhs);
         }
         w.rotateA(l);
-    }
-
-    private static void subtractColumn(R064Store x, R064Store b) {
-        int rows = Ops.rows(x);
-        double[] xd = x.data;
-        double[] bd = b.data;
-        for (int off = 0; off < xd.length; off += rows) {
-            for (int i = 0; i < rows; i++) xd[off + i] -= bd[i];
-        }
-    }
-
-    private static void addDiagonal(R064Store g, double c) {
-        int n = Ops.rows(g);
-        for (int i = 0; i < n; i++) g.data[i * n + i] += c;
     }
 
     /**
@@ -486,8 +472,8 @@ final class Ipdlam implements Solver {
                 addColumnMinus(e, w.z[l], net.bias(l));
                 gemm.gemm(false, true, 1, e, w.a[l], 1, eaT[l]);
                 gemm.gemm(false, true, 1, w.a[l], w.a[l], 1, inputGram[l]);
-                accumulateRowSums(w.z[l], zSum[l]);
-                accumulateRowSums(w.a[l], aSum[l]);
+                Ops.accumulateRowSums(w.z[l], zSum[l]);
+                Ops.accumulateRowSums(w.a[l], aSum[l]);
             }
             kept[batch.index()] = w.save(state);
         }
@@ -514,15 +500,6 @@ final class Ipdlam implements Solver {
             first = false;
             account(net, w);
             kept[batch.index()] = w.save(kept[batch.index()]);
-        }
-    }
-
-    private static void accumulateRowSums(R064Store x, R064Store sum) {
-        int rows = Ops.rows(x);
-        double[] xd = x.data;
-        double[] s = sum.data;
-        for (int off = 0; off < xd.length; off += rows) {
-            for (int i = 0; i < rows; i++) s[i] += xd[off + i];
         }
     }
 

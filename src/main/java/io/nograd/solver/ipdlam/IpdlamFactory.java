@@ -1,21 +1,19 @@
 package io.nograd.solver.ipdlam;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.nograd.nn.Init;
-import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Diagnostic;
+import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.Params;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
-import io.nograd.system.FieldError;
 
 /** {@code ipdlam}: Qiao et al.'s inertial proximal DLAM, with plain DLAM (Zeng et al.'s BCD) as a preset. */
 public final class IpdlamFactory implements SolverFactory {
 
-    /** Heap kept free for the dataset, the evaluation buffers and the JVM when z, a are kept for every sample. */
-    static final long HEADROOM = 1L << 30;
 
     @Override public String name() { return "ipdlam"; }
 
@@ -43,19 +41,31 @@ public final class IpdlamFactory implements SolverFactory {
 
     @Override public String divergenceAdvice() { return "lower params.alpha, params.beta and params.gamma below 1, or raise params.delta"; }
 
+    /**
+     * Per batch size m: z, its auxiliary copy, p/q, a, its copy and the right-hand sides of every layer, and
+     * per layer an m × m Gram matrix with its factor (mini-batch mode, m below the width); independent of
+     * m: the previous and extrapolated weights, the input Gram matrices with factors and EAᵀ, the a-Gram
+     * matrices; and in the modes that keep z and a of every sample, those ({@link #keptBytes}). Compared
+     * by the validator with the job's share of the heap, not the whole heap.
+     */
     @Override
-    public void validate(TrainingShape shape, Params params, List<FieldError> errors) {
-        IpdlamParams.Mode mode = params.as(IpdlamParams.class).mode();
-        if (mode == IpdlamParams.Mode.MINIBATCH) return;
-        long bytes = keptBytes(shape);
-        long available = Runtime.getRuntime().maxMemory() - HEADROOM;
-        if (bytes > available) {
-            errors.add(new FieldError("params.mode", String.format(java.util.Locale.ROOT,
-                    "%s keeps z and a (and their previous iterates) of all %d training samples: about %.1f GiB in float32, "
-                            + "more than the %.1f GiB of heap this server can give it; use mode minibatch (no per-sample storage), "
-                            + "a trainLimit, narrower layers, or a larger heap (-Xmx)",
-                    ParamSpec.id(mode), shape.trainSamples(), bytes / 1073741824.0, Math.max(0, available) / 1073741824.0)));
+    public OptionalLong estimateBytes(TrainingShape shape, Params params) {
+        int[] d = shape.layers();
+        long p = MemoryEstimate.params(shape);
+        long u = MemoryEstimate.units(shape);
+        int depth = MemoryEstimate.depth(shape);
+        long fixed = 3 * p;
+        for (int l = 0; l < depth; l++) {
+            fixed += 2L * d[l] * d[l];
+            if (l > 0) fixed += 2L * Math.min(d[l], d[l + 1]) * Math.min(d[l], d[l + 1]);
         }
+        long kept = params.as(IpdlamParams.class).mode() == IpdlamParams.Mode.MINIBATCH ? 0 : keptBytes(shape);
+        return OptionalLong.of(8 * fixed + kept + MemoryEstimate.workspaces(shape, m -> 8 * (6 * u * m + 2L * depth * m * m)));
+    }
+
+    @Override
+    public String memoryAdvice() {
+        return "use params.mode minibatch (no per-sample storage), a trainLimit, fewer or narrower layers or a smaller batchSize";
     }
 
     /** Float32 bytes of z_l, a_l and their previous iterates for every training sample. */

@@ -139,7 +139,7 @@ final class Sibp implements Solver {
             }
             // eq. (4.1), second line: b_i^{k+1} = argmin ‖σ(W_i^{k+1} F_i^k + b) − F_{i+1}^{k+½}‖² + 1/(2λ_i)‖b − b_i^k‖²
             fit.solve(w.fitted[l], w.target[l + 1], phi, lambda, ProximalFit.ONES);
-            addRowSums(fit.coefficients(), net.bias(l));
+            Ops.accumulateRowSums(fit.coefficients(), net.bias(l));
             residuals[l] += start > 0 ? Math.sqrt(fit.finalResidual() / start) : 0;
             if (l > 0) {
                 // eq. (4.2): δ_i^k = (W_i^{k+1})ᵀ (σ′(G_{i+1}^k) ⊙ δ_{i+1}^k), F_i^{k+½} = F_i^k − η δ_i^k
@@ -183,18 +183,6 @@ final class Sibp implements Solver {
             default -> {
                 return false;
             }
-        }
-    }
-
-    /** b ← b + C·𝟙. */
-    private static void addRowSums(R064Store c, R064Store bias) {
-        int rows = Ops.rows(c);
-        int cols = Ops.cols(c);
-        double[] cd = c.data;
-        double[] bd = bias.data;
-        for (int j = 0; j < cols; j++) {
-            int off = j * rows;
-            for (int i = 0; i < rows; i++) bd[i] += cd[off + i];
         }
     }
 
