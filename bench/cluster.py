@@ -157,6 +157,8 @@ def main():
     ap.add_argument('--before-jar')
     ap.add_argument('--skip-throughput', action='store_true')
     a = ap.parse_args()
+    a.jar = os.path.abspath(a.jar)
+    a.before_jar = a.before_jar and os.path.abspath(a.before_jar)
     print('load average at start:', os.getloadavg())
     workdir = tempfile.mkdtemp(prefix='nograd-bench-cluster-')
     pg = Postgres()

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -130,35 +123,7 @@ class ClusterProcessTest {
         String id = nodes.get(2).api().submit(slow("watched", total, 7));
         Node runner = runningOn(id, nodes.get(2).api());
         Node watcher = nodes.stream().filter(n -> n != runner).findFirst().orElseThrow();
-        List<JsonNode> messages = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + watcher.httpPort + "/ws?job=" + id), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            messages.add(Api.JSON.readTree(text.toString()));
-                            text.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-                        closed.complete(null);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket socket, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                }).get(20, TimeUnit.SECONDS);
-        closed.get(180, TimeUnit.SECONDS);
+        List<JsonNode> messages = Api.followWebSocket(watcher.httpPort, id, Duration.ofSeconds(180));
         List<Integer> seen = new ArrayList<>();
         String last = null;
         for (JsonNode m : messages) {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -40,35 +39,7 @@ class LiveFeedTest extends ServerTest {
         int epochs = 30;
         String id = api.submit(longJob(epochs));
         int doneAtConnect = awaitEpochs(id, 3);
-        List<JsonNode> messages = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?job=" + id), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            messages.add(Api.JSON.readTree(text.toString()));
-                            text.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-                        closed.complete(null);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket socket, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                }).get(20, TimeUnit.SECONDS);
-        closed.get(180, TimeUnit.SECONDS);
+        List<JsonNode> messages = Api.followWebSocket(port, id, Duration.ofSeconds(180));
         assertTrue(doneAtConnect < epochs, "the client joined while the job ran (" + doneAtConnect + " epochs done)");
         List<Integer> seen = new ArrayList<>();
         String finalStatus = null;
@@ -83,7 +54,6 @@ class LiveFeedTest extends ServerTest {
         }
         assertEquals(IntStream.rangeClosed(1, epochs).boxed().toList(), seen);
         assertEquals("SUCCEEDED", finalStatus);
-        assertTrue(ws.isInputClosed());
     }
 
     @Test

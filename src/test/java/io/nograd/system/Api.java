@@ -5,8 +5,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,6 +86,43 @@ public final class Api {
             sleep(100);
         }
         throw new AssertionError("job " + id + " did not end within " + timeout + ": " + getJson("/jobs/" + id));
+    }
+
+    /**
+     * Follows one job over a real WebSocket ({@code /ws?job=}) on {@code port} until the server closes the
+     * socket (after the job's final status); returns every message, in arrival order.
+     */
+    public static List<JsonNode> followWebSocket(int port, String jobId, Duration timeout) throws Exception {
+        List<JsonNode> messages = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?job=" + jobId), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            messages.add(JSON.readTree(text.toString()));
+                            text.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                        closed.complete(null);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket socket, Throwable error) {
+                        closed.completeExceptionally(error);
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return messages;
     }
 
     public static void sleep(long ms) {
