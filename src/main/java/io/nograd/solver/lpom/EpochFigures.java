@@ -24,6 +24,17 @@ final class EpochFigures {
     private final double[] residual;
     private final double[] norm;
     private final double[] penalty;
+    /** Σ over batches of ‖ΔW^i‖_F / ‖W^i‖_F, its largest value, and the batch count per layer. */
+    private final double[] weightStep;
+    private final double[] weightStepMax;
+    private final int[] weightBatches;
+    /** Σ ‖X̃ − X‖ at a sweep and at the sweep before, per hidden/output layer (LiftedBatch#stepNow). */
+    private final double[] stepNow;
+    private final double[] stepBefore;
+    /** F of each batch per sample: its sum and sum of squares, for the spread between batches. */
+    private double batchF;
+    private double batchF2;
+    private int batches;
     private double loss;
     private long samples;
 
@@ -40,12 +51,25 @@ final class EpochFigures {
         residual = new double[n];
         norm = new double[n];
         penalty = new double[n];
+        weightStep = new double[n];
+        weightStepMax = new double[n];
+        weightBatches = new int[n];
+        stepNow = new double[n + 1];
+        stepBefore = new double[n + 1];
     }
 
     void reset() {
         java.util.Arrays.fill(residual, 0);
         java.util.Arrays.fill(norm, 0);
         java.util.Arrays.fill(penalty, 0);
+        java.util.Arrays.fill(weightStep, 0);
+        java.util.Arrays.fill(weightStepMax, 0);
+        java.util.Arrays.fill(weightBatches, 0);
+        java.util.Arrays.fill(stepNow, 0);
+        java.util.Arrays.fill(stepBefore, 0);
+        batchF = 0;
+        batchF2 = 0;
+        batches = 0;
         loss = 0;
         samples = 0;
     }
@@ -75,10 +99,33 @@ final class EpochFigures {
         if (objectiveDefined) penalty[i] += mu * (terms[i].sumF(t, len) + terms[i].sumG(zz, len) + 0.5 * gap);
     }
 
-    /** ℓ(X^n, D) of one batch of {@code size} samples. */
-    void addLoss(double batchLoss, int size) {
+    /** Layer i's weight step in one batch: ‖ΔW‖_F and the new ‖W‖_F. */
+    void addWeightStep(int i, double moved, double norm) {
+        double rel = norm > 0 ? moved / norm : 0;
+        weightStep[i] += rel;
+        weightStepMax[i] = Math.max(weightStepMax[i], rel);
+        weightBatches[i]++;
+    }
+
+    /** ℓ(X^n, D) of one batch of {@code size} samples, and the batch's fixed-point contraction per layer. */
+    void addLoss(double batchLoss, int size, LiftedBatch lifted) {
+        double before = objectiveSoFar();
         loss += batchLoss;
         samples += size;
+        for (int i = 2; i < stepNow.length; i++) {
+            stepNow[i] += lifted.stepNow(i);
+            stepBefore[i] += lifted.stepBefore(i);
+        }
+        double f = (objectiveSoFar() - before) / size;
+        batchF += f;
+        batchF2 += f * f;
+        batches++;
+    }
+
+    private double objectiveSoFar() {
+        double s = loss;
+        for (double v : penalty) s += v;
+        return s;
     }
 
     /** @param cpuSeconds CPU time of the epoch's work; {@code criticalSeconds} the part on its critical path */
@@ -97,6 +144,21 @@ final class EpochFigures {
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
         diagnostics.put("relativeResiduals", residuals);
         diagnostics.put("weightSpectralNorms", weightNorms);
+        double[] steps = new double[layers];
+        double[] stepsMax = new double[layers];
+        double[] contraction = new double[layers];
+        for (int i = 1; i <= layers; i++) {
+            steps[i - 1] = weightBatches[i] > 0 ? weightStep[i] / weightBatches[i] : 0;
+            stepsMax[i - 1] = weightStepMax[i];
+            contraction[i - 1] = stepBefore[i + 1] > 0 ? stepNow[i + 1] / stepBefore[i + 1] : 0;
+        }
+        diagnostics.put("relativeWeightSteps", steps);
+        diagnostics.put("relativeWeightStepsMax", stepsMax);
+        diagnostics.put("sweepContraction", contraction);
+        if (objectiveDefined && batches > 1) {
+            double mean = batchF / batches;
+            diagnostics.put("batchObjectiveSpread", new double[] {mean, Math.sqrt(Math.max(0, batchF2 / batches - mean * mean))});
+        }
         if (objectiveDefined) diagnostics.put("lpomPenalties", penalties);
         diagnostics.put("cpuSeconds", new double[] {cpuSeconds, criticalSeconds});
         return new EpochReport(objectiveDefined ? objective / samples : null, diagnostics);

@@ -38,6 +38,13 @@ final class LiftedBatch {
     /** inner[i] = W^i X̃^i + b^i for the second and later of K3 iterations of eq. (26). */
     private final R064Store[] inner;
     private final WeightStep[] weights;
+    /** ρ of Theorem 2 per hidden layer for the current batch's weights (−1: not yet computed); see {@link #average}. */
+    private final double[] rho;
+    /** ‖X̃^i − X^i‖_F of layer i's latest update in this batch (0 before the first): the fixed-point residual. */
+    private final double[] lastStep;
+    /** Σ over this batch's second and later sweeps of ‖X̃ − X‖ at this sweep, resp. at the one before. */
+    private final double[] stepNow;
+    private final double[] stepBefore;
 
     LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
         this.n = sizes.length;
@@ -51,6 +58,10 @@ final class LiftedBatch {
         diff = new R064Store[n + 1];
         inner = new R064Store[n + 1];
         weights = new WeightStep[n];
+        lastStep = new double[n + 1];
+        rho = new double[n + 1];
+        stepNow = new double[n + 1];
+        stepBefore = new double[n + 1];
         for (int i = 2; i <= n; i++) {
             int rows = sizes[i - 1];
             x[i] = Ops.make(rows, m);
@@ -77,7 +88,20 @@ final class LiftedBatch {
     /** Starts a batch: X^1 = input; X^2..X^n follow from {@link #forward} over all columns, then {@link #forwardDone}. */
     void begin(R064Store input) {
         x[1] = input;
+        java.util.Arrays.fill(rho, -1);
+        java.util.Arrays.fill(lastStep, 0);
+        java.util.Arrays.fill(stepNow, 0);
+        java.util.Arrays.fill(stepBefore, 0);
     }
+
+    /** ‖X̃^i − X^i‖_F of layer i's latest update: the fixed-point residual of eq. (26) resp. (29). */
+    double lastStep(int i) { return lastStep[i]; }
+
+    /** Σ ‖X̃^i − X^i‖ over the batch's second and later sweeps of layer i. */
+    double stepNow(int i) { return stepNow[i]; }
+
+    /** The same sum, each term taken one sweep earlier: stepNow/stepBefore is the sweeps' contraction. */
+    double stepBefore(int i) { return stepBefore[i]; }
 
     /** The forward pass on samples [from, to) only: samples are independent, so threads may share the columns. */
     void forward(Network net, int from, int to) {
@@ -128,6 +152,11 @@ final class LiftedBatch {
         R064Store t = tilde[i];
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
+        if (rho[i] < 0) {
+            // ρ = (μ_{i+1}/μ_i)·κ²‖W^i‖₂², the spectral form of Theorem 2's bound on the linearised map (26)
+            double w = Ops.spectralNorm(net.weight(i - 1), 20);
+            rho[i] = phi(net, i).lipschitz() * next.lipschitz() * w * w;
+        }
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
@@ -182,20 +211,39 @@ final class LiftedBatch {
         for (int j = 0; j < o.length; j++) o[j] = phi.apply(a[j] + s * b[j]);
     }
 
-    /** Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i; W^i X^i is stale afterwards. */
+    /**
+     * Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i; W^i X^i is stale afterwards. For a hidden layer ν is
+     * capped at 2/(2 + ρ): the map (26) converges by itself only for ρ < 1 (Theorem 2), and once the weights have
+     * grown its linearisation has eigenvalues down to −ρ; the averaged step X + ν(T(X) − X) then still contracts,
+     * to the same fixed point, at the rate ρ/(2 + ρ). Left at ν, ρ ≈ 4–13 on the deep net made the sweeps expand.
+     */
     private void average(int i) {
         double nu = p.nu();
+        if (i < n) nu = Math.min(nu, 2 / (2 + rho[i]));
         double[] xi = x[i].data;
         double[] t = tilde[i].data;
-        for (int j = 0; j < xi.length; j++) xi[j] = nu * t[j] + (1 - nu) * xi[j];
+        double step = 0;
+        for (int j = 0; j < xi.length; j++) {
+            double d = t[j] - xi[j];
+            step += d * d;
+            xi[j] = nu * t[j] + (1 - nu) * xi[j];
+        }
+        step = Math.sqrt(step);
+        if (lastStep[i] > 0) {
+            stepNow[i] += step;
+            stepBefore[i] += lastStep[i];
+        }
+        lastStep[i] = step;
         if (i < n) fresh[i + 1] = false;
     }
 
     /**
-     * Algorithm 2 for W^i, run in the m-dimensional sample space. With A = [X^i; 1ᵀ] and the ridge
-     * pseudo-inverse A^† = (AᵀA + λI)⁻¹Aᵀ, every iterate of eq. (36) is W₀ + Q·Aᵀ for an n_out × m matrix Q,
-     * and its product with A is W₀A + Q·(AᵀA). So the K2 iterations cost products with the m × m Gram
-     * matrix only; W^i is written once, W ← W₀ + Q·Aᵀ (bias: b ← b₀ + Q·1).
+     * Algorithm 2 for W^i, run in the m-dimensional sample space. Each step minimises the majorised (35) plus
+     * the proximal term λ/2‖W − Y‖² on W (the bias unpenalised): the ridge form of eq. (36) with the batch's
+     * centred activations X_c = X^i P, P = I − 11ᵀ/m, K = X_cᵀX_c. λ = lambda × tr(K)/n_in, the mean eigenvalue of
+     * the centred covariance, so the step does not depend on the layer's activation scale or width, nor on m.
+     * Every iterate is ΔW = Q·Xᵀ (Q·1 = 0) with pre-activations Z₀ + Q·K + c·1ᵀ, so the K2 steps cost products with
+     * the m × m matrix K only, and W^i, b^i are written once (b ← b₀ + c − ΔW·x̄).
      */
     private final class WeightStep {
         private final R064Store gram;
@@ -206,7 +254,16 @@ final class LiftedBatch {
         private final R064Store z;
         private final R064Store r;
 
+        private final double[] c;
+        private final double[] cPrev;
+        private final double[] cy;
+        private final double[] mean;
+
         WeightStep(int out, int m) {
+            c = new double[out];
+            cPrev = new double[out];
+            cy = new double[out];
+            mean = new double[m];
             gram = Ops.make(m, m);
             ridge = new Spd(m);
             q = Ops.make(out, m);
@@ -216,56 +273,92 @@ final class LiftedBatch {
             r = Ops.make(out, m);
         }
 
+
         void run(Network net, int i, R064Store z0, EpochFigures figures) {
             R064Store a = x[i];
             R064Store target = x[i + 1];
             Activation phi = phi(net, i + 1);
             double beta = phi.lipschitz();
-            // AᵀA = XᵀX + 11ᵀ, factored once with the ridge for all K2 steps
+            int out = Ops.rows(q);
             gemm.multiply(true, false, a, a, gram);
             double[] g = gram.data;
-            for (int j = 0; j < g.length; j++) g[j] += 1;
-            addDiagonal(g, p.lambda());
+            // mean[j] = (XᵀX 1)_j / m, then double centring
+            double grand = 0;
+            for (int j = 0; j < m; j++) {
+                double s = 0;
+                for (int k = 0; k < m; k++) s += g[j * m + k];
+                mean[j] = s / m;
+                grand += s;
+            }
+            grand /= (double) m * m;
+            for (int j = 0; j < m; j++) {
+                for (int k = 0; k < m; k++) g[j * m + k] += grand - mean[j] - mean[k];
+            }
+            double trace = 0;
+            for (int j = 0; j < m; j++) trace += g[j * m + j];
+            // λ relative to the mean eigenvalue of the centred covariance X_c X_cᵀ (n_in × n_in)
+            double lambda = p.lambda() * trace / Ops.rows(a) + 1e-12;
+            addDiagonal(g, lambda);
             ridge.factor(gram);
-            addDiagonal(g, -p.lambda());
-            // Algorithm 2: x_0 = x_1 = W₀ (Q = 0), θ_0 = 0
+            addDiagonal(g, -lambda);
             java.util.Arrays.fill(q.data, 0);
             java.util.Arrays.fill(qPrev.data, 0);
+            java.util.Arrays.fill(c, 0);
+            java.util.Arrays.fill(cPrev, 0);
             double thetaPrev = 0;
             for (int k = 1; k <= p.k2(); k++) {
-                // 1 − θ_k = √θ_k (1 − θ_{k-1})
-                double c = 1 - thetaPrev;
-                double sqrtTheta = (-c + Math.sqrt(c * c + 4)) / 2;
-                // y_k = θ_k x_k − √θ_k (θ_{k-1} x_{k-1} − x_k) = x_k + √θ_k θ_{k-1} (x_k − x_{k-1})
+                double cc = 1 - thetaPrev;
+                double sqrtTheta = (-cc + Math.sqrt(cc * cc + 4)) / 2;
                 double momentum = sqrtTheta * thetaPrev;
                 double[] yq = y.data;
                 double[] qq = q.data;
                 double[] qp = qPrev.data;
                 for (int j = 0; j < yq.length; j++) yq[j] = qq[j] + momentum * (qq[j] - qp[j]);
-                // y_k A = W₀A + Q_y·AᵀA
+                for (int j = 0; j < out; j++) cy[j] = c[j] + momentum * (c[j] - cPrev[j]);
+                // Z_y = Z0 + Q_y·K + c_y·1ᵀ
                 Ops.copy(z0, z);
                 gemm.gemm(false, false, 1, y, gram, 1, z);
-                // eq. (36): x_{k+1} = y_k − (1/β)(φ(y_k A) − X^{i+1}) A^†
+                double[] zz = z.data;
+                for (int col = 0; col < m; col++) {
+                    for (int row = 0; row < out; row++) zz[col * out + row] += cy[row];
+                }
+                // G = φ(Z_y) − X^{i+1}; Q ← Q_y − (1/β) G P (K + λI)⁻¹, c ← c_y − (1/β) G1/m
                 phi.apply(z.data, r.data, r.data.length);
                 Ops.axpy(-1, target, r);
-                ridge.solveRight(r);
+                double[] rr = r.data;
                 Ops.copy(q, qPrev);
+                System.arraycopy(c, 0, cPrev, 0, out);
+                for (int row = 0; row < out; row++) {
+                    double s = 0;
+                    for (int col = 0; col < m; col++) s += rr[col * out + row];
+                    s /= m;
+                    c[row] = cy[row] - s / beta;
+                    for (int col = 0; col < m; col++) rr[col * out + row] -= s;
+                }
+                ridge.solveRight(r);
                 Ops.copy(y, q);
                 Ops.axpy(-1 / beta, r, q);
                 thetaPrev = sqrtTheta * sqrtTheta;
             }
-            // W ← W₀ + Q·Xᵀ, b ← b₀ + Q·1
+            // W ← W₀ + Q·Xᵀ, b ← b₀ + c − Q·(XᵀX1/m)
             gemm.gemm(false, true, 1, q, a, 1, net.weight(i - 1));
             double[] bias = net.bias(i - 1).data;
             double[] qq = q.data;
-            int rows = bias.length;
-            for (int j = 0; j < m; j++) {
-                for (int k = 0; k < rows; k++) bias[k] += qq[j * rows + k];
+            for (int row = 0; row < out; row++) {
+                double s = 0;
+                for (int col = 0; col < m; col++) s += qq[col * out + row] * mean[col];
+                bias[row] += c[row] - s;
             }
-            // the new W^i X^i + b^i, for the residual and F(W, X)
             Ops.copy(z0, z);
             gemm.gemm(false, false, 1, q, gram, 1, z);
+            double[] zz = z.data;
+            for (int col = 0; col < m; col++) {
+                for (int row = 0; row < out; row++) zz[col * out + row] += c[row];
+            }
+            // ‖ΔW‖²_F = ‖Q Xᵀ‖² = ⟨Q, Q·K⟩ = ⟨Q, z − z0⟩ (Q·1 = 0)
+            double moved = Math.sqrt(Math.max(0, Ops.dot(q, z) - Ops.dot(q, z0)));
             figures.add(i, phi, target, z, r);
+            figures.addWeightStep(i, moved, Ops.norm(net.weight(i - 1)));
         }
 
         private void addDiagonal(double[] g, double s) {

@@ -24,12 +24,15 @@ import io.nograd.nn.Network;
  * steps, exactly as in Algorithm 3, so both solvers solve the same lifted problem by the same steps.</li>
  * <li><b>One μ</b> (§6.1.3): the ratio μ_{i+1}/μ_i of eq. (26) is 1, and μ enters the updates only as the
  * output step 1/μ of eq. (29). ℓ is summed over the batch, so μ does not depend on the batch size.</li>
- * <li><b>Pseudo-inverse.</b> (X^i)^† in eq. (36) is the ridge (AᵀA + λI)⁻¹Aᵀ of the augmented A = [X^i; 1ᵀ],
- * factored once per batch and layer by Cholesky of the m × m Gram matrix ({@link io.nograd.nn.Spd}). The
- * exact pseudo-inverse fits each batch with a step of 1 and random-walks: in prototyping the test accuracy
- * fell from 0.857 to 0.61 in five epochs, and λ = 1 and 5 collapsed later; with the default λ = 20 this
- * implementation reached 0.8832 after 10 and 0.8912 after 20 epochs on the full set, never more than
- * 0.6 points below its best from epoch 3 on, the output layer's ‖W‖₂ at 2.68.</li>
+ * <li><b>Pseudo-inverse.</b> (X^i)^† in eq. (36) is replaced by a ridge: each W step also pays λ/2‖W − Y‖² (bias
+ * unpenalised), with λ = {@code lambda} × the mean eigenvalue of the batch's centred activation covariance at that
+ * layer. The exact pseudo-inverse fits each batch with a step of 1 and random-walks (NOTES-solvers); a ridge fixed
+ * in absolute terms (λ = 20 until issue 18) was too strong where activations vary little (it held a deep sigmoid
+ * net at chance for two epochs) and too weak where they grow (the deep ReLU net's output layer drifted to 0.8 of
+ * its data's eigenvalue and its accuracy dropped). Relative and centred, it means the same at every layer, width,
+ * batch size and activation scale.</li>
+ * <li><b>Damped sweeps.</b> Eq. (26) converges by itself only when Theorem 2's ρ &lt; 1; on the deep net ρ = ‖W^i‖₂²
+ * reached 4–13, so the moving average's ν is capped per layer and batch at 2/(2 + ρ) (see LiftedBatch#average).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·Aᵀ, so the K2 steps run on
  * n_out × m matrices with the Gram matrix, and W is written once (see {@link LiftedBatch}). K2 = 1 is the
  * default: in prototyping K2 = 3 was no better and less stable.</li>

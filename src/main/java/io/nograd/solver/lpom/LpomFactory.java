@@ -33,7 +33,7 @@ public final class LpomFactory implements SolverFactory {
 
     @Override public Class<LpomParams> paramsType() { return LpomParams.class; }
 
-    @Override public String divergenceAdvice() { return "raise params.lambda (e.g. to 50) or params.mu, or lower params.nu"; }
+    @Override public String divergenceAdvice() { return "raise params.lambda (e.g. to 10) or params.mu, or lower params.nu"; }
 
     /** φ on the output too with MSE (eq. (19) lifts every layer); the logits stay linear under softmax cross-entropy. */
     @Override
@@ -72,6 +72,16 @@ public final class LpomFactory implements SolverFactory {
                 Diagnostic.perLayer("lpomPenalties", "LPOM penalty per layer (eq. (19))",
                         "μ(1ᵀf(X^{i+1})1 + 1ᵀg(W^iX^i + b^i)1 + ½‖X^{i+1} − W^iX^i − b^i‖²) summed over the epoch's batches, "
                                 + "divided by the samples (absent for softplus)", "per sample"),
+                Diagnostic.perLayer("relativeWeightSteps", "Relative weight step per batch",
+                        "‖ΔW^i‖_F / ‖W^i‖_F of each batch's W step, averaged over the epoch's batches", "1"),
+                Diagnostic.perLayer("relativeWeightStepsMax", "Largest relative weight step",
+                        "the largest ‖ΔW^i‖_F / ‖W^i‖_F of a batch in the epoch", "1"),
+                Diagnostic.perLayer("sweepContraction", "Contraction of the activation sweeps",
+                        "Σ‖X̃^{i+1} − X^{i+1}‖ at sweeps 2..K1 over the same sum one sweep earlier, over the epoch's batches "
+                                + "(> 1: the fixed-point updates (26)/(29) grew from sweep to sweep, or the label's pull was still arriving)", "1"),
+                Diagnostic.of("batchObjectiveSpread", "F(W, X) per batch",
+                        "mean and standard deviation over the epoch's batches of each batch's F(W, X) of eq. (19) per sample, "
+                                + "after its updates (absent for softplus)", "per sample", "mean", "standard deviation"),
                 Diagnostic.of("cpuSeconds", "CPU time of the epoch",
                         "CPU seconds of the epoch's solver work on all threads, and of the part on the critical path "
                                 + "(equal for serial LPOM)", "s", "all work", "critical path"));

@@ -5,16 +5,16 @@ import io.nograd.solver.Param;
 /**
  * LPOM's hyperparameters with the paper's names: μ of eq. (19) (one for every layer, §6.1.3), the iteration
  * counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
- * solver uses it too), the ridge λ of the pseudo-inverse in eq. (36), and the choice of Algorithm 3.
+ * solver uses it too), the relative ridge λ of the W step (eq. (36)), and the choice of Algorithm 3.
  */
 record LpomParams(
         @Param(defaultValue = "2", min = 1e-3, max = 1e4, description =
                 "penalty μ of eq. (19), the same for every layer; enters the output update eq. (29) as the step 1/μ "
                         + "(μ ≤ 1 overshoots, μ ≥ 5 learns slowly)")
         double mu,
-        @Param(defaultValue = "20", min = 1e-6, max = 1e6, description =
-                "ridge λ of the pseudo-inverse in eq. (36): (XᵀX + λI)⁻¹Xᵀ; below ≈ 5 the output layer's ‖W‖₂ "
-                        + "runs away after some epochs on the full Fashion-MNIST (absolute: depends on input scale)")
+        @Param(defaultValue = "3", min = 1e-6, max = 1e6, description =
+                "proximal weight of the W step (ridge form of eq. (36)), relative to the mean eigenvalue of the batch's "
+                        + "centred activation covariance at each layer (bias unpenalised): scale-free, per layer")
         double lambda,
         @Param(defaultValue = "3", min = 1, max = 100, description =
                 "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers)")

@@ -49,7 +49,7 @@ abstract class LpomSolver implements Solver {
             LiftedBatch lifted = workspace(batch.size());
             initialise(net, lifted, batch.x());
             solveBatch(net, lifted, batch.y(), figures);
-            figures.addLoss(lifted.loss(batch.y()), batch.size());
+            figures.addLoss(lifted.loss(batch.y()), batch.size(), lifted);
         }
         long own = cpuNanos() - start;
         return figures.report(net, (own + workerCpuNanos()) / 1e9, (own + criticalCpuNanos()) / 1e9);
