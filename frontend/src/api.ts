@@ -1,5 +1,5 @@
 // fetch() against the nograd server on the page's own origin, with the optional bearer token.
-import type { Algorithm, DatasetInfo, EpochRow, Job, JobPage, JobSpec, Problem, Sweep, SweepPage, SweepTable } from './types';
+import type { Algorithm, ClusterView, DatasetInfo, EpochRow, Job, JobPage, JobSpec, Problem, Sweep, SweepPage, SweepTable } from './types';
 
 const TOKEN_KEY = 'nograd.token';
 
@@ -89,6 +89,7 @@ export const api = {
   },
   createSweep: (body: unknown) =>
     json<Sweep>('/sweeps', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+  cluster: () => json<ClusterView>('/cluster'),
   cancelSweep: (id: string) => json<Sweep>(`/sweeps/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
 };
 

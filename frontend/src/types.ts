@@ -18,6 +18,8 @@ export type Diagnostic = Schemas['Diagnostic'];
 export type DatasetInfo = Schemas['DatasetInfo'];
 export type Problem = Schemas['Problem'];
 export type JobStatus = Job['status'];
+/** GET /cluster (404 on a single node). */
+export type ClusterView = Schemas['ClusterView'];
 
 export const STATUSES: JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED'];
 /** PRUNED: a sweep's rule stopped the job at an epoch boundary (not a user's cancel). */

@@ -3,6 +3,7 @@
 import { api, ApiError } from '../api';
 import { LiveFeed } from '../live';
 import { STATUSES, type Job, type LiveMessage } from '../types';
+import { mountClusterPanel } from './cluster';
 import { arch, clear, coalesce, fmtNum, fmtPct, fmtTime, h, statusBadge } from '../util';
 
 const filters = { status: '', algorithm: '' };
@@ -40,6 +41,7 @@ export function mountJobs(root: HTMLElement): () => void {
       message,
       h('div', { class: 'table-wrap' }, table),
       summary));
+  const cluster = mountClusterPanel(root.querySelector<HTMLElement>('[data-testid="jobs-view"]')!);
 
   const updateCompareBtn = () => {
     compareBtn.disabled = selected.size < 1;
@@ -136,6 +138,7 @@ export function mountJobs(root: HTMLElement): () => void {
       // A status change moves queue positions and filter membership: ask the server.
       j.status = m.status;
       reload();
+      cluster.refresh();
     }
   };
 
@@ -146,5 +149,6 @@ export function mountJobs(root: HTMLElement): () => void {
     disposed = true;
     reload.cancel();
     feed.stop();
+    cluster.stop();
   };
 }

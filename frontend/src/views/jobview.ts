@@ -95,6 +95,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       ...item('Created', fmtTime(job.createdAt)),
       ...item('Started', fmtTime(job.startedAt)),
       ...item('Finished', fmtTime(job.finishedAt)),
+      // cluster mode: the node running the job (or that ran it last)
+      ...(job.node ? [h('div', { class: 'kv', 'data-testid': 'job-node' }, h('dt', {}, job.status === 'RUNNING' ? 'Node' : 'Ran on'), h('dd', {}, job.node))] : []),
       ...((job.attempt ?? 1) > 1 ? item('Attempt', `${job.attempt} (resumed after a restart)`) : []),
     );
     clear(downloads);

@@ -1,33 +1,35 @@
 package io.nograd.cluster;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.hazelcast.core.HazelcastInstance;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /cluster}: this node, every member with its slots and running jobs, and the cluster's queue. */
+import io.nograd.system.NotFoundException;
+
+/**
+ * {@code GET /cluster}: this node, every member with its slots and running jobs, and the cluster's queue.
+ * Registered on a single node too (so the API description and the dashboard's types have it), where it
+ * answers 404: there is no cluster.
+ */
 @RestController
-@ConditionalOnBooleanProperty("nograd.cluster.enabled")
 public class ClusterController {
 
-    private final ClusterDispatch dispatch;
-    private final HazelcastInstance hz;
+    private final ObjectProvider<ClusterDispatch> dispatch;
+    private final ObjectProvider<HazelcastInstance> hz;
 
-    public ClusterController(ClusterDispatch dispatch, HazelcastInstance hz) {
+    public ClusterController(ObjectProvider<ClusterDispatch> dispatch, ObjectProvider<HazelcastInstance> hz) {
         this.dispatch = dispatch;
         this.hz = hz;
     }
 
     @GetMapping("/cluster")
-    public Map<String, Object> cluster() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", hz.getConfig().getClusterName());
-        out.put("node", dispatch.node());
-        out.put("members", dispatch.members());
-        out.put("queued", dispatch.queued());
-        return out;
+    public ClusterView cluster() {
+        ClusterDispatch d = dispatch.getIfAvailable();
+        HazelcastInstance h = hz.getIfAvailable();
+        if (d == null || h == null) {
+            throw new NotFoundException("this node runs alone, not in a cluster (start every node with nograd.cluster.enabled=true to get one)");
+        }
+        return new ClusterView(h.getConfig().getClusterName(), d.node(), d.members(), d.queued());
     }
 }

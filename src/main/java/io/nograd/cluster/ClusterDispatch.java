@@ -240,21 +240,15 @@ public class ClusterDispatch implements JobDispatch, MembershipListener {
     }
 
     /** What {@code GET /cluster} shows of this node's view: members with their slots and running jobs. */
-    List<Map<String, Object>> members() {
-        Map<String, List<Map<String, Object>>> byOwner = repo.running().stream().collect(Collectors.groupingBy(
-                r -> String.valueOf(r.owner()), Collectors.mapping(r -> Map.<String, Object>of("id", r.id(), "attempt", r.attempt()), Collectors.toList())));
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<ClusterView.ClusterMember> members() {
+        Map<String, List<ClusterView.RunningAttempt>> byOwner = repo.running().stream().collect(Collectors.groupingBy(
+                r -> String.valueOf(r.owner()), Collectors.mapping(r -> new ClusterView.RunningAttempt(r.id(), r.attempt()), Collectors.toList())));
+        List<ClusterView.ClusterMember> out = new ArrayList<>();
         for (Member m : hz.getCluster().getMembers()) {
             String uuid = m.getUuid().toString();
-            Map<String, Object> e = new java.util.LinkedHashMap<>();
-            e.put("node", m.getAttribute(ClusterConfig.NODE));
-            e.put("member", uuid);
-            e.put("address", m.getAddress().getHost() + ":" + m.getAddress().getPort());
-            e.put("local", m.localMember());
             String s = m.getAttribute(ClusterConfig.SLOTS);
-            e.put("slots", s == null ? null : Integer.parseInt(s));
-            e.put("running", byOwner.getOrDefault(uuid, List.of()));
-            out.add(e);
+            out.add(new ClusterView.ClusterMember(m.getAttribute(ClusterConfig.NODE), uuid, m.getAddress().getHost() + ":" + m.getAddress().getPort(),
+                    m.localMember(), s == null ? null : Integer.parseInt(s), byOwner.getOrDefault(uuid, List.of())));
         }
         return out;
     }
