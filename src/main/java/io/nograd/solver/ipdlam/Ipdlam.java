@@ -26,7 +26,7 @@ import io.nograd.solver.Solver;
  * γ for a), and the penalty warm-up ρ_{k+1} = min(θρ_k, ρ̄). α = β = γ = δ = 0 is plain DLAM (Zeng et al.).
  * Samples are columns; a_0 is the batch's input; the output layer has no activation (§2).
  * <p>
- * Choices the paper leaves open, and what measuring them showed (Fashion-MNIST, see bench/results/ipdlam.md):
+ * Choices the paper leaves open (the runs that decided them: bench/results/ipdlam.md):
  * <ul>
  * <li><b>Where z, a live</b> ({@code mode}). {@code minibatch} (default) starts each batch's z, a from a forward
  *     pass with the current W, b ("initialised by a single forward pass", §3) and needs no per-sample storage;
@@ -34,21 +34,16 @@ import io.nograd.solver.Solver;
  *     a fixed partition, as the prototype did. Kept, the auxiliary variables become per-sample free parameters:
  *     z_L is pulled to y at every visit and stays there whatever the forward output, the kept a drift away from
  *     σ(z) to produce it ({@code activationGaps} grow) and W fits those a, not the forward activations the test
- *     pass sees; the output layer's ‖W‖_F grows and test accuracy falls while Φ_ρ keeps falling (784-300-10,
- *     10k samples: 0.813 after epoch 1, then down, see the results file). Re-initialised per batch the same
- *     run rises to 0.827 after 8 epochs with shrinking gaps. On the paper's net (full set, 10 epochs) kept z, a
- *     peak at 0.851 (epoch 3) and fall to 0.825; re-initialised they rise every epoch to 0.875.
+ *     pass sees, so test accuracy falls while Φ_ρ keeps falling; re-initialised per batch it rises.
  *     {@code full-batch} is the base code's setting: one iteration of Algorithm 1 per epoch over every sample.
  *     With one iteration per batch visit, z and a are re-initialised before any iterate repeats, so α and γ
- *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always. Measured (784-300-10,
- *     10k, 3 epochs): α = β = γ = 0 with δ = 1 gives 0.824 against 0.823 with 0.7: the gain over plain DLAM
- *     (0.623) is δ's.</li>
+ *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always (the gain over plain
+ *     DLAM is δ's).</li>
  * <li><b>Update order</b> ({@code order}). §3.5 reports the order barely matters over 200 full-batch iterations.
  *     With z, a re-initialised per batch it decides everything: in Algorithm 1's block order a forward-consistent
  *     hidden z is a fixed point of step 4 and W_l of step 6, so only the output layer would learn. The default is
  *     §3.5's nested reverse order (z_L, W_L, a_{L−1}, z_{L−1}, …, W_1), as Zeng et al.'s BCD code updates layers
- *     backwards; full-batch always runs the block order as boxed. Measured (784-300-10, 10k, 3 epochs): block
- *     0.807 with layer 1's residual at 1e-15 (W_1 never moves), nested reverse 0.823.</li>
+ *     backwards; full-batch always runs the block order as boxed.</li>
  * <li><b>b step.</b> §3.1's b formula is written for one sample; over a batch of m columns the exact minimiser is
  *     b = (Σ_j (z_j − W^{k+1} a_j) + δ b̂)/(m + δ), used here. δ is not scaled by the batch size, as §3.1.</li>
  * <li><b>W step.</b> §3.1's closed form ((z − b)aᵀ + δŴ)(aaᵀ + δI)⁻¹ is computed as Ŵ + E(aᵀa + δI)⁻¹aᵀ with
@@ -57,10 +52,9 @@ import io.nograd.solver.Solver;
  *     matrix is singular for m &lt; d; its proximal weight is floored at 1e-6 × its mean diagonal, which selects
  *     the least change of W among the exact fits.</li>
  * <li><b>ρ.</b> It cancels from every step but the output one (step 5). The warm-up multiplies ρ by θ once per
- *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1 by measurement (paper's net, 10k
- *     samples, test after 2 epochs: ρ_0 = 0.3 → 0.838, 1 → 0.840, 10 → 0.824); ρ̄ = 100 is not reached within
- *     48 epochs at θ = 1.1.</li>
- * <li><b>δ</b> = 1 as §3 (784-300-10, 10k, 3 epochs: δ = 1 → 0.823, δ = 0.1 → 0.793, δ = 0 (dlam-bcd) → 0.623).</li>
+ *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1, the best of 0.3, 1 and 10; ρ̄ = 100 is
+ *     not reached within 48 epochs at θ = 1.1.</li>
+ * <li><b>δ</b> = 1 as §3 (better than 0.1 and 0).</li>
  * <li><b>σ prox</b> (step 4) for ReLU and leaky ReLU: the exact minimiser of |σ(x) − w|² + r|x − v|² over each
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
