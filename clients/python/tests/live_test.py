@@ -209,6 +209,9 @@ def sweeps(a, c):
     check(s["status"] == "DONE" and len(s["cells"]) == 4 and all(x["status"] == "SUCCEEDED" for x in s["cells"]),
           "wait_sweep returns the ended sweep", str(s))
     check(any(x["id"] == sid for x in c.sweeps()["sweeps"]), "sweeps() lists it")
+    code, out, err = cli(a.url, a.token, "sweeps")
+    check(code == 0 and any(l.split()[:4] == [sid, "DONE", "cells", "4/4"] for l in out.splitlines() if l.strip()), "the sweeps command lists it",
+          "(%d) %s %s" % (code, out, err))
     query = "?rows=params.lr&cols=batchSize&stat=final"
     table = c.sweep_table(sid, "params.lr", "batchSize")
     served = json.loads(raw_get(a, "/sweeps/%s/table%s&format=json" % (sid, query)))
