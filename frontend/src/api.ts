@@ -1,5 +1,5 @@
 // fetch() against the nograd server on the page's own origin, with the optional bearer token.
-import type { Algorithm, DatasetInfo, EpochRow, Job, JobPage, JobSpec, Problem } from './types';
+import type { Algorithm, DatasetInfo, EpochRow, Job, JobPage, JobSpec, Problem, Sweep, SweepPage, SweepTable } from './types';
 
 const TOKEN_KEY = 'nograd.token';
 
@@ -80,6 +80,16 @@ export const api = {
     json<Job>('/jobs', { method: 'POST', body: JSON.stringify(spec), headers: { 'Content-Type': 'application/json' } }),
   cancel: (id: string) => json<Job | undefined>(`/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
   remove: (id: string) => json<void>(`/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  sweeps: () => json<SweepPage>('/sweeps?limit=200'),
+  sweep: (id: string, metric?: string) => json<Sweep>(`/sweeps/${encodeURIComponent(id)}` + (metric ? `?metric=${encodeURIComponent(metric)}` : '')),
+  sweepTable: (id: string, q: { rows: string; cols?: string; metric?: string; stat?: string }) => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v) p.set(k, v);
+    return json<SweepTable>(`/sweeps/${encodeURIComponent(id)}/table?${p}`);
+  },
+  createSweep: (body: unknown) =>
+    json<Sweep>('/sweeps', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+  cancelSweep: (id: string) => json<Sweep>(`/sweeps/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
 };
 
 /** Downloads a file through fetch so that the bearer token goes along (a plain link cannot carry it). */

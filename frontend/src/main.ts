@@ -6,6 +6,7 @@ import { mountCompare } from './views/compare';
 import { mountJobView } from './views/jobview';
 import { mountJobs } from './views/jobs';
 import { mountNewJob } from './views/newjob';
+import { mountSweeps, mountSweepView } from './views/sweeps';
 
 const main = document.getElementById('main')!;
 let unmount: (() => void) | null = null;
@@ -26,6 +27,14 @@ function route(): void {
   } else if (parts[0] === 'jobs' && parts[1]) {
     unmount = mountJobView(main, decodeURIComponent(parts[1]));
     document.title = 'Job · nograd';
+  } else if (parts[0] === 'sweeps' && parts[1]) {
+    nav = 'sweeps';
+    unmount = mountSweepView(main, decodeURIComponent(parts[1]));
+    document.title = 'Sweep · nograd';
+  } else if (parts[0] === 'sweeps') {
+    nav = 'sweeps';
+    unmount = mountSweeps(main);
+    document.title = 'Sweeps · nograd';
   } else if (parts[0] === 'compare') {
     nav = 'compare';
     unmount = mountCompare(main, query);

@@ -19,9 +19,66 @@ export type DatasetInfo = Schemas['DatasetInfo'];
 export type Problem = Schemas['Problem'];
 export type JobStatus = Job['status'];
 
-export const STATUSES: JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-export const FINAL: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+export const STATUSES: JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED'];
+/** PRUNED: a sweep's rule stopped the job at an epoch boundary (not a user's cancel). */
+export const FINAL: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED'];
 
 export type EpochMessage = EpochRow & { type: 'epoch'; jobId: string };
 export type StatusMessage = { type: 'status'; jobId: string; status: JobStatus; error?: string | null };
 export type LiveMessage = EpochMessage | StatusMessage;
+
+/** Mean, sample standard deviation (null below two values) and count over a configuration's seeds. */
+export interface Stat {
+  mean: number | null;
+  std: number | null;
+  n: number;
+}
+
+export interface SweepCell {
+  index: number;
+  coordinates: Record<string, unknown>;
+  jobId: string | null;
+  /** PENDING (not released yet), a job status, or DELETED. */
+  status: string;
+  epochsDone: number;
+  epochs: number;
+  final: number | null;
+  best: number | null;
+  pruned?: { rule: string; epoch: number; value: number; threshold: number; reason: string };
+  error?: string;
+}
+
+export interface Sweep {
+  id: string;
+  name: string;
+  status: 'RUNNING' | 'DONE' | 'CANCELLED';
+  createdAt: string;
+  finishedAt: string | null;
+  maxConcurrent: number;
+  prune?: { rule: string; metric: string } | null;
+  metric: string;
+  paths: string[];
+  progress: {
+    cells: number; pending: number; queued: number; running: number; succeeded: number; pruned: number; failed: number;
+    cancelled: number; epochsDone: number; epochsPlanned: number;
+  };
+  cells?: SweepCell[];
+  best?: SweepCell | null;
+}
+
+export interface SweepPage {
+  sweeps: Sweep[];
+  total: number;
+}
+
+export interface SweepTable {
+  rows: string;
+  cols: string | null;
+  metric: string;
+  stat: string;
+  rowValues: unknown[];
+  colValues: unknown[];
+  values: Stat[][];
+  /** The sweep the table was computed from (one snapshot with the values). */
+  sweep: Sweep;
+}

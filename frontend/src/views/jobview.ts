@@ -82,7 +82,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     (progressBar.firstChild as HTMLElement).style.width = `${n ? Math.min(100, (100 * done) / n) : 0}%`;
     cancelBtn.disabled = FINAL.includes(job.status);
     errorBox.hidden = !job.error;
-    errorBox.textContent = job.error ? `Error: ${job.error}` : '';
+    errorBox.className = job.status === 'PRUNED' ? 'message pruned' : 'message error';
+    errorBox.textContent = job.error ? `${job.status === 'PRUNED' ? 'Pruned' : 'Error'}: ${job.error}` : '';
     clear(meta);
     const item = (k: string, v: string) => [h('div', { class: 'kv' }, h('dt', {}, k), h('dd', {}, v))];
     meta.append(

@@ -77,6 +77,12 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
   const paramsBox = h('div', { class: 'params', 'data-testid': 'params' });
   const paperEl = h('p', { class: 'help paper', 'data-testid': 'algorithm-paper' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'submit-job', 'data-testid': 'submit-job' }, 'Create job');
+  // A sweep: the form's job is the base; any field becomes a list on a line "path: v1, v2".
+  const gridIn = h('textarea', { rows: 3, class: 'mono', spellcheck: 'false', placeholder: 'params.lr: 0.01, 0.03, 0.1\nbatchSize: 32, 64\nlayers: 784-64-10, 784-256-10' });
+  const seedsIn = h('input', { type: 'text', class: 'mono', placeholder: 'e.g. 1, 2, 3 (default: the seed above)' });
+  const concurrentIn = h('input', { type: 'number', min: 1, step: 1, placeholder: 'default' });
+  const pruneSel = h('select', {}, h('option', { value: '' }, 'none'), h('option', { value: 'median' }, 'median rule'), h('option', { value: 'asha' }, 'ASHA'));
+  const submitSweep = h('button', { type: 'submit', class: 'btn', id: 'submit-sweep', 'data-testid': 'submit-sweep' }, 'Create sweep');
   let batchTouched = false;
   batchIn.addEventListener('input', () => (batchTouched = true));
 
@@ -172,7 +178,13 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
         row('trainLimit', 'Train limit', limitIn, 'Use only the first N training samples.'),
         row('seed', 'Seed', seedIn))),
     h('fieldset', {}, h('legend', {}, 'Algorithm parameters'), paramsBox),
-    h('div', { class: 'actions' }, submit));
+    h('fieldset', {}, h('legend', {}, 'Sweep (optional)'),
+      h('div', { class: 'grid' },
+        row('grid', 'Grid', gridIn, 'One swept field a line: its path (as in the job spec), a colon, the values. Layers as 784-64-10.'),
+        row('seeds', 'Seeds', seedsIn, 'Every configuration runs once per seed.'),
+        row('maxConcurrent', 'Max concurrent', concurrentIn, 'Cells queued or running at once.'),
+        row('prune', 'Pruning', pruneSel, 'Stop hopeless cells at an epoch boundary (on test accuracy).'))),
+    h('div', { class: 'actions' }, submit, ' ', submitSweep));
   section.append(form);
 
   algoSel.addEventListener('change', syncAlgorithm);
@@ -272,8 +284,45 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
       seed: int(seedIn, 'seed', false) ?? 1,
       params,
     };
+    const sweep = (ev as SubmitEvent).submitter === submitSweep;
+    const grid: Record<string, unknown[]> = {};
+    if (sweep) {
+      for (const line of gridIn.value.split('\n').map((l) => l.trim()).filter(Boolean)) {
+        const colon = line.indexOf(':');
+        const path = colon > 0 ? line.slice(0, colon).trim() : '';
+        const values = colon > 0 ? line.slice(colon + 1).split(',').map((v) => v.trim()).filter(Boolean) : [];
+        if (!path || !values.length) {
+          local.push({ field: 'grid', message: `Write "path: value, value", got "${line}".` });
+          continue;
+        }
+        grid[path] = values.map((v) => (path === 'layers' ? v.split(/[-\sx×]+/).map(Number) : v === 'true' || v === 'false' ? v === 'true' : Number.isFinite(Number(v)) ? Number(v) : v));
+      }
+      if (!Object.keys(grid).length && !local.some((e) => e.field === 'grid')) local.push({ field: 'grid', message: 'Name at least one field to sweep.' });
+    }
     if (local.length) {
       showErrors(local, 'Please fix the fields marked below.');
+      return;
+    }
+    if (sweep) {
+      const seeds = seedsIn.value.split(/[,;\s]+/).filter(Boolean).map(Number);
+      const body = {
+        name: spec.name ?? undefined, base: spec, grid, seeds: seeds.length ? seeds : undefined,
+        maxConcurrent: concurrentIn.value.trim() ? Number(concurrentIn.value) : undefined,
+        prune: pruneSel.value ? { rule: pruneSel.value } : undefined,
+      };
+      submitSweep.disabled = true;
+      try {
+        const created = await api.createSweep(body);
+        location.hash = `#/sweeps/${encodeURIComponent(created.id)}`;
+      } catch (e) {
+        if (e instanceof ApiError) {
+          // base.layers → layers; cells[3].params.lr → params.lr (the message names the cell).
+          const errs = (e.problem.errors ?? []).map((x) => ({ field: x.field.replace(/^base\./, '').replace(/^cells\[\d+\]\./, '').replace(/^grid.*/, 'grid'), message: x.message }));
+          showErrors(errs, `${e.problem.title ?? 'Rejected'}${e.problem.detail ? `: ${e.problem.detail}` : ''}`);
+        } else showErrors([], String(e));
+      } finally {
+        submitSweep.disabled = false;
+      }
       return;
     }
     submit.disabled = true;

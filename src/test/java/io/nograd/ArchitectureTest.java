@@ -38,6 +38,7 @@ class ArchitectureTest {
         ALLOWED.put("bench", List.of("jobs", "solver", "data", "nn", "system"));
         ALLOWED.put("cluster", List.of("jobs", "system"));
         ALLOWED.put("metrics", List.of("jobs", "live", "system"));
+        ALLOWED.put("sweeps", List.of("jobs", "system"));
         ALLOWED.put("apidoc", List.of("jobs"));
     }
 

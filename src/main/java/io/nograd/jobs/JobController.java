@@ -56,6 +56,7 @@ public class JobController {
 
     @GetMapping("/jobs")
     public JobPage list(@RequestParam(required = false) String status, @RequestParam(required = false) String algorithm,
+                        @RequestParam(required = false) String sweep,
                         @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
         JobStatus s = null;
         if (status != null && !status.isBlank()) {
@@ -67,7 +68,8 @@ public class JobController {
         }
         if (limit < 1 || limit > MAX_LIMIT) throw new ValidationException("limit", "must be in [1, " + MAX_LIMIT + "], got " + limit);
         if (offset < 0) throw new ValidationException("offset", "must not be negative, got " + offset);
-        return jobs.list(s, algorithm == null || algorithm.isBlank() ? null : algorithm, limit, offset);
+        return jobs.list(s, algorithm == null || algorithm.isBlank() ? null : algorithm, sweep == null || sweep.isBlank() ? null : sweep,
+                limit, offset);
     }
 
     @GetMapping("/jobs/{id}")

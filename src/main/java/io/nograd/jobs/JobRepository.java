@@ -33,13 +33,14 @@ public class JobRepository {
 
     private static final String JOB_COLUMNS = """
             j.id, j.name, j.status, j.spec, j.created_at, j.started_at, j.finished_at, j.epochs_done, j.attempt,
-            j.error_message, j.node, CASE WHEN j.status = 'QUEUED'
+            j.error_message, j.node, j.sweep_id, j.sweep_cell, j.sweep_coordinates, CASE WHEN j.status = 'QUEUED'
                 THEN (SELECT COUNT(*) FROM jobs q WHERE q.status = 'QUEUED' AND q.seq <= j.seq) END AS queue_position,
             e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.test_loss, e.test_accuracy, e.elapsed_seconds,
             e.objective, e.diagnostics
             FROM jobs j LEFT JOIN epochs e ON e.job_id = j.id AND e.epoch = j.epochs_done""";
 
     private static final TypeReference<Map<String, double[]>> DIAGNOSTICS = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Object>> COORDINATES = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -56,14 +57,21 @@ public class JobRepository {
     }
 
     public void insert(String id, JobSpec spec, Instant createdAt) {
+        insert(id, spec, null, createdAt);
+    }
+
+    /** Inserts a QUEUED job; {@code sweep} (nullable) marks it as a sweep's cell. */
+    public void insert(String id, JobSpec spec, Job.SweepCell sweep, Instant createdAt) {
         tx.executeWithoutResult(s -> {
             jdbc.sql("""
-                    INSERT INTO jobs (id, name, algorithm, dataset, status, spec, created_at)
-                    VALUES (:id, :name, :algorithm, :dataset, 'QUEUED', :spec, :created)""")
+                    INSERT INTO jobs (id, name, algorithm, dataset, status, spec, created_at, sweep_id, sweep_cell, sweep_coordinates)
+                    VALUES (:id, :name, :algorithm, :dataset, 'QUEUED', :spec, :created, :sweep, :cell, :coords)""")
                     .param("id", id).param("name", spec.name()).param("algorithm", spec.algorithm())
                     .param("dataset", spec.dataset()).param("spec", json.writeValueAsString(spec))
-                    .param("created", utc(createdAt)).update();
-            addHistory(id, createdAt, "queued");
+                    .param("created", utc(createdAt)).param("sweep", sweep == null ? null : sweep.id())
+                    .param("cell", sweep == null ? null : sweep.cell())
+                    .param("coords", sweep == null ? null : json.writeValueAsString(sweep.coordinates())).update();
+            addHistory(id, createdAt, sweep == null ? "queued" : "queued as cell " + sweep.cell() + " of sweep " + sweep.id());
         });
     }
 
@@ -71,19 +79,51 @@ public class JobRepository {
         return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE j.id = :id").param("id", id).query(this::job).optional();
     }
 
-    // The CASTs type the optional filters: PostgreSQL cannot infer a type for a bare "? IS NULL".
-    public List<Job> list(JobStatus status, String algorithm, int limit, int offset) {
-        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE (CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
-                        + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm) ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
-                .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
+    public List<Job> list(JobStatus status, String algorithm, String sweep, int limit, int offset) {
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE " + FILTER + " ORDER BY j.seq DESC LIMIT :limit OFFSET :offset")
+                .param("status", status == null ? null : status.name()).param("algorithm", algorithm).param("sweep", sweep)
                 .param("limit", limit).param("offset", offset).query(this::job).list();
     }
 
     public long count(JobStatus status, String algorithm) {
-        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE (CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
-                        + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm)")
-                .param("status", status == null ? null : status.name()).param("algorithm", algorithm)
+        return count(status, algorithm, null);
+    }
+
+    public long count(JobStatus status, String algorithm, String sweep) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs j WHERE " + FILTER)
+                .param("status", status == null ? null : status.name()).param("algorithm", algorithm).param("sweep", sweep)
                 .query(Long.class).single();
+    }
+
+    // The CASTs type the optional filters: PostgreSQL cannot infer a type for a bare "? IS NULL".
+    private static final String FILTER = "(CAST(:status AS VARCHAR(16)) IS NULL OR j.status = :status)"
+            + " AND (CAST(:algorithm AS VARCHAR(64)) IS NULL OR j.algorithm = :algorithm)"
+            + " AND (CAST(:sweep AS VARCHAR(36)) IS NULL OR j.sweep_id = :sweep)";
+
+    /** Every job of a sweep, in cell order. */
+    public List<Job> ofSweep(String sweep) {
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " WHERE j.sweep_id = :sweep ORDER BY j.sweep_cell").param("sweep", sweep)
+                .query(this::job).list();
+    }
+
+    /** How many of a sweep's jobs are queued or running. */
+    public int activeInSweep(String sweep) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE sweep_id = :sweep AND status IN ('QUEUED', 'RUNNING')").param("sweep", sweep)
+                .query(Integer.class).single();
+    }
+
+    /** The epoch rows of every job of a sweep, by job id, each ordered by epoch. */
+    public Map<String, List<EpochMetrics>> epochsOfSweep(String sweep) {
+        Map<String, List<EpochMetrics>> out = new LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT e.job_id, e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.test_loss, e.test_accuracy, e.elapsed_seconds,
+                       e.objective, NULL AS diagnostics
+                FROM epochs e JOIN jobs j ON j.id = e.job_id WHERE j.sweep_id = :sweep ORDER BY e.job_id, e.epoch""")
+                .param("sweep", sweep)
+                .query(rs -> {
+                    out.computeIfAbsent(rs.getString("job_id"), k -> new java.util.ArrayList<>()).add(metrics(rs));
+                });
+        return out;
     }
 
     /** Ids in creation order of the jobs in {@code status}. */
@@ -262,7 +302,7 @@ public class JobRepository {
 
     /** Deletes a job that is not running (its rows and history cascade); false when none was deleted. */
     public boolean deleteFinished(String id) {
-        return jdbc.sql("DELETE FROM jobs WHERE id = :id AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')").param("id", id).update() == 1;
+        return jdbc.sql("DELETE FROM jobs WHERE id = :id AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED')").param("id", id).update() == 1;
     }
 
     private void insertRow(String id, EpochMetrics m) {
@@ -283,9 +323,12 @@ public class JobRepository {
         Integer queuePosition = rs.wasNull() ? null : (int) position;
         rs.getInt("epoch");
         EpochMetrics latest = rs.wasNull() ? null : metrics(rs);
+        String sweepId = rs.getString("sweep_id");
+        Job.SweepCell sweep = sweepId == null ? null
+                : new Job.SweepCell(sweepId, rs.getInt("sweep_cell"), json.readValue(rs.getString("sweep_coordinates"), COORDINATES));
         return new Job(rs.getString("id"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")), spec,
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), rs.getInt("epochs_done"),
-                queuePosition, latest, rs.getString("error_message"), rs.getInt("attempt"), rs.getString("node"), null);
+                queuePosition, latest, rs.getString("error_message"), rs.getInt("attempt"), rs.getString("node"), sweep, null);
     }
 
     private EpochMetrics metrics(ResultSet rs) throws SQLException {

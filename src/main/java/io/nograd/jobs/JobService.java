@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.nograd.system.ConflictException;
 import io.nograd.system.NotFoundException;
@@ -26,20 +28,37 @@ public class JobService implements SmartInitializingSingleton {
     private final JobSpecValidator validator;
     private final CheckpointStore weights;
     private final RunEvents events;
+    private final TransactionTemplate tx;
 
-    public JobService(JobRepository repo, JobDispatch queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events) {
+    public JobService(JobRepository repo, JobDispatch queue, JobSpecValidator validator, CheckpointStore weights, RunEvents events,
+                      TransactionTemplate tx) {
         this.repo = repo;
         this.queue = queue;
         this.validator = validator;
         this.weights = weights;
         this.events = events;
+        this.tx = tx;
     }
 
     public Job create(JobSpec spec) {
+        return create(spec, null, id -> { });
+    }
+
+    /**
+     * Creates a job that is a sweep's cell. {@code alsoInTransaction} runs in the job's insert transaction
+     * with the new id (the sweep records the release there, so a cell is released once or not at all); when
+     * it throws, nothing is stored or queued.
+     *
+     * @throws io.nograd.system.TooManyRequestsException when the queue is full (nothing stored)
+     */
+    public Job create(JobSpec spec, Job.SweepCell sweep, Consumer<String> alsoInTransaction) {
         ValidatedSpec valid = validator.validate(spec);
         String id = UUID.randomUUID().toString();
         queue.admit(id, () -> {
-            repo.insert(id, valid.spec(), Instant.now());
+            tx.executeWithoutResult(s -> {
+                repo.insert(id, valid.spec(), sweep, Instant.now());
+                alsoInTransaction.accept(id);
+            });
             events.publish(new RunEvent.Status(id, 0, JobStatus.QUEUED, null));
         });
         return get(id);
@@ -56,8 +75,23 @@ public class JobService implements SmartInitializingSingleton {
         return repo.datasetSha256(id);
     }
 
-    public JobPage list(JobStatus status, String algorithm, int limit, int offset) {
-        return new JobPage(repo.list(status, algorithm, limit, offset), repo.count(status, algorithm), limit, offset);
+    public JobPage list(JobStatus status, String algorithm, String sweep, int limit, int offset) {
+        return new JobPage(repo.list(status, algorithm, sweep, limit, offset), repo.count(status, algorithm, sweep), limit, offset);
+    }
+
+    /** Every job of a sweep, in cell order. */
+    public List<Job> ofSweep(String sweep) {
+        return repo.ofSweep(sweep);
+    }
+
+    /** How many of a sweep's jobs are queued or running. */
+    public int activeInSweep(String sweep) {
+        return repo.activeInSweep(sweep);
+    }
+
+    /** The epoch rows of every job of a sweep, by job id. */
+    public java.util.Map<String, List<EpochMetrics>> epochsOfSweep(String sweep) {
+        return repo.epochsOfSweep(sweep);
     }
 
     /** One page of the job's epoch rows: at most {@code limit} after epoch {@code after}. */

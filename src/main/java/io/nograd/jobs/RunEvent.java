@@ -18,7 +18,7 @@ public sealed interface RunEvent extends Serializable {
     record Epoch(String jobId, int attempt, EpochMetrics metrics) implements RunEvent {
     }
 
-    /** The job entered {@code status}; {@code error} is set for {@code FAILED}. */
+    /** The job entered {@code status}; {@code error} is set for {@code FAILED}, and says why for {@code PRUNED}. */
     record Status(String jobId, int attempt, JobStatus status, String error) implements RunEvent {
     }
 }

@@ -43,15 +43,27 @@ public class TrainingRun implements JobRunner {
     private final CheckpointStore weights;
     private final RunEvents events;
     private final Duration maxDuration;
+    private final RunHooks hooks;
 
     public TrainingRun(JobRepository repo, JobSpecValidator validator, DatasetRegistry datasets, CheckpointStore weights, RunEvents events,
-                       NogradProperties props) {
+                       NogradProperties props, RunHooks hooks) {
         this.repo = repo;
         this.validator = validator;
         this.datasets = datasets;
         this.weights = weights;
         this.events = events;
         this.maxDuration = props.jobs().maxDuration();
+        this.hooks = hooks;
+    }
+
+    /** A hook asked the run to stop after a stored epoch; its weights and rows stay. */
+    private static final class PrunedException extends RuntimeException {
+        final int epoch;
+
+        PrunedException(int epoch, String reason) {
+            super(reason, null, false, false);
+            this.epoch = epoch;
+        }
     }
 
     /**
@@ -123,8 +135,15 @@ public class TrainingRun implements JobRunner {
                 var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), m);
                 repo.insertEpoch(id, attempt, m, file);
                 events.publish(new RunEvent.Epoch(id, attempt, m));
+                if (m.epoch() < m.epochs()) {
+                    hooks.afterEpoch(job, m).ifPresent(stop -> {
+                        throw new PrunedException(m.epoch(), stop.reason());
+                    });
+                }
             });
             end(run, JobStatus.SUCCEEDED, null, "succeeded after " + spec.shape().epochs() + " epochs");
+        } catch (PrunedException e) {
+            end(run, JobStatus.PRUNED, e.getMessage(), "pruned after epoch " + e.epoch + ": " + e.getMessage());
         } catch (CancellationException e) {
             if (stopping.getAsBoolean() && !cancelled.getAsBoolean()) {
                 log.info("job {} stopped by shutdown; it resumes from its last checkpoint at the next start", id);

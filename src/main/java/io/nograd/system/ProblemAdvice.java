@@ -167,7 +167,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     /** JSON path of a Jackson error, e.g. {@code layers[1]} or {@code params.mu}. */
-    static String path(List<JacksonException.Reference> refs) {
+    public static String path(List<JacksonException.Reference> refs) {
         StringBuilder sb = new StringBuilder();
         for (JacksonException.Reference r : refs) {
             if (r.getPropertyName() != null) {
@@ -185,7 +185,8 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
-    private static String firstLine(String s) {
+    /** The first line of a (Jackson) message, which goes on to quote the input. */
+    public static String firstLine(String s) {
         if (s == null) return "";
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);

@@ -52,7 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the real server on a random port and a temporary data dir: the form creates a job whose curve grows
  * live, a job is cancelled, two jobs are overlaid in compare, a late-opened page shows every epoch so
  * far, a server restart under an open page ends with the resumed job's full curve without a reload, and
- * a token typed once goes along on fetch and WebSocket.
+ * a token typed once goes along on fetch and WebSocket, and a sweep's view shows its heat map with the best and the
+ * pruned cells, opens a cell's job and overlays ticked cells in compare.
  * Screenshots land in {@code target/screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -349,6 +350,88 @@ class DashboardBrowserTest {
         shot("14-token-job");
     }
 
+    @Test
+    @Order(9)
+    void theSweepViewShowsAHeatMapWithTheBestAndThePrunedCellsAndOpensACellsJob() throws Exception {
+        String body = """
+                {"name": "lr x batch (browser test)", "base": {"algorithm": "adam", "dataset": "blobs", "layers": [20, 16, 4],
+                 "epochs": 6, "trainLimit": 300, "seed": 3},
+                 "grid": {"params.lr": [0.03, 1e-6], "batchSize": [16, 32]}, "maxConcurrent": 1,
+                 "prune": {"rule": "median", "warmup": 1, "minPeers": 1}}""";
+        HttpResponse<String> r = http.send(request("/sweeps").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+        assertThat(m.find()).isTrue();
+        String sweep = m.group(1);
+
+        open("#/sweeps");
+        By link = By.cssSelector("[data-testid='sweep-row'][data-sweep-id='" + sweep + "'] [data-testid='sweep-link']");
+        waitFor(link).click();
+        until("the sweep view", () -> driver.getCurrentUrl().endsWith("#/sweeps/" + sweep));
+        By badge = By.cssSelector("[data-testid='sweep-view'] [data-testid='sweep-status']");
+        until("the sweep is done, live", () -> !driver.findElements(badge).isEmpty()
+                && "DONE".equals(driver.findElement(badge).getAttribute("data-status")), WAIT.multipliedBy(2));
+        By heat = By.cssSelector("[data-testid='heat-cell']");
+        until("the 2 x 2 heat map", () -> driver.findElements(heat).size() == 4
+                && driver.findElements(By.cssSelector("[data-testid='sweep-cell'][data-status='RUNNING']")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-best='true']"))).hasSize(1);
+        List<?> pruned = (List<?>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"[data-testid='sweep-cell'][data-status='PRUNED']\")].map(e => e.textContent);");
+        assertThat(pruned).as("the lr = 1e-6 cells are pruned").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(pruned.get(0).toString()).contains("✂");
+        assertThat(driver.findElements(By.cssSelector("[data-testid='heat-cell'][data-pruned='true']"))).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(text(By.cssSelector("[data-testid='sweep-pruned-list']"))).contains("median rule: at epoch");
+        assertThat(text(By.cssSelector("[data-testid='heatmap-table'] thead"))).contains("params.lr").contains("batchSize");
+        fullPageShot("20-sweep-heatmap");
+
+        // Tick two cells and overlay their curves in compare. Read and click in one script each: a live event may
+        // re-render the map between a look-up and its use.
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        String best = (String) js.executeScript(
+                "return document.querySelector(\"[data-testid='heat-cell'][data-best='true'] [data-testid='sweep-cell']\").dataset.jobId;");
+        String prunedJob = (String) js.executeScript("return document.querySelector(\"[data-testid='sweep-cell'][data-status='PRUNED']\").dataset.jobId;");
+        for (String job : List.of(best, prunedJob)) {
+            js.executeScript("document.querySelector(\"[data-testid='sweep-cell'][data-job-id='\" + arguments[0] + \"'] input\").click();", job);
+        }
+        until("two cells are ticked", () -> text(By.cssSelector("[data-testid='sweep-compare']")).contains("(2)"));
+        driver.findElement(By.cssSelector("[data-testid='sweep-compare']")).click();
+        until("compare opens with both", () -> driver.getCurrentUrl().contains("#/compare") && driver.getCurrentUrl().contains(best)
+                && driver.getCurrentUrl().contains(prunedJob));
+        until("both curves are drawn", () -> driver.findElements(By.cssSelector("[data-testid='compare-row']")).size() == 2
+                && points(By.cssSelector("[data-testid='compare-chart-testAccuracy']")) >= 6 + 2);
+        shot("21-sweep-cells-compared");
+
+        // A click on a heat-map cell (one job in it) opens that job.
+        open("#/sweeps/" + sweep);
+        By bestCell = By.cssSelector("[data-testid='heat-cell'][data-best='true']");
+        waitFor(bestCell).click();
+        until("the best cell's job opens", () -> driver.getCurrentUrl().endsWith("#/jobs/" + best));
+        until("its status", () -> "SUCCEEDED".equals(status()));
+        open("#/jobs/" + prunedJob);
+        until("the pruned job says so", () -> "PRUNED".equals(status()));
+        assertThat(waitText(By.cssSelector("[data-testid='job-error']"))).startsWith("Pruned: median rule");
+        shot("22-pruned-job");
+
+        // The new-job form builds a sweep: the form's job is the base, a grid line makes any field a list.
+        open("#/new");
+        waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("adam");
+        new Select(field("dataset")).selectByValue("blobs");
+        type(field("layers"), "20-16-4");
+        type(field("epochs"), "2");
+        type(field("trainLimit"), "200");
+        type(field("grid"), "params.lr: 0.01, 0.02\nparams.nope: 1");
+        driver.findElement(By.cssSelector("[data-testid='submit-sweep']")).click();
+        assertThat(waitText(By.cssSelector("[data-testid='form-error']"))).contains("params.nope");
+        assertThat(driver.getCurrentUrl()).endsWith("#/new");
+        type(field("grid"), "params.lr: 0.01, 0.02\nlayers: 20-16-4, 20-8-4");
+        driver.findElement(By.cssSelector("[data-testid='submit-sweep']")).click();
+        until("the new sweep's view", () -> driver.getCurrentUrl().contains("#/sweeps/"));
+        until("its 2 x 2 heat map", () -> driver.findElements(By.cssSelector("[data-testid='heat-cell']")).size() == 4);
+        shot("23-sweep-from-the-form");
+    }
+
     /**
      * Every objective and diagnostics panel of an LPOM job is titled and captioned by the figure's definition
      * from GET /algorithms, one quantity per panel; the screenshot is for a person to look at.
@@ -436,7 +519,7 @@ class DashboardBrowserTest {
     }
 
     private static boolean isFinal(String status) {
-        return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status);
+        return List.of("SUCCEEDED", "FAILED", "CANCELLED", "PRUNED").contains(status);
     }
 
     private int points(By chart) {

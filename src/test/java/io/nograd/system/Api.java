@@ -82,7 +82,7 @@ public final class Api {
         while (System.nanoTime() < deadline) {
             JsonNode job = getJson("/jobs/" + id);
             String s = job.get("status").asString();
-            if (s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED")) return job;
+            if (s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED") || s.equals("PRUNED")) return job;
             sleep(100);
         }
         throw new AssertionError("job " + id + " did not end within " + timeout + ": " + getJson("/jobs/" + id));
