@@ -202,7 +202,7 @@ public class OpenApiConfig {
     }
 
     private static Schema<?> problem() {
-        Schema<Object> fieldError = new ObjectSchema()
+        Schema<?> fieldError = new ObjectSchema()
                 .addProperty("field", new StringSchema().description("the request field, e.g. layers[0], params.mu, Authorization"))
                 .addProperty("message", new StringSchema().description("what is wrong and how to fix it"));
         fieldError.setRequired(List.of("field", "message"));
@@ -216,7 +216,7 @@ public class OpenApiConfig {
     }
 
     private static Schema<?> paramInfo() {
-        Schema<Object> s = new ObjectSchema().description("One solver parameter: its type, default, bounds and meaning")
+        Schema<?> s = new ObjectSchema().description("One solver parameter: its type, default, bounds and meaning")
                 .addProperty("name", new StringSchema())
                 .addProperty("type", new StringSchema().description("number, integer, boolean, choice or numbers"))
                 .addProperty("default", new Schema<>().description("the value used when the spec omits it"))
@@ -229,14 +229,14 @@ public class OpenApiConfig {
     }
 
     private static Schema<?> predictRequest() {
-        Schema<Object> s = new ObjectSchema().addProperty("inputs", new ArraySchema().items(new ArraySchema().items(new NumberSchema()))
+        Schema<?> s = new ObjectSchema().addProperty("inputs", new ArraySchema().items(new ArraySchema().items(new NumberSchema()))
                 .description("one row per sample, each with the network's input size"));
         s.setRequired(List.of("inputs"));
         return s;
     }
 
     private static Schema<?> prediction() {
-        Schema<Object> s = new ObjectSchema()
+        Schema<?> s = new ObjectSchema()
                 .addProperty("outputs", new ArraySchema().items(new ArraySchema().items(new NumberSchema()))
                         .description("one row per input: the network's outputs (logits for cross-entropy)"))
                 .addProperty("classes", new ArraySchema().items(new IntegerSchema()).description("argmax of each row; absent for autoencoders"))
