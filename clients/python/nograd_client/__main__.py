@@ -1,7 +1,8 @@
-"""python3 -m nograd_client: submit, follow, download, list, get, cancel.
+"""python3 -m nograd_client: submit, follow, download, list, get, cancel; sweep, sweeps, table.
 
 Server and token from --url/--token or NOGRAD_URL/NOGRAD_TOKEN (default http://localhost:8080, no token).
-Exit status of submit --follow and follow: 0 SUCCEEDED, 1 FAILED, 3 CANCELLED; 2 for usage and request errors.
+Exit status of submit --follow and follow: 0 SUCCEEDED, 1 FAILED, 3 CANCELLED, 4 PRUNED; of sweep --follow:
+0 DONE with no cell FAILED, 1 DONE with a FAILED cell, 3 CANCELLED; 2 for usage and request errors.
 """
 import argparse
 import json
@@ -9,9 +10,9 @@ import os
 import sys
 import time
 
-from .client import Client, NogradError
+from .client import SWEEP_FINAL, Client, NogradError
 
-EXIT = {"SUCCEEDED": 0, "FAILED": 1, "CANCELLED": 3}
+EXIT = {"SUCCEEDED": 0, "FAILED": 1, "CANCELLED": 3, "PRUNED": 4}
 BAR = 24
 
 
@@ -93,6 +94,52 @@ def follow(client, job_id, out=sys.stdout):
     return EXIT.get(job["status"], 1)
 
 
+def _coordinates(coords):
+    return " ".join("%s=%s" % (k, json.dumps(v)) for k, v in (coords or {}).items())
+
+
+def sweep_line(s):
+    """One line of a sweep's progress: cells ended (succeeded, pruned, failed, cancelled), running, queued and
+    not yet released, epochs trained of those planned, and the best cell so far."""
+    p = s["progress"]
+    ended = p["succeeded"] + p["pruned"] + p["failed"] + p["cancelled"]
+    line = "cells %d/%d done (%d succeeded, %d pruned, %d failed, %d cancelled), %d running, %d queued, %d pending; " \
+           "epochs %d/%d" % (ended, p["cells"], p["succeeded"], p["pruned"], p["failed"], p["cancelled"], p["running"],
+                             p["queued"], p["pending"], p["epochsDone"], p["epochsPlanned"])
+    best = s.get("best")
+    if best and best.get("final") is not None:
+        line += "; best %s %.4g (cell %d: %s)" % (s["metric"], best["final"], best["index"], _coordinates(best["coordinates"]))
+    return line
+
+
+def follow_sweep(client, sweep_id, out=sys.stdout, poll=1.0):
+    """Prints the sweep's progress whenever it changes, until it ends; returns the exit status (0 DONE with no
+    FAILED cell, 1 DONE with one, 3 CANCELLED). Sweeps have no event stream, so this polls GET /sweeps/{id}."""
+    tty = out.isatty()
+    started = time.monotonic()
+    last = None
+    while True:
+        s = client.get_sweep(sweep_id)
+        line = sweep_line(s)
+        if line != last:
+            out.write(("\r\x1b[2K" + line) if tty else line + "\n")
+            out.flush()
+            last = line
+        if s["status"] in SWEEP_FINAL:
+            break
+        time.sleep(poll)
+    if tty:
+        out.write("\n")
+    out.write("%s %s (%s followed)\n" % (sweep_id, s["status"], _clock(time.monotonic() - started)))
+    for c in s.get("cells") or []:
+        if c["status"] == "FAILED":
+            out.write("cell %d (%s) FAILED: %s\n" % (c["index"], _coordinates(c["coordinates"]), c.get("error")))
+    out.flush()
+    if s["status"] == "CANCELLED":
+        return 3
+    return 1 if s["progress"]["failed"] else 0
+
+
 def _read_spec(path):
     text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     try:
@@ -122,6 +169,23 @@ def main(argv=None):
     ls.add_argument("--limit", type=int, default=20)
     c = sub.add_parser("cancel", help="cancel a job")
     c.add_argument("id")
+    sw = sub.add_parser("sweep", help="create a sweep from a request file ('-' reads stdin); prints its id")
+    sw.add_argument("spec")
+    sw.add_argument("--follow", "-f", action="store_true", help="show its progress until it ends; exit with its status")
+    fs = sub.add_parser("follow-sweep", help="show a sweep's progress until it ends; exit with its status")
+    fs.add_argument("id")
+    sub.add_parser("sweeps", help="list sweeps, newest first")
+    t = sub.add_parser("table", help="print a sweep's table rows x cols of a metric's mean (markdown by default)")
+    t.add_argument("id")
+    t.add_argument("--rows", required=True, help="a swept path, e.g. params.lr")
+    t.add_argument("--cols", help="another swept path, e.g. batchSize (optional)")
+    t.add_argument("--metric", help="testAccuracy (the sweep's default), trainAccuracy, testLoss, trainLoss, objective")
+    t.add_argument("--stat", choices=("final", "best"), default="final")
+    t.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    cs = sub.add_parser("cancel-sweep", help="cancel a sweep's queued and running cells and release no more")
+    cs.add_argument("id")
+    ds = sub.add_parser("delete-sweep", help="delete an ended sweep with its cells' jobs")
+    ds.add_argument("id")
     a = p.parse_args(argv)
     client = Client(a.url, a.token)
     try:
@@ -154,6 +218,28 @@ def main(argv=None):
         if a.command == "cancel":
             print(client.cancel(a.id)["status"])
             return 0
+        if a.command == "sweep":
+            sweep = client.sweep(_read_spec(a.spec))
+            print(sweep["id"], flush=True)
+            return follow_sweep(client, sweep["id"]) if a.follow else 0
+        if a.command == "follow-sweep":
+            return follow_sweep(client, a.id)
+        if a.command == "sweeps":
+            for s in client.sweeps(limit=50)["sweeps"]:
+                print("%s  %-9s  %s  %s" % (s["id"], s["status"], sweep_line(s), s.get("name") or ""))
+            return 0
+        if a.command == "table":
+            table = client.sweep_table(a.id, a.rows, a.cols, a.metric, a.stat, a.format)
+            text = json.dumps(table, indent=2) if a.format == "json" else table
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            return 0
+        if a.command == "cancel-sweep":
+            print(client.cancel_sweep(a.id)["status"])
+            return 0
+        if a.command == "delete-sweep":
+            client.delete_sweep(a.id)
+            print("deleted %s" % a.id)
+            return 0
     except NogradError as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
@@ -161,7 +247,7 @@ def main(argv=None):
         print("error: cannot reach %s: %s" % (a.url, e), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted; the job goes on (python3 -m nograd_client follow ID to watch it again)", file=sys.stderr)
+        print("\ninterrupted; the job or sweep goes on (follow ID or follow-sweep ID to watch it again)", file=sys.stderr)
         return 130
     return 2
 

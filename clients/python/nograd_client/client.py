@@ -4,7 +4,10 @@ import json
 import time
 import urllib.parse
 
-FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
+# PRUNED: a sweep's rule stopped the job early (its epochs and weights are kept).
+FINAL = ("SUCCEEDED", "FAILED", "CANCELLED", "PRUNED")
+SWEEP_FINAL = ("DONE", "CANCELLED")
+TABLE_FORMATS = ("json", "csv", "md")
 FORMATS = ("safetensors", "npz", "json")
 
 
@@ -42,6 +45,10 @@ class Event:
 
 def _job_id(job):
     return job["id"] if isinstance(job, dict) else str(job)
+
+
+def _quoted(id):
+    return urllib.parse.quote(_job_id(id), safe="")
 
 
 class Client:
@@ -187,6 +194,59 @@ class Client:
             finally:
                 conn.close()
             # The server closes the stream only after the final status: anything else was a drop, so resume.
+
+    # ---- sweeps ----------------------------------------------------------------------------------------
+
+    def sweep(self, spec):
+        """Creates a sweep from a request dict (``base`` JobSpec, ``grid``, ``random``, ``seeds``, ``maxConcurrent``,
+        ``shuffle``, ``prune``; see docs/server.md "Sweeps"); returns it with its cells. Nothing is created when
+        any cell is invalid: the NogradError names ``cells[i].<field>`` or ``base.<field>``."""
+        return self._json("POST", "/sweeps", spec)
+
+    def sweeps(self, limit=50, offset=0):
+        """One page of sweeps without their cells, newest first: {"sweeps": [...], "total", "limit", "offset"}."""
+        return self._json("GET", "/sweeps?" + urllib.parse.urlencode({"limit": limit, "offset": offset}))
+
+    def get_sweep(self, sweep, metric=None):
+        """The sweep with ``progress``, ``cells``, ``aggregates`` and ``best``, for its metric or ``metric``."""
+        q = "?" + urllib.parse.urlencode({"metric": metric}) if metric else ""
+        return self._json("GET", "/sweeps/%s%s" % (_quoted(sweep), q))
+
+    def wait_sweep(self, sweep, timeout=None, poll=1.0, metric=None):
+        """Polls until the sweep is DONE or CANCELLED and none of its cells is still queued or running (a cancelled
+        sweep's running cell stops at its next epoch boundary); returns it, ready for ``delete_sweep``.
+        Raises TimeoutError after ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            s = self.get_sweep(sweep, metric)
+            if s["status"] in SWEEP_FINAL and s["progress"]["queued"] + s["progress"]["running"] == 0:
+                return s
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError("sweep %s still %s after %ss" % (_job_id(sweep), s["status"], timeout))
+            time.sleep(poll)
+
+    def sweep_table(self, sweep, rows, cols=None, metric=None, stat="final", format="json"):
+        """The pivot table ``rows`` x ``cols`` (swept paths; ``cols`` may be None) of the metric's mean over the
+        ended cells: a dict ``{rowValues, colValues, values: [[{mean, std, n}]], sweep}`` for ``json``, the
+        text for ``csv`` (means) and ``md`` (``mean ± std``)."""
+        if format not in TABLE_FORMATS:
+            raise ValueError("format must be one of %s, got %r" % (TABLE_FORMATS, format))
+        q = {"rows": rows, "stat": stat, "format": format}
+        if cols:
+            q["cols"] = cols
+        if metric:
+            q["metric"] = metric
+        _, _, data = self.request("GET", "/sweeps/%s/table?%s" % (_quoted(sweep), urllib.parse.urlencode(q)),
+                                  headers={"Accept": "*/*"})
+        return json.loads(data) if format == "json" else data.decode("utf-8")
+
+    def cancel_sweep(self, sweep):
+        """Releases no more cells and cancels the queued and running ones; returns the sweep (409 once ended)."""
+        return self._json("POST", "/sweeps/%s/cancel" % _quoted(sweep))
+
+    def delete_sweep(self, sweep):
+        """Deletes an ended sweep with every cell's job, epochs and weights (409 while it runs: cancel first)."""
+        self.request("DELETE", "/sweeps/" + _quoted(sweep))
 
     # ---- weights ---------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -174,7 +175,84 @@ def main():
     code, out, err = cli(a.url, a.token, "follow", long["id"])
     check(code == 3 and "CANCELLED" in out, "follow exits 3 for CANCELLED", "(%d) %s %s" % (code, out, err))
     ok("errors (400 naming the field, 404), cancel, follow's exit status 3 for CANCELLED")
+
+    sweeps(a, c)
     print("all checks passed", flush=True)
+
+
+def raw_get(a, path):
+    """GET with urllib rather than the client's transport, so the client's answers are compared with the server's own."""
+    req = urllib.request.Request(a.url.rstrip("/") + path, headers={"Authorization": "Bearer " + a.token} if a.token else {})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.read().decode("utf-8")
+
+
+def sweeps(a, c):
+    """8. sweeps: sweep --follow on a 2x2 grid, the table as JSON and markdown against GET /sweeps/{id}/table,
+    list, wait, cancel and delete."""
+    request = {"name": "python client sweep", "base": spec(epochs=3), "grid": {"params.lr": [0.003, 0.03], "batchSize": [16, 64]}}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "sweep.json")
+        with open(path, "w") as f:
+            json.dump(request, f)
+        code, out, err = cli(a.url, a.token, "sweep", path, "--follow")
+    check(code == 0, "sweep --follow exits 0 for DONE", "(%d) %s %s" % (code, out, err))
+    lines = out.splitlines()
+    sid = lines[0].strip()
+    progress = [l for l in lines if l.startswith("cells ")]
+    check(progress and progress[-1].startswith("cells 4/4 done (4 succeeded, 0 pruned, 0 failed, 0 cancelled)")
+          and "epochs 12/12; best testAccuracy 0." in progress[-1], "the last progress line", out)
+    check(lines[-1].startswith(sid + " DONE"), "a summary line", lines[-1])
+    ok("sweep --follow: %d progress lines:\n%s" % (len(progress), out.rstrip()))
+
+    s = c.wait_sweep(sid, timeout=60)
+    check(s["status"] == "DONE" and len(s["cells"]) == 4 and all(x["status"] == "SUCCEEDED" for x in s["cells"]),
+          "wait_sweep returns the ended sweep", str(s))
+    check(any(x["id"] == sid for x in c.sweeps()["sweeps"]), "sweeps() lists it")
+    code, out, err = cli(a.url, a.token, "sweeps")
+    check(code == 0 and any(l.split()[:4] == [sid, "DONE", "cells", "4/4"] for l in out.splitlines() if l.strip()), "the sweeps command lists it",
+          "(%d) %s %s" % (code, out, err))
+    query = "?rows=params.lr&cols=batchSize&stat=final"
+    table = c.sweep_table(sid, "params.lr", "batchSize")
+    served = json.loads(raw_get(a, "/sweeps/%s/table%s&format=json" % (sid, query)))
+    check(table == served, "sweep_table equals GET /sweeps/{id}/table", "%s\n%s" % (table, served))
+    check(table["rowValues"] == [0.003, 0.03] and table["colValues"] == [16, 64], "the table's headers", str(table))
+    # each value is the one seed's final test accuracy of the cell with those coordinates
+    for i, lr in enumerate(table["rowValues"]):
+        for j, batch in enumerate(table["colValues"]):
+            cell = next(x for x in s["cells"] if x["coordinates"]["params.lr"] == lr and x["coordinates"]["batchSize"] == batch)
+            v = table["values"][i][j]
+            check(v["n"] == 1 and abs(v["mean"] - c.metrics(cell["jobId"], frame=False)[-1]["testAccuracy"]) < 1e-12,
+                  "table value [%d][%d] is its cell's last testAccuracy" % (i, j), str(v))
+    md_served = raw_get(a, "/sweeps/%s/table%s&format=md" % (sid, query))
+    check(c.sweep_table(sid, "params.lr", "batchSize", format="md") == md_served, "sweep_table md equals the server's")
+    code, out, err = cli(a.url, a.token, "table", sid, "--rows", "params.lr", "--cols", "batchSize")
+    check(code == 0 and out.rstrip("\n") == md_served.rstrip("\n") and out.count("|") >= 9, "the table command prints the markdown",
+          "(%d) %r vs %r %s" % (code, out, md_served, err))
+    ok("table: client JSON and markdown equal GET /sweeps/{id}/table; values equal the cells' metrics\n" + out.rstrip())
+
+    try:
+        c.sweep_table(sid, "params.momentum")
+        check(False, "an unswept rows path is refused")
+    except NogradError as e:
+        check(e.status == 400 and e.problem["errors"][0]["field"] == "rows", "400 naming rows", str(e))
+    try:
+        c.cancel_sweep(sid)
+        check(False, "cancelling an ended sweep is refused")
+    except NogradError as e:
+        check(e.status == 409, "409 when cancelling an ended sweep", str(e))
+    long = c.sweep({"base": spec(epochs=2000), "grid": {"params.lr": [0.01, 0.02]}, "maxConcurrent": 1})
+    check(c.cancel_sweep(long)["id"] == long["id"], "cancel_sweep returns the sweep")
+    ended = c.wait_sweep(long, timeout=60)
+    check(ended["status"] == "CANCELLED", "a cancelled sweep ends CANCELLED", str(ended))
+    for x in (sid, long["id"]):
+        c.delete_sweep(x)
+        try:
+            c.get_sweep(x)
+            check(False, "a deleted sweep is gone")
+        except NogradError as e:
+            check(e.status == 404, "404 after delete_sweep", str(e))
+    ok("errors (400 naming rows, 409), cancel_sweep, wait_sweep CANCELLED, delete_sweep")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Task;
+import io.nograd.solver.BatchBuffers;
 
 /**
  * Loss and accuracy of a network over a whole split, by a plain forward pass in chunks of preallocated
@@ -22,17 +23,17 @@ public final class Evaluator {
     private final int chunk;
     private final Task task;
     private final Loss loss;
-    private ForwardPass full;
-    private ForwardPass tail;
-    private R064Store x;
-    private R064Store y;
-    private R064Store xTail;
-    private R064Store yTail;
+    private final BatchBuffers<Chunk> buffers;
+
+    /** A chunk's forward pass, its input columns and its target columns. */
+    private record Chunk(ForwardPass pass, R064Store x, R064Store y) {
+    }
 
     public Evaluator(Task task, Loss loss, int chunk) {
         this.task = task;
         this.loss = loss;
         this.chunk = chunk;
+        this.buffers = new BatchBuffers<>(chunk);
     }
 
     public Evaluation evaluate(Network net, Dataset data, Dataset.Split split, int limit) {
@@ -45,16 +46,9 @@ public final class Evaluator {
         long correct = 0;
         for (int from = 0; from < n; from += chunk) {
             int size = Math.min(chunk, n - from);
-            ForwardPass pass;
-            R064Store xs;
-            R064Store ys;
-            if (size == chunk) {
-                if (full == null) { full = new ForwardPass(net.sizes(), size); x = Ops.make(f, size); y = Ops.make(targetRows, size); }
-                pass = full; xs = x; ys = y;
-            } else {
-                if (tail == null || tail.columns() != size) { tail = new ForwardPass(net.sizes(), size); xTail = Ops.make(f, size); yTail = Ops.make(targetRows, size); }
-                pass = tail; xs = xTail; ys = yTail;
-            }
+            Chunk c = buffers.get(size, m -> new Chunk(new ForwardPass(net.sizes(), m), Ops.make(f, m), Ops.make(targetRows, m)));
+            R064Store xs = c.x();
+            R064Store ys = c.y();
             double[] xd = xs.data;
             for (int i = 0, o = from * f; i < size * f; i++) xd[i] = src[o + i];
             if (task == Task.AUTOENCODER) {
@@ -63,7 +57,7 @@ public final class Evaluator {
                 java.util.Arrays.fill(ys.data, 0);
                 for (int j = 0; j < size; j++) ys.data[j * targetRows + labels[from + j]] = 1;
             }
-            R064Store out = pass.run(net, xs);
+            R064Store out = c.pass().run(net, xs);
             total += task == Task.AUTOENCODER ? Loss.MSE.value(out, ys) : loss.value(out, ys);
             if (task == Task.CLASSIFICATION) {
                 for (int j = 0; j < size; j++) if (Ops.argmaxColumn(out, j) == labels[from + j]) correct++;

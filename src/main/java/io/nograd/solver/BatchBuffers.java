@@ -3,8 +3,8 @@ package io.nograd.solver;
 import java.util.function.IntFunction;
 
 /**
- * A solver's buffers for the two batch sizes an epoch has: the full one and, when the training set does not
- * divide evenly, the shorter last batch. Each is built on first use and then reused batch after batch, so
+ * Buffers for the two batch sizes an epoch has (a solver's batches, the evaluator's chunks): the full one and,
+ * when the data do not divide evenly, the shorter last batch. Each is built on first use and then reused batch after batch, so
  * the hot loop allocates nothing.
  */
 public final class BatchBuffers<T> {
@@ -14,13 +14,22 @@ public final class BatchBuffers<T> {
     private T tail;
     private int tailSize;
 
+    /** The full size is the size of the first batch asked for. */
+    public BatchBuffers() {
+    }
+
+    /** The full size is known up front (a fixed chunk), whatever size is asked for first. */
+    public BatchBuffers(int fullSize) {
+        this.fullSize = fullSize;
+    }
+
     /** The buffers for batches of {@code size} columns, built by {@code build} the first time. */
     public T get(int size, IntFunction<T> build) {
-        if (full == null) {
-            full = build.apply(size);
-            fullSize = size;
+        if (fullSize == 0) fullSize = size;
+        if (size == fullSize) {
+            if (full == null) full = build.apply(size);
+            return full;
         }
-        if (size == fullSize) return full;
         if (tail == null || tailSize != size) {
             tail = build.apply(size);
             tailSize = size;

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * the command line's {@code submit --follow} and {@code download --format npz}, the library's events with
  * {@code Last-Event-ID} resume, {@code load_numpy}, {@code predict} agreeing with NumPy on the downloaded
  * weights and, where PyTorch is installed (Debian's {@code python3-torch}, from {@code scripts/setup.sh}),
- * {@code load_torch} agreeing with {@code predict}. Of the interpreters on the machine it takes one that
+ * {@code load_torch} agreeing with {@code predict}; then {@code sweep --follow} on a 2 x 2 grid, whose
+ * {@code sweep_table} and {@code table} output must equal {@code GET /sweeps/{id}/table}. Of the interpreters on the machine it takes one that
  * has PyTorch, else one with NumPy; skipped, saying why, only when there is no python3 at all.
  */
 class PythonClientTest extends ServerTest {
@@ -47,6 +48,7 @@ class PythonClientTest extends ServerTest {
         boolean ended = p.waitFor(10, TimeUnit.MINUTES);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(ended, "live_test.py finished: " + out);
+        System.out.println(out); // the checks' lines, with the CLI's sample output, in the CI log
         assertEquals(0, p.exitValue(), chosen + " " + SCRIPT + ":\n" + out);
         assertTrue(out.contains("all checks passed"), out);
         if (torch) {

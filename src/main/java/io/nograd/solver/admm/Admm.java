@@ -45,31 +45,24 @@ import io.nograd.solver.TrainingShape;
  * <li>(W_i, b_i): with g_i = γ/2‖(W_i, b_i)‖² a ridge regression of T_i = X_i + Λ_i/ρ_i on [V_{i−1}; eᵀ] whose
  *   (n_{i−1} + 1)² normal matrix is factored once per batch ({@link Spd}); the bias is penalised too, as g_i says.</li>
  * </ul>
- * <b>Choices the paper leaves open, and the measurements behind them</b> (bench/results/admm.md):
+ * <b>Choices the paper leaves open</b> (the runs that decided them: bench/results/admm.md):
  * <ul>
- * <li>Λ_i restart at 0 for every mini-batch, as Table 1 writes; their columns belong to that batch's samples.
- *   Measured against Λ_i kept per training sample across epochs (gathered and scattered by sample index, 266 MB
- *   of float32 for the paper's net), full Fashion-MNIST, 784-500-600-10, defaults, 5 epochs: reset gave test
- *   accuracy 0.825/0.844/0.844/0.835/0.852 and test loss 0.523 at epoch 5, kept 0.825/0.834/0.840/0.831/0.847
- *   and 0.574, while the kept ‖Λ_N‖ grew from 10 to 19.5 and the output ‖W_N‖₂ from 33 to 41.</li>
- * <li>"Quadratic coefficient 0.05" is the coefficient c of (x − x̂)² (curvature 2c), params.quadratic. The other
- *   reading, 0.05 on ½(x − x̂)², is params.quadratic = 0.025: same run, test accuracy 0.810/0.833/0.832 after
- *   epochs 1–3 against 0.825/0.844/0.844, train cross-entropy 0.62 against 0.41 after 3 epochs.</li>
+ * <li>Λ_i restart at 0 for every mini-batch, as Table 1 writes; their columns belong to that batch's samples
+ *   (keeping them per training sample across epochs did worse and grew the output layer).</li>
+ * <li>"Quadratic coefficient 0.05" is the coefficient c of (x − x̂)² (curvature 2c), params.quadratic; the other
+ *   reading, 0.05 on ½(x − x̂)², is params.quadratic = 0.025.</li>
  * <li>ρ_N for mse defaults to 0.5, not the paper's 0.05 (which it tuned with cross-entropy): with Λ reset, the
  *   (W_N, b_N) step fits T_N = 2X_N − X̂_N = X̂_N + 2(O − X̂_N)/(1 + ρ_N), which for ρ_N = 0.05 nearly reflects X̂_N
- *   through the targets; on blobs 20-32-32-4 that oscillated (test accuracy 0.74 → 0.05 by epoch 5) while
- *   ρ_N = 0.5, 1 and 2 all reached 1.000 (train mse 0.008, 0.015, 0.027 after 5 epochs).</li>
- * <li>The defaults are the paper's §5 values, as issue 7 asks, though equal ρ_i = β_i = 0.5 did better on
- *   Fashion-MNIST 784-500-600-10: test 0.880 after 6 epochs and rising steadily, against 0.838 (and a band of
- *   0.835–0.859 over epochs 2–10) with the paper's; the paper's small ρ_N = 0.05 lets each batch's output step
- *   go 1/(2c + ρ_N) ≈ 6.7 gradients deep, which the per-batch ridge of (W_N, b_N) then fits exactly.</li>
+ *   through the targets and oscillates.</li>
+ * <li>Otherwise the defaults are the paper's §5 values, as issue 7 asks, though equal ρ_i = β_i = 0.5 trains
+ *   better: the paper's small ρ_N = 0.05 lets each batch's output step go 1/(2c + ρ_N) ≈ 6.7 gradients deep,
+ *   which the per-batch ridge of (W_N, b_N) then fits exactly.</li>
  * <li>Remark 2: the layer-i step uses the old (W_{i+1}, b_{i+1}); new weights are written to the network only
  *   after the sweep, as Table 1's last line.</li>
  * </ul>
- * <b>Reported per epoch:</b> {@code objective} is the augmented Lagrangian (14) after each batch's sweep
- * (true loss, not its quadratic model; the indicators are zero since the copies are feasible), averaged over
- * the epoch's batches; {@code residuals} is, per layer, ‖X_i − W_i V_{i−1} − b_i eᵀ‖_F after the sweep with the
- * new weights and slacks, averaged over batches; {@code weightNorms} is ‖W_i‖₂; {@code multiplierNorms} is ‖Λ_i‖_F.
+ * <b>Reported per epoch:</b> the augmented Lagrangian (14) after each batch's sweep (true loss, not its
+ * quadratic model; the indicators are zero since the copies are feasible), averaged over the epoch's batches,
+ * and the per-layer figures that {@link AdmmFactory#diagnostics()} defines.
  */
 final class Admm implements Solver {
 

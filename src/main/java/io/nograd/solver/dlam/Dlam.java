@@ -27,24 +27,20 @@ import io.nograd.solver.Solver;
  * The objective reported per epoch is F at the end of the iteration (the indicators are 0 there: every step
  * keeps the ε-balls feasible).
  * <p>
- * Choices the paper leaves open (measurements: Fashion-MNIST, ReLU, cross-entropy, first 10 000 training
- * samples, full batch, seed 1; see bench/results/dlam.md):
+ * Choices the paper leaves open (the runs that decided them: bench/results/dlam.md):
  * <ul>
  * <li><b>Iterations and epochs.</b> The paper is full-batch and counts iterations ("one iteration means one
  * epoch"). The default batch size is 60000, the whole Fashion-MNIST training set (capped to the training
  * set), so one epoch is one iteration of Algorithm 1 over all samples. A smaller batch size gives a fixed
  * partition (no shuffling) in which every batch keeps its own z, a between epochs and gets one iteration per
- * epoch; the reported objective is then the sum of the batches' F. It is worse: 3000 samples as 3 × 1000
- * reached 0.44 test at iteration 15 and drifted to 0.39 by 25 (the kept a_l memorise their batch's labels
- * while W is pulled between batches), against 0.70 after 25 full-batch iterations.</li>
+ * epoch; the reported objective is then the sum of the batches' F. It trains worse: the kept a_l memorise
+ * their batch's labels while W is pulled between batches.</li>
  * <li><b>Auxiliary variables</b> start from one forward pass (z_l = W_l a_{l−1} + b_l, a_l = h(z_l)), so the
  * ε-balls hold at the start and every later step keeps them feasible.</li>
  * <li><b>Scaling.</b> Both the risk and the penalties are means over the N samples, i.e. Problem 2 with a
  * mean risk and penalty ρ/N: the paper's ρ = 1e-4 then means the same for any N. Only the output step
  * depends on it (the W, b and a steps are invariant to the scale of φ): per sample it weighs ρ against the
- * loss. With the penalty summed instead (ρ·N = 1 on 10k samples) 784-100-100-10 reached 0.64 test after 30
- * iterations and F rose at several ε shrinks; with ρ·N = 0.1 0.68, with the mean (ρ·N = 1e-4) 0.71 and F fell
- * at every iteration.</li>
+ * loss. With the penalty summed instead, F rose at some ε shrinks and accuracy was lower.</li>
  * <li><b>Eq. (3)</b> with L_b = ρ·N, the Lipschitz constant of ∇_b φ when b is shared by N columns: the step
  * is b ← b − mean_j(W a_j + b − z_j), the exact minimiser. The printed L_b = ρ with the summed gradient
  * overshoots by a factor N and breaks Lemma 1.</li>
@@ -63,11 +59,9 @@ import io.nograd.solver.Solver;
  * ε ← max(ε/2, epsilonMin) while ε &gt; 10·R(z_L); {@code fixed} keeps ε, the setting of Lemma 1. Lemma 1
  * holds for a fixed ε only: a smaller ε moves z_l onto the smaller balls and can raise F. The guard (see
  * {@link #shrinkEpsilon}) takes a shrink only when its exact cost fits in half the iteration's descent, so
- * F falls at every iteration. On Fashion-MNIST with cross-entropy the guard never held ε back (identical runs
- * with and without it, ε at 0.001 after 10 iterations); with MSE, where z_L fits the targets at once and
- * little descent is left, it holds ε near 0.2 and the forward pass stays at chance on blobs, so MSE jobs
- * should set epsilonGuard false. ε starts at 1: from 100 (the authors' code) the first seven iterations only
- * halve a slack ε and the same 30 iterations ended 0.69 instead of 0.71.</li>
+ * F falls at every iteration. With MSE, where z_L fits the targets at once and little descent is left, the
+ * guard holds ε high and the forward pass can stay at chance, so MSE jobs should set epsilonGuard false.
+ * ε starts at 1: from 100 (the authors' code) the first iterations only halve a slack ε.</li>
  * </ul>
  */
 final class Dlam implements Solver {

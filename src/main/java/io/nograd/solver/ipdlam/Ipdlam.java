@@ -1,8 +1,5 @@
 package io.nograd.solver.ipdlam;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.data.Batch;
@@ -26,7 +23,7 @@ import io.nograd.solver.Solver;
  * γ for a), and the penalty warm-up ρ_{k+1} = min(θρ_k, ρ̄). α = β = γ = δ = 0 is plain DLAM (Zeng et al.).
  * Samples are columns; a_0 is the batch's input; the output layer has no activation (§2).
  * <p>
- * Choices the paper leaves open, and what measuring them showed (Fashion-MNIST, see bench/results/ipdlam.md):
+ * Choices the paper leaves open (the runs that decided them: bench/results/ipdlam.md):
  * <ul>
  * <li><b>Where z, a live</b> ({@code mode}). {@code minibatch} (default) starts each batch's z, a from a forward
  *     pass with the current W, b ("initialised by a single forward pass", §3) and needs no per-sample storage;
@@ -34,21 +31,16 @@ import io.nograd.solver.Solver;
  *     a fixed partition, as the prototype did. Kept, the auxiliary variables become per-sample free parameters:
  *     z_L is pulled to y at every visit and stays there whatever the forward output, the kept a drift away from
  *     σ(z) to produce it ({@code activationGaps} grow) and W fits those a, not the forward activations the test
- *     pass sees; the output layer's ‖W‖_F grows and test accuracy falls while Φ_ρ keeps falling (784-300-10,
- *     10k samples: 0.813 after epoch 1, then down, see the results file). Re-initialised per batch the same
- *     run rises to 0.827 after 8 epochs with shrinking gaps. On the paper's net (full set, 10 epochs) kept z, a
- *     peak at 0.851 (epoch 3) and fall to 0.825; re-initialised they rise every epoch to 0.875.
+ *     pass sees, so test accuracy falls while Φ_ρ keeps falling; re-initialised per batch it rises.
  *     {@code full-batch} is the base code's setting: one iteration of Algorithm 1 per epoch over every sample.
  *     With one iteration per batch visit, z and a are re-initialised before any iterate repeats, so α and γ
- *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always. Measured (784-300-10,
- *     10k, 3 epochs): α = β = γ = 0 with δ = 1 gives 0.824 against 0.823 with 0.7: the gain over plain DLAM
- *     (0.623) is δ's.</li>
+ *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always (the gain over plain
+ *     DLAM is δ's).</li>
  * <li><b>Update order</b> ({@code order}). §3.5 reports the order barely matters over 200 full-batch iterations.
  *     With z, a re-initialised per batch it decides everything: in Algorithm 1's block order a forward-consistent
  *     hidden z is a fixed point of step 4 and W_l of step 6, so only the output layer would learn. The default is
  *     §3.5's nested reverse order (z_L, W_L, a_{L−1}, z_{L−1}, …, W_1), as Zeng et al.'s BCD code updates layers
- *     backwards; full-batch always runs the block order as boxed. Measured (784-300-10, 10k, 3 epochs): block
- *     0.807 with layer 1's residual at 1e-15 (W_1 never moves), nested reverse 0.823.</li>
+ *     backwards; full-batch always runs the block order as boxed.</li>
  * <li><b>b step.</b> §3.1's b formula is written for one sample; over a batch of m columns the exact minimiser is
  *     b = (Σ_j (z_j − W^{k+1} a_j) + δ b̂)/(m + δ), used here. δ is not scaled by the batch size, as §3.1.</li>
  * <li><b>W step.</b> §3.1's closed form ((z − b)aᵀ + δŴ)(aaᵀ + δI)⁻¹ is computed as Ŵ + E(aᵀa + δI)⁻¹aᵀ with
@@ -57,43 +49,41 @@ import io.nograd.solver.Solver;
  *     matrix is singular for m &lt; d; its proximal weight is floored at 1e-6 × its mean diagonal, which selects
  *     the least change of W among the exact fits.</li>
  * <li><b>ρ.</b> It cancels from every step but the output one (step 5). The warm-up multiplies ρ by θ once per
- *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1 by measurement (paper's net, 10k
- *     samples, test after 2 epochs: ρ_0 = 0.3 → 0.838, 1 → 0.840, 10 → 0.824); ρ̄ = 100 is not reached within
- *     48 epochs at θ = 1.1.</li>
- * <li><b>δ</b> = 1 as §3 (784-300-10, 10k, 3 epochs: δ = 1 → 0.823, δ = 0.1 → 0.793, δ = 0 (dlam-bcd) → 0.623).</li>
+ *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1, the best of 0.3, 1 and 10; ρ̄ = 100 is
+ *     not reached within 48 epochs at θ = 1.1.</li>
+ * <li><b>δ</b> = 1 as §3 (better than 0.1 and 0).</li>
  * <li><b>σ prox</b> (step 4) for ReLU and leaky ReLU: the exact minimiser of |σ(x) − w|² + r|x − v|² over each
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
  * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
- *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving, at most {@value #NEWTON_STEPS} steps.</li>
+ *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link CrossEntropyProx}).</li>
  * </ul>
- * The objective reported per epoch is Φ_ρ summed over the batches at their state after their update;
- * {@code residuals} and {@code activationGaps} are its per-layer terms as RMS per sample.
+ * The objective reported per epoch is Φ_ρ summed over the batches at their state after their update
+ * ({@link PhiAccount}). The batch's z, a live in a {@link Workspace}; {@code full-batch} runs in {@link FullBatch}.
  */
 final class Ipdlam implements Solver {
 
-    static final int NEWTON_STEPS = 8;
     private static final double GRAM_FLOOR = 1e-6;
 
-    private final IpdlamParams p;
+    final IpdlamParams p;
     private final Loss loss;
     private final Activation sigma;
     private final double slope;
     private final int[] d;
-    private final int depth;
-    private final Gemm gemm = Gemm.get();
+    final int depth;
+    final Gemm gemm = Gemm.get();
     private double rho;
 
     /** W^{k−1}, b^{k−1} and the extrapolations Ŵ, b̂. */
     private final R064Store[] prevW;
     private final R064Store[] prevB;
-    private final R064Store[] hatW;
+    final R064Store[] hatW;
     private final R064Store[] hatB;
     /** Σ_j z_j, Σ_j a_j and W·Σ_j a_j for the b step. */
-    private final R064Store[] zSum;
-    private final R064Store[] aSum;
+    final R064Store[] zSum;
+    final R064Store[] aSum;
     private final R064Store[] waSum;
-    /** E aᵀ, and the Gram matrix with its factor, when the W step runs in the d × d form; null until needed. */
+    /** E aᵀ, and the Gram matrix with its factor, when a batch's W step runs in the d × d form; null until needed. */
     private final R064Store[] eaT;
     private final R064Store[] inputGram;
     private final Spd[] inputSpd;
@@ -102,12 +92,10 @@ final class Ipdlam implements Solver {
     private final Spd[] aSpd;
     /** Per batch index: its z, a and their previous iterates in float32 ({@code minibatch-kept}, {@code full-batch}). */
     private float[][] kept;
+    private FullBatch fullBatch;
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private boolean started;
-
-    private double lossSum;
-    private final double[] residual2;
-    private final double[] gap2;
+    final PhiAccount account;
 
     Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
         this.p = p;
@@ -142,8 +130,7 @@ final class Ipdlam implements Solver {
                 aSpd[l] = new Spd(n);
             }
         }
-        residual2 = new double[depth];
-        gap2 = new double[depth - 1];
+        account = new PhiAccount(depth, hidden, loss, gemm);
     }
 
     @Override
@@ -154,29 +141,28 @@ final class Ipdlam implements Solver {
                 Ops.copy(net.bias(l), prevB[l]);
             }
             if (p.mode() != IpdlamParams.Mode.MINIBATCH) kept = new float[batches.batchCount()][];
+            if (p.mode() == IpdlamParams.Mode.FULL_BATCH) fullBatch = new FullBatch(this, d);
             started = true;
         }
         // step 8, once per epoch: ρ = min(θ^{epoch−1}ρ_0, ρ̄), from the epoch number so a resumed job continues the warm-up
         rho = Math.min(p.rho0() * Math.pow(p.theta(), batches.epoch() - 1), p.rhoMax());
-        lossSum = 0;
-        java.util.Arrays.fill(residual2, 0);
-        java.util.Arrays.fill(gap2, 0);
-        if (p.mode() == IpdlamParams.Mode.FULL_BATCH) {
-            fullBatchIteration(net, batches, cancel);
+        account.reset();
+        if (fullBatch != null) {
+            fullBatch.iteration(net, batches, cancel, kept);
         } else {
             for (Batch batch : batches) {
                 cancel.check();
                 Workspace w = workspace(batch.size());
                 w.bind(batch);
                 float[] state = kept == null ? null : kept[batch.index()];
-                if (state == null) w.forwardInit(net);
+                if (state == null) forwardInit(net, w);
                 else w.load(state);
                 for (int k = 0; k < p.iterations(); k++) iteration(net, w);
-                account(net, w);
+                account.add(net, w);
                 if (kept != null) kept[batch.index()] = w.save(state);
             }
         }
-        return report(net, batches.samples());
+        return account.report(net, batches.samples(), rho);
     }
 
     /** One iteration of Algorithm 1 on the batch bound to {@code w}. */
@@ -199,14 +185,14 @@ final class Ipdlam implements Solver {
     }
 
     /** x̂ = x^k + c(x^k − x^{k−1}), written over the buffer holding x^{k−1}. */
-    private static void extrapolate(R064Store current, R064Store previousToHat, double c) {
+    static void extrapolate(R064Store current, R064Store previousToHat, double c) {
         double[] x = current.data;
         double[] h = previousToHat.data;
         for (int i = 0; i < x.length; i++) h[i] = x[i] + c * (x[i] - h[i]);
     }
 
     /** Step 2: Ŵ = W^k + β(W^k − W^{k−1}) (and b̂ likewise); W^{k−1} ← W^k. */
-    private void extrapolateWeights(Network net) {
+    void extrapolateWeights(Network net) {
         for (int l = 0; l < depth; l++) {
             hatInto(net.weight(l), prevW[l], hatW[l]);
             hatInto(net.bias(l), prevB[l], hatB[l]);
@@ -224,7 +210,7 @@ final class Ipdlam implements Solver {
     }
 
     /** Steps 4 and 5: z_l from its σ prox (hidden) or the loss prox (output), around (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ). */
-    private void zStep(Network net, Workspace w, int l) {
+    void zStep(Network net, Workspace w, int l) {
         R064Store pre = w.pq[l];
         gemm.multiply(false, false, net.weight(l), w.a[l], pre);
         Ops.addColumn(pre, net.bias(l));
@@ -264,69 +250,7 @@ final class Ipdlam implements Solver {
             return;
         }
         int rows = Ops.rows(v);
-        for (int off = 0; off < zd.length; off += rows) crossEntropyProx(yd, vd, c, zd, off, rows, prob);
-    }
-
-    /** Newton on f(z) = −Σ y_i log softmax(z)_i + c/2‖z − v‖² for one column. */
-    static void crossEntropyProx(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
-        System.arraycopy(v, off, z, off, rows);
-        double f = crossEntropyProxValue(y, v, c, z, off, rows);
-        for (int step = 0; step < NEWTON_STEPS; step++) {
-            softmax(z, off, rows, s);
-            // gradient p − y + c(z − v) in s[rows..2rows), Newton direction by Sherman–Morrison in s[2rows..3rows)
-            double gNorm = 0;
-            double pag = 0;
-            double pap = 0;
-            for (int i = 0; i < rows; i++) {
-                double gi = s[i] - y[off + i] + c * (z[off + i] - v[off + i]);
-                s[rows + i] = gi;
-                gNorm += gi * gi;
-                double ai = s[i] + c;
-                pag += s[i] * gi / ai;
-                pap += s[i] * s[i] / ai;
-            }
-            if (gNorm < 1e-24) return;
-            double k = pag / (1 - pap);
-            for (int i = 0; i < rows; i++) s[2 * rows + i] = (s[rows + i] + s[i] * k) / (s[i] + c);
-            double t = 1;
-            for (int halving = 0; halving < 30; halving++) {
-                for (int i = 0; i < rows; i++) s[3 * rows + i] = z[off + i];
-                for (int i = 0; i < rows; i++) z[off + i] = s[3 * rows + i] - t * s[2 * rows + i];
-                double ft = crossEntropyProxValue(y, v, c, z, off, rows);
-                if (ft <= f) {
-                    f = ft;
-                    break;
-                }
-                for (int i = 0; i < rows; i++) z[off + i] = s[3 * rows + i];
-                t *= 0.5;
-            }
-        }
-    }
-
-    /** s[0..rows) = softmax(z[off..off+rows)). */
-    private static void softmax(double[] z, int off, int rows, double[] s) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < rows; i++) max = Math.max(max, z[off + i]);
-        double sum = 0;
-        for (int i = 0; i < rows; i++) {
-            s[i] = Math.exp(z[off + i] - max);
-            sum += s[i];
-        }
-        for (int i = 0; i < rows; i++) s[i] /= sum;
-    }
-
-    private static double crossEntropyProxValue(double[] y, double[] v, double c, double[] z, int off, int rows) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < rows; i++) max = Math.max(max, z[off + i]);
-        double sum = 0;
-        for (int i = 0; i < rows; i++) sum += Math.exp(z[off + i] - max);
-        double logZ = max + Math.log(sum);
-        double f = 0;
-        for (int i = 0; i < rows; i++) {
-            double dz = z[off + i] - v[off + i];
-            f += -y[off + i] * (z[off + i] - logZ) + 0.5 * c * dz * dz;
-        }
-        return f;
+        for (int off = 0; off < zd.length; off += rows) CrossEntropyProx.solve(yd, vd, c, zd, off, rows, prob);
     }
 
     /** Step 6: W_l = ((z_l − b_l)a_{l−1}ᵀ + δŴ_l)(a_{l−1}a_{l−1}ᵀ + δI)⁻¹, then the exact b_l (§3.1). */
@@ -364,7 +288,7 @@ final class Ipdlam implements Solver {
         bStep(net, l, m);
     }
 
-    private void bStep(Network net, int l, double count) {
+    void bStep(Network net, int l, double count) {
         gemm.multiply(false, false, net.weight(l), aSum[l], waSum[l]);
         double[] b = net.bias(l).data;
         double[] zs = zSum[l].data;
@@ -374,7 +298,7 @@ final class Ipdlam implements Solver {
     }
 
     /** e ← z − b + e, column by column. */
-    private static void addColumnMinus(R064Store e, R064Store z, R064Store b) {
+    static void addColumnMinus(R064Store e, R064Store z, R064Store b) {
         int rows = Ops.rows(e);
         double[] ed = e.data;
         double[] zd = z.data;
@@ -385,7 +309,7 @@ final class Ipdlam implements Solver {
     }
 
     /** g += max(δ, 1e-6 · mean diagonal)·I. */
-    private static void ridge(R064Store g, double delta) {
+    static void ridge(R064Store g, double delta) {
         int n = Ops.rows(g);
         double[] gd = g.data;
         double trace = 0;
@@ -408,7 +332,7 @@ final class Ipdlam implements Solver {
      * (W_lᵀW_l + (1 + δ)I) a = σ(z_{l−1}) + δâ + W_lᵀ(z_l − b_l), with the new W_l, b_l and z.
      * Here l indexes the layer whose input is updated (the workspace's a[l]).
      */
-    private void aStep(Network net, Workspace w, int l, boolean factor) {
+    void aStep(Network net, Workspace w, int l, boolean factor) {
         R064Store weight = net.weight(l);
         double c = 1 + p.delta();
         R064Store rhs = w.rhs[l];
@@ -442,234 +366,11 @@ final class Ipdlam implements Solver {
         w.rotateA(l);
     }
 
-    /**
-     * Full-batch: one iteration of Algorithm 1 over every sample, in its block order. Pass 1 takes the z step
-     * of every batch and accumulates the W step's sums; then W and b are solved once; pass 2 takes the a step.
-     */
-    private void fullBatchIteration(Network net, Batches batches, Cancellation cancel) {
-        extrapolateWeights(net);
-        for (int l = 0; l < depth; l++) {
-            R064Store g = inputGram(l);
-            java.util.Arrays.fill(g.data, 0);
-            java.util.Arrays.fill(eaT[l].data, 0);
-            java.util.Arrays.fill(zSum[l].data, 0);
-            java.util.Arrays.fill(aSum[l].data, 0);
-        }
-        for (Batch batch : batches) {
-            cancel.check();
-            Workspace w = workspace(batch.size());
-            w.bind(batch);
-            float[] state = kept[batch.index()];
-            if (state == null) w.forwardInit(net);
-            else w.load(state);
-            // steps 1 and 4–5: ẑ, then every z
-            for (int l = 0; l < depth; l++) extrapolate(w.z[l], w.zAux[l], p.alpha());
-            for (int l = 0; l < depth; l++) zStep(net, w, l);
-            // step 6, accumulated: E aᵀ, aaᵀ, Σz, Σa with E = z^{k+1} − b^k − Ŵa^k
-            for (int l = 0; l < depth; l++) {
-                R064Store e = w.pq[l];
-                gemm.gemm(false, false, -1, hatW[l], w.a[l], 0, e);
-                addColumnMinus(e, w.z[l], net.bias(l));
-                gemm.gemm(false, true, 1, e, w.a[l], 1, eaT[l]);
-                gemm.gemm(false, true, 1, w.a[l], w.a[l], 1, inputGram[l]);
-                Ops.accumulateRowSums(w.z[l], zSum[l]);
-                Ops.accumulateRowSums(w.a[l], aSum[l]);
-            }
-            kept[batch.index()] = w.save(state);
-        }
-        // step 6: W = Ŵ + (Σ E aᵀ)(Σ aaᵀ + δI)⁻¹, then b over all samples
-        for (int l = 0; l < depth; l++) {
-            ridge(inputGram[l], p.delta());
-            inputSpd[l].factor(inputGram[l]);
-            inputSpd[l].solveRight(eaT[l]);
-            Ops.copy(hatW[l], net.weight(l));
-            Ops.axpy(1, eaT[l], net.weight(l));
-            bStep(net, l, batches.samples());
-        }
-        // step 7: every a, with one factorisation per layer
-        boolean first = true;
-        for (Batch batch : batches) {
-            cancel.check();
-            Workspace w = workspace(batch.size());
-            w.bind(batch);
-            w.load(kept[batch.index()]);
-            for (int l = 1; l < depth; l++) {
-                extrapolate(w.a[l], w.aAux[l], p.gamma());
-                aStep(net, w, l, first);
-            }
-            first = false;
-            account(net, w);
-            kept[batch.index()] = w.save(kept[batch.index()]);
-        }
+    Workspace workspace(int m) {
+        return buffers.get(m, size -> new Workspace(d, size, p.mode() != IpdlamParams.Mode.FULL_BATCH));
     }
 
-    /** Adds the batch's Φ_ρ terms at its updated state to the epoch's sums. */
-    private void account(Network net, Workspace w) {
-        for (int l = 0; l < depth; l++) {
-            R064Store t = w.pq[l];
-            gemm.multiply(false, false, net.weight(l), w.a[l], t);
-            Ops.addColumn(t, net.bias(l));
-            double s = Ops.distance(t, w.z[l]);
-            residual2[l] += s * s;
-        }
-        for (int l = 1; l < depth; l++) {
-            double[] a = w.a[l].data;
-            double[] z = w.z[l - 1].data;
-            double s = 0;
-            for (int i = 0; i < a.length; i++) {
-                double g = a[i] - sigma.apply(z[i]);
-                s += g * g;
-            }
-            gap2[l - 1] += s;
-        }
-        lossSum += loss.value(w.z[depth - 1], w.y);
-    }
-
-    /** The epoch's Φ_ρ (at the ρ it ran with) and per-layer figures. */
-    private EpochReport report(Network net, int samples) {
-        double penalty = 0;
-        for (double r : residual2) penalty += r;
-        for (double g : gap2) penalty += g;
-        double objective = lossSum + 0.5 * rho * penalty;
-        double[] residuals = new double[depth];
-        double[] weightNorms = new double[depth];
-        for (int l = 0; l < depth; l++) {
-            residuals[l] = Math.sqrt(residual2[l] / samples);
-            weightNorms[l] = Ops.norm(net.weight(l));
-        }
-        double[] gaps = new double[depth - 1];
-        for (int l = 0; l < depth - 1; l++) gaps[l] = Math.sqrt(gap2[l] / samples);
-        Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("constraintResiduals", residuals);
-        diagnostics.put("activationGaps", gaps);
-        diagnostics.put("weightFrobeniusNorms", weightNorms);
-        diagnostics.put("rho", new double[] {rho});
-        return new EpochReport(objective, diagnostics);
-    }
-
-    private Workspace workspace(int m) {
-        return buffers.get(m, Workspace::new);
-    }
-
-    /** The lifted variables of one batch and the scratch of its steps, for one batch size m. */
-    private final class Workspace {
-        final int m;
-        /** z_l (layer l's pre-activation) and its second buffer: z^{k−1}, then ẑ, then the new z. */
-        final R064Store[] z;
-        final R064Store[] zAux;
-        /** a[l] is the input of layer l: a[0] the batch, a[l ≥ 1] = a_l; aAux and rhs rotate with it. */
-        final R064Store[] a;
-        final R064Store[] aAux;
-        final R064Store[] rhs;
-        /** d_{l+1} × m scratch: W a + b, E, (z − b). */
-        final R064Store[] pq;
-        final R064Store[] gram;
-        final Spd[] gramSpd;
-        final double[] softmax;
-        R064Store y;
-
-        Workspace(int m) {
-            this.m = m;
-            z = new R064Store[depth];
-            zAux = new R064Store[depth];
-            pq = new R064Store[depth];
-            a = new R064Store[depth];
-            aAux = new R064Store[depth];
-            rhs = new R064Store[depth];
-            gram = new R064Store[depth];
-            gramSpd = new Spd[depth];
-            for (int l = 0; l < depth; l++) {
-                z[l] = Ops.make(d[l + 1], m);
-                zAux[l] = Ops.make(d[l + 1], m);
-                pq[l] = Ops.make(d[l + 1], m);
-                if (l > 0) {
-                    a[l] = Ops.make(d[l], m);
-                    aAux[l] = Ops.make(d[l], m);
-                    rhs[l] = Ops.make(d[l], m);
-                }
-                if (m <= d[l] && p.mode() != IpdlamParams.Mode.FULL_BATCH) {
-                    gram[l] = Ops.make(m, m);
-                    gramSpd[l] = new Spd(m);
-                }
-            }
-            softmax = new double[4 * d[depth]];
-        }
-
-        void bind(Batch batch) {
-            a[0] = batch.x();
-            y = batch.y();
-        }
-
-        /** z, a from a forward pass with the current W, b; their previous iterates equal to them. */
-        void forwardInit(Network net) {
-            for (int l = 0; l < depth; l++) {
-                gemm.multiply(false, false, net.weight(l), a[l], z[l]);
-                Ops.addColumn(z[l], net.bias(l));
-                Ops.copy(z[l], zAux[l]);
-                if (l + 1 < depth) {
-                    sigma.apply(z[l].data, a[l + 1].data, z[l].data.length);
-                    Ops.copy(a[l + 1], aAux[l + 1]);
-                }
-            }
-        }
-
-        void swapZ(int l) {
-            R064Store t = z[l];
-            z[l] = zAux[l];
-            zAux[l] = t;
-        }
-
-        /** The solution in rhs becomes a_l, the old a_l its previous iterate, the spent â the next scratch. */
-        void rotateA(int l) {
-            R064Store t = aAux[l];
-            aAux[l] = a[l];
-            a[l] = rhs[l];
-            rhs[l] = t;
-        }
-
-        private int stateLength() {
-            int n = 0;
-            for (int l = 0; l < depth; l++) n += 2 * d[l + 1] * m;
-            for (int l = 1; l < depth; l++) n += 2 * d[l] * m;
-            return n;
-        }
-
-        float[] save(float[] state) {
-            float[] s = state != null ? state : new float[stateLength()];
-            int at = 0;
-            for (int l = 0; l < depth; l++) {
-                at = put(z[l], s, at);
-                at = put(zAux[l], s, at);
-            }
-            for (int l = 1; l < depth; l++) {
-                at = put(a[l], s, at);
-                at = put(aAux[l], s, at);
-            }
-            return s;
-        }
-
-        void load(float[] s) {
-            int at = 0;
-            for (int l = 0; l < depth; l++) {
-                at = get(s, at, z[l]);
-                at = get(s, at, zAux[l]);
-            }
-            for (int l = 1; l < depth; l++) {
-                at = get(s, at, a[l]);
-                at = get(s, at, aAux[l]);
-            }
-        }
-
-        private static int put(R064Store x, float[] s, int at) {
-            double[] xd = x.data;
-            for (int i = 0; i < xd.length; i++) s[at + i] = (float) xd[i];
-            return at + xd.length;
-        }
-
-        private static int get(float[] s, int at, R064Store x) {
-            double[] xd = x.data;
-            for (int i = 0; i < xd.length; i++) xd[i] = s[at + i];
-            return at + xd.length;
-        }
+    void forwardInit(Network net, Workspace w) {
+        w.forwardInit(net, sigma, gemm);
     }
 }

@@ -17,13 +17,11 @@ import io.nograd.solver.Solver;
 /**
  * The loop every back-propagation baseline shares: per batch, the gradient of the mean loss, then the
  * optimizer's update of each parameter tensor. Subclasses are the update rules, one small class each
- * (as in PyTorch's {@code torch/optim}). The gradients are computed in float32 by default, as PyTorch does
- * ({@link Float32Backprop}); the weights and the optimizer's state stay float64.
+ * (as in PyTorch's {@code torch/optim}).
  * <p>
- * Measured (Fashion-MNIST 784-500-10, Adam, batch 100, 5 epochs, idle 2 cores, two runs each): float64 a median
- * 1.17–1.72 s/epoch and 0.8740 test accuracy, float32 0.83–1.15 s/epoch and 0.8721; PyTorch (float32) in the
- * same session 0.89 s and 0.8793. float32 overflows sooner: a run that float64 keeps finite for three epochs
- * at an absurd learning rate may diverge in the first.
+ * Choice: the gradients are computed in float32 by default, as PyTorch does ({@link Float32Backprop}); the
+ * weights and the optimizer's state stay float64. float32 overflows sooner at a too large learning rate.
+ * Speed and accuracy of both precisions: bench/results/core.md.
  */
 abstract class GradientSolver implements Solver {
 

@@ -23,20 +23,18 @@ import io.nograd.solver.Solver;
  * from the top down, the implicit (proximal) update of W_i and then b_i by eq. (4.1), the error carried down
  * through the <em>new</em> W_i and the explicit step on F_i by eq. (4.2).
  * <p>
- * Choices the paper leaves open, and what decided them:
+ * Choices the paper leaves open (the runs that decided them: bench/results/sibp.md):
  * <ul>
  * <li><b>Scaling.</b> ∂L/∂F_N is the gradient of the loss <em>summed</em> over the batch (softmax − Y per
  * sample for cross-entropy, F_N − Y for ½‖·‖²), not divided by the batch size, as in the authors' code; the
- * data term of eq. (4.1) is the plain squared Frobenius norm over the batch. Averaging made the paper's η
- * too small in prototyping (0.589 against 0.821 test on a 10k subset after one epoch).</li>
+ * data term of eq. (4.1) is the plain squared Frobenius norm over the batch. Averaging makes the paper's η
+ * too small.</li>
  * <li><b>η over epochs.</b> Algorithm 1 prints a constant η; Theorem 4.2 (mini-batch convergence) needs a
- * decreasing η_k with Ση_k = ∞ and Ση_k² &lt; ∞. The default {@code inverse-epoch} uses η/e in epoch e. On the full
- * Fashion-MNIST 784-500-10 job a constant η = 1 peaked at 0.886 test in epoch 6 and then wandered (0.874 after
- * 10, test loss 0.35 → 0.45, the output layer's ‖W‖ still growing); η/e gave 0.879 / 0.886 / 0.894 after 2 / 3 / 10 epochs
- * against 0.874 / 0.881 / 0.874, its test loss falling every epoch (bench/results/sibp.md). {@code constant}
- * remains for Table 2's sweeps.</li>
- * <li><b>Defaults η = 1, λ = 1.</b> Over Table 2's grid η ∈ {0.1, 1, 10} × λ ∈ {0.01, 1, 100} with a constant η,
- * every cell trained (0.855–0.882 test after 5 epochs); λ barely matters, η = 1 was the best row.</li>
+ * decreasing η_k with Ση_k = ∞ and Ση_k² &lt; ∞. The default {@code inverse-epoch} uses η/e in epoch e: a
+ * constant η peaks and then wanders while the output layer's ‖W‖ keeps growing. {@code constant} remains for
+ * Table 2's sweeps.</li>
+ * <li><b>Defaults η = 1, λ = 1</b>, the best row of Table 2's grid η ∈ {0.1, 1, 10} × λ ∈ {0.01, 1, 100}; λ
+ * barely matters.</li>
  * <li><b>λ</b> weighs the proximal term as the paper writes it, 1/(2λ_i)‖W − W^k‖², so a larger λ moves
  * further (the authors' code multiplies by λ instead).</li>
  * <li><b>The subproblems</b> are solved by {@link ProximalFit}: Fletcher–Reeves CG with Armijo backtracking
@@ -46,20 +44,15 @@ import io.nograd.solver.Solver;
  * CG solve of the smooth part: W ← prox_{λγr}(W̃). This is exact when the data term is flat and otherwise
  * evaluates the data gradient at W̃ rather than at W (a forward–backward splitting of eq. (4.1)); the ℓ1
  * map sets weights exactly to zero, which is what pruning (§5.5) needs and what CG alone would never do.
- * γ is per batch and the data term sums over the batch: on 3,000 samples, 784-200-10, two epochs of constant
- * η = 1, γ = 0.001 left 58% of W_1 at zero with 0.757 test; γ = 0.005 zeroed 94% and the output layer's weights
- * then grew to compensate (test 0.58).</li>
+ * γ is per batch and the data term sums over the batch, so a γ that zeroes most of W_1 makes the output
+ * layer's weights grow to compensate.</li>
  * <li><b>Error propagation</b> (eq. (4.2)) uses σ′ at the forward pass's G_{i+1}^k, as printed.</li>
  * </ul>
  * <p>
- * Reported per epoch: {@code objective} is the mean per-sample decrease of the batch loss over one sweep,
- * L(F_N^k) − L(F_N^{k+1}) on the same batch (Theorem 4.1's descent: positive while the implicit steps work);
- * it costs a forward pass of every layer above the first, whose new pre-activation the CG already holds.
- * {@code diagnostics}: {@code residuals}, the relative residual ‖σ(W^{k+1}F + b^{k+1}) − F^{k+½}‖ /
- * ‖F^k − F^{k+½}‖ of each layer's fit (0: the target reached, 1: no move), mean over batches;
- * {@code weightNorms}, ‖W_i‖_F at the end of the epoch; {@code stepNorms}, the mean ‖W^{k+1} − W^k‖_F per
- * batch (Theorem 4.2's quantity); with the ℓ1 regulariser, {@code sparsity}, the fraction of W_i's entries that
- * are exactly zero.
+ * Reported per epoch: the mean per-sample decrease of the batch loss over one sweep, L(F_N^k) − L(F_N^{k+1})
+ * on the same batch (Theorem 4.1's descent: positive while the implicit steps work), which costs a forward
+ * pass of every layer above the first, whose new pre-activation the CG already holds; and the per-layer
+ * figures that {@link SibpFactory#diagnostics()} defines.
  */
 final class Sibp implements Solver {
 

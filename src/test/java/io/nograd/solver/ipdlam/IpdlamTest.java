@@ -136,7 +136,7 @@ class IpdlamTest {
             for (int i = 0; i < rows; i++) v[i] = 6 * rng.nextDouble() - 3;
             java.util.Arrays.fill(y, 0);
             y[rng.nextInt(rows)] = 1;
-            Ipdlam.crossEntropyProx(y, v, c, z, 0, rows, scratch);
+            CrossEntropyProx.solve(y, v, c, z, 0, rows, scratch);
             Loss.softmaxColumn(z, p, 0, rows);
             for (int i = 0; i < rows; i++) {
                 assertEquals(0, p[i] - y[i] + c * (z[i] - v[i]), 1e-8, "gradient at c = " + c);

@@ -1,0 +1,89 @@
+package io.nograd.solver.ipdlam;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.nn.Activation;
+import io.nograd.nn.Gemm;
+import io.nograd.nn.Loss;
+import io.nograd.nn.Network;
+import io.nograd.nn.Ops;
+import io.nograd.solver.EpochReport;
+
+/**
+ * The epoch's Φ_ρ of problem (2), summed over the batches at their state after their update, and its per-layer
+ * terms as RMS per sample (the diagnostics {@link IpdlamFactory#diagnostics()} defines). Accounting only: it
+ * reads the batches' z, a and the network, and changes neither.
+ */
+final class PhiAccount {
+
+    private final int depth;
+    private final Activation sigma;
+    private final Loss loss;
+    private final Gemm gemm;
+    private double lossSum;
+    private final double[] residual2;
+    private final double[] gap2;
+
+    PhiAccount(int depth, Activation sigma, Loss loss, Gemm gemm) {
+        this.depth = depth;
+        this.sigma = sigma;
+        this.loss = loss;
+        this.gemm = gemm;
+        residual2 = new double[depth];
+        gap2 = new double[depth - 1];
+    }
+
+    void reset() {
+        lossSum = 0;
+        Arrays.fill(residual2, 0);
+        Arrays.fill(gap2, 0);
+    }
+
+    /** Adds the batch's Φ_ρ terms at its updated state to the epoch's sums; uses the workspace's pq as scratch. */
+    void add(Network net, Workspace w) {
+        for (int l = 0; l < depth; l++) {
+            R064Store t = w.pq[l];
+            gemm.multiply(false, false, net.weight(l), w.a[l], t);
+            Ops.addColumn(t, net.bias(l));
+            double s = Ops.distance(t, w.z[l]);
+            residual2[l] += s * s;
+        }
+        for (int l = 1; l < depth; l++) {
+            double[] a = w.a[l].data;
+            double[] z = w.z[l - 1].data;
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+                double g = a[i] - sigma.apply(z[i]);
+                s += g * g;
+            }
+            gap2[l - 1] += s;
+        }
+        lossSum += loss.value(w.z[depth - 1], w.y);
+    }
+
+    /** The epoch's Φ_ρ (at the ρ it ran with) and per-layer figures. */
+    EpochReport report(Network net, int samples, double rho) {
+        double penalty = 0;
+        for (double r : residual2) penalty += r;
+        for (double g : gap2) penalty += g;
+        double objective = lossSum + 0.5 * rho * penalty;
+        double[] residuals = new double[depth];
+        double[] weightNorms = new double[depth];
+        for (int l = 0; l < depth; l++) {
+            residuals[l] = Math.sqrt(residual2[l] / samples);
+            weightNorms[l] = Ops.norm(net.weight(l));
+        }
+        double[] gaps = new double[depth - 1];
+        for (int l = 0; l < depth - 1; l++) gaps[l] = Math.sqrt(gap2[l] / samples);
+        Map<String, double[]> diagnostics = new LinkedHashMap<>();
+        diagnostics.put("constraintResiduals", residuals);
+        diagnostics.put("activationGaps", gaps);
+        diagnostics.put("weightFrobeniusNorms", weightNorms);
+        diagnostics.put("rho", new double[] {rho});
+        return new EpochReport(objective, diagnostics);
+    }
+}
