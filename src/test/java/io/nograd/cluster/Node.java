@@ -2,12 +2,14 @@ package io.nograd.cluster;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.nograd.system.Api;
 
@@ -16,6 +18,9 @@ import io.nograd.system.Api;
  * Hazelcast ports, the shared PostgreSQL URL and the join list of every node's Hazelcast port.
  */
 final class Node {
+
+    private static final int PORT_BASE = 20000;
+    private static final int PORT_SPAN = 12000;
 
     final String name;
     final int httpPort;
@@ -30,10 +35,25 @@ final class Node {
         this.dir = dir;
     }
 
+    /** Next candidate of {@link #freePort}: a random start, so two test JVMs rarely probe the same ports. */
+    private static final AtomicInteger NEXT = new AtomicInteger(new java.util.Random().nextInt(PORT_SPAN));
+
+    /**
+     * A loopback port that is free now, taken below the kernel's ephemeral range (Linux: 32768 and up): a port
+     * the OS handed out as free lies in that range, where a member's or a client's outbound connection can take
+     * it before the process it was chosen for binds it ("Address already in use" in a clean run).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int tries = 0; tries < PORT_SPAN; tries++) {
+            int port = PORT_BASE + Math.floorMod(NEXT.getAndIncrement(), PORT_SPAN);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException busy) {
+                // taken: try the next one
+            }
         }
+        throw new IOException("no free loopback port in " + PORT_BASE + "–" + (PORT_BASE + PORT_SPAN - 1));
     }
 
     void start(String jdbcUrl, List<Integer> hzPorts) throws IOException {

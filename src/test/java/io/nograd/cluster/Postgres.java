@@ -2,7 +2,6 @@ package io.nograd.cluster;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,10 +47,7 @@ final class Postgres implements AutoCloseable {
             throw new IllegalStateException(BIN + "/initdb not found: run scripts/setup.sh (it installs Debian's postgresql) or set NOGRAD_PG_BIN");
         }
         Path dir = Files.createTempDirectory("nograd-pg-");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Node.freePort();
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) run(List.of("chown", "-R", "postgres:postgres", dir.toString()), dir, false);
         run(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres", "--auth=trust",

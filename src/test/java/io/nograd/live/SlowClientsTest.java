@@ -122,17 +122,19 @@ class SlowClientsTest {
         }).get(30, TimeUnit.SECONDS);
 
         List<Integer> sseEpochs = new CopyOnWriteArrayList<>();
+        // read while the job runs: ofLines() pulls from the socket only as the stream is consumed, and a body left
+        // unread until the end is itself a stalled client (dropped 1000 events behind on a fast machine)
         var sse = http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + host + "/jobs/" + id + "/events")).build(),
-                HttpResponse.BodyHandlers.ofLines());
+                HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(line -> {
+                    if (line.startsWith("id:")) sseEpochs.add(Integer.parseInt(line.substring(3).trim()));
+                }));
 
         long t1 = System.nanoTime();
         JsonNode job = api.awaitFinal(id, Duration.ofMinutes(5));
         double withClients = (System.nanoTime() - t1) / 1e9;
         assertEquals("SUCCEEDED", job.get("status").asString(), job.toString());
 
-        sse.get(60, TimeUnit.SECONDS).body().forEach(line -> {
-            if (line.startsWith("id:")) sseEpochs.add(Integer.parseInt(line.substring(3).trim()));
-        });
+        sse.get(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (wsStatus.isEmpty() && System.nanoTime() < deadline) Api.sleep(50);
 
