@@ -1,6 +1,5 @@
 package io.nograd.sweeps;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.nograd.system.RequestBodies;
 import io.nograd.system.ValidationException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,11 +34,10 @@ public class SweepController {
         this.json = json;
     }
 
-    /** Reads the body whatever its Content-Type, as {@code POST /jobs} does. */
+    /** Reads the raw body as {@code POST /jobs} does: bounded (413 beyond), a stalled sender a 400. */
     @PostMapping("/sweeps")
-    public ResponseEntity<Sweep> create(HttpServletRequest request) throws IOException {
-        byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) throw new ValidationException("body", "a sweep is at most " + MAX_BODY_BYTES + " bytes");
+    public ResponseEntity<Sweep> create(HttpServletRequest request) {
+        byte[] body = RequestBodies.read(request, MAX_BODY_BYTES);
         if (body.length == 0) {
             throw new ValidationException("body", "a JSON sweep is required, e.g. {\"base\": {\"algorithm\": \"adam\", \"dataset\": \"spirals\", "
                     + "\"layers\": [2, 16, 2]}, \"grid\": {\"params.lr\": [0.001, 0.01]}, \"seeds\": [1, 2]}");
