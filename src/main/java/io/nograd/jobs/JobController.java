@@ -46,10 +46,8 @@ public class JobController {
      */
     @PostMapping("/jobs")
     public ResponseEntity<Job> create(HttpServletRequest request) {
-        byte[] body = RequestBodies.read(request, MAX_SPEC_BYTES);
-        if (body.length == 0) {
-            throw new ValidationException("body", "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
-        }
+        byte[] body = RequestBodies.readRequired(request, MAX_SPEC_BYTES,
+                "a JSON job spec is required, e.g. {\"algorithm\": \"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}");
         Job job = jobs.create(json.readValue(body, JobSpec.class));
         return ResponseEntity.created(URI.create("/jobs/" + job.id())).body(job);
     }

@@ -37,11 +37,8 @@ public class SweepController {
     /** Reads the raw body as {@code POST /jobs} does: bounded (413 beyond), a stalled sender a 400. */
     @PostMapping("/sweeps")
     public ResponseEntity<Sweep> create(HttpServletRequest request) {
-        byte[] body = RequestBodies.read(request, MAX_BODY_BYTES);
-        if (body.length == 0) {
-            throw new ValidationException("body", "a JSON sweep is required, e.g. {\"base\": {\"algorithm\": \"adam\", \"dataset\": \"spirals\", "
-                    + "\"layers\": [2, 16, 2]}, \"grid\": {\"params.lr\": [0.001, 0.01]}, \"seeds\": [1, 2]}");
-        }
+        byte[] body = RequestBodies.readRequired(request, MAX_BODY_BYTES, "a JSON sweep is required, e.g. {\"base\": {\"algorithm\": "
+                + "\"adam\", \"dataset\": \"spirals\", \"layers\": [2, 16, 2]}, \"grid\": {\"params.lr\": [0.001, 0.01]}, \"seeds\": [1, 2]}");
         Sweep sweep = sweeps.create(json.readValue(body, SweepRequest.class));
         return ResponseEntity.created(URI.create("/sweeps/" + sweep.id())).body(sweep);
     }

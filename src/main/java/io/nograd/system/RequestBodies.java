@@ -26,4 +26,11 @@ public final class RequestBodies {
         return body;
     }
 
+    /** {@link #read}, and a 400 saying {@code required} (what to send, with an example) when the body is empty. */
+    public static byte[] readRequired(HttpServletRequest request, int max, String required) {
+        byte[] body = read(request, max);
+        if (body.length == 0) throw new ValidationException("body", required);
+        return body;
+    }
+
 }
