@@ -2,6 +2,7 @@ package io.nograd.jobs;
 
 import io.nograd.data.Batches;
 import io.nograd.data.Dataset;
+import io.nograd.nn.BlasThreads;
 import io.nograd.nn.Network;
 import io.nograd.nn.Task;
 import io.nograd.solver.Cancellation;
@@ -40,6 +41,13 @@ public final class Training {
      * @throws DivergedException when the loss or the weights stop being finite
      */
     public void run(Network net, int firstEpoch, Cancellation cancel, EpochListener listener) {
+        // The job's cores go to its solver threads × BLAS threads, never more (BlasThreads: process-wide, smallest lease wins).
+        try (var blas = BlasThreads.lease(Math.max(1, spec.shape().threads() / solver.threads()))) {
+            epochs(net, firstEpoch, cancel, listener);
+        }
+    }
+
+    private void epochs(Network net, int firstEpoch, Cancellation cancel, EpochListener listener) {
         int epochs = spec.shape().epochs();
         for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
             cancel.check();
