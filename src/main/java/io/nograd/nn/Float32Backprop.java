@@ -143,8 +143,7 @@ public final class Float32Backprop implements Gradients {
         narrow(outputDelta.data, delta[last].data);
         float inv = 1f / columns;
         for (int l = last; l >= 0; l--) {
-            net.activation(l).derivative(z[l].data, derivative[l].data, z[l].data.length);
-            multiplyInPlace(delta[l], derivative[l]);
+            net.activation(l).multiplyByDerivative(z[l].data, delta[l].data, derivative[l].data, z[l].data.length);
             gemm.gemm(false, true, inv, delta[l], a[l], 0f, gradW32[l]);
             rowSums(delta[l], inv, gradB32[l]);
             if (l > 0) gemm.gemm(true, false, 1f, weight[l], delta[l], 0f, delta[l - 1]);
@@ -195,11 +194,5 @@ public final class Float32Backprop implements Gradients {
             for (int i = 0; i < rows; i++) v[i] += d[off + i];
         }
         for (int i = 0; i < rows; i++) v[i] *= s;
-    }
-
-    private static void multiplyInPlace(R032Store a, R032Store b) {
-        float[] x = a.data;
-        float[] y = b.data;
-        for (int i = 0; i < x.length; i++) x[i] *= y[i];
     }
 }
