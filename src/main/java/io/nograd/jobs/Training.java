@@ -42,8 +42,11 @@ public final class Training {
      */
     public void run(Network net, int firstEpoch, Cancellation cancel, EpochListener listener) {
         // The job's cores go to its solver threads × BLAS threads, never more (BlasThreads: process-wide, smallest lease wins).
-        try (var blas = BlasThreads.lease(Math.max(1, spec.shape().threads() / solver.threads()))) {
+        BlasThreads.Lease blas = BlasThreads.lease(Math.max(1, spec.shape().threads() / solver.threads()));
+        try {
             epochs(net, firstEpoch, cancel, listener);
+        } finally {
+            blas.close();
         }
     }
 
