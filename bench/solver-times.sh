@@ -13,6 +13,7 @@ run() {
 }
 run lpom bench/specs/lpom-fmnist.json epochs=2
 run sibp bench/specs/sibp-fmnist.json epochs=2
+[ -f bench/specs/proxbp-fmnist.json ] && run proxbp bench/specs/proxbp-fmnist.json epochs=2
 run adam-500 bench/specs/adam-fmnist.json epochs=2
 run adam64-500 bench/specs/adam-fmnist.json epochs=2 params.precision=float64
 run admm bench/specs/admm-fmnist.json epochs=2

@@ -67,7 +67,7 @@ class Server:
         while True:
             jobs = [call(self.base, 'GET', f'/jobs/{i}') for i in ids]
             if any(j['status'] == 'RUNNING' and j['epochsDone'] >= 1 for j in jobs):
-                seen.add(call(self.base, 'GET', '/actuator/info')['nograd']['blasThreads']['live'])
+                seen.add(call(self.base, 'GET', '/actuator/info')['nograd'].get('blasThreads', {}).get('live', 'not reported'))
             if all(j['status'] in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'PRUNED') for j in jobs):
                 break
             time.sleep(0.2)
