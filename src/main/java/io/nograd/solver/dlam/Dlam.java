@@ -9,6 +9,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -462,11 +463,9 @@ final class Dlam implements Solver {
 
         /** z_l = W_l a_{l−1} + b_l, a_l = h(z_l): every constraint holds with r = 0. */
         void forward(Network net, R064Store x) {
-            Gemm gemm = Gemm.get();
             for (int l = 0; l < depth; l++) {
-                gemm.multiply(false, false, net.weight(l), l == 0 ? x : a[l], z[l]);
-                Ops.addColumn(z[l], net.bias(l));
-                if (l < depth - 1) h.apply(z[l].data, a[l + 1].data, z[l].data.length);
+                boolean hidden = l < depth - 1;
+                ForwardPass.layer(net, l, l == 0 ? x : a[l], z[l], hidden ? h : null, hidden ? a[l + 1] : null);
             }
         }
     }

@@ -5,6 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -212,8 +213,7 @@ final class Ipdlam implements Solver {
     /** Steps 4 and 5: z_l from its σ prox (hidden) or the loss prox (output), around (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ). */
     void zStep(Network net, Workspace w, int l) {
         R064Store pre = w.pq[l];
-        gemm.multiply(false, false, net.weight(l), w.a[l], pre);
-        Ops.addColumn(pre, net.bias(l));
+        ForwardPass.affine(net, l, w.a[l], pre);
         double delta = p.delta();
         double[] v = pre.data;
         double[] hat = w.zAux[l].data;
@@ -260,7 +260,7 @@ final class Ipdlam implements Solver {
         R064Store weight = net.weight(l);
         // E = z_l − b_l^k − Ŵ_l a_{l−1}
         gemm.gemm(false, false, -1, hatW[l], a, 0, e);
-        addColumnMinus(e, w.z[l], net.bias(l));
+        Ops.addDifferenceColumn(e, w.z[l], net.bias(l));
         int m = w.m;
         if (m <= d[l]) {
             // W = Ŵ + E(aᵀa + δI)⁻¹aᵀ
@@ -297,25 +297,10 @@ final class Ipdlam implements Solver {
         for (int i = 0; i < b.length; i++) b[i] = (zs[i] - was[i] + p.delta() * hb[i]) / (count + p.delta());
     }
 
-    /** e ← z − b + e, column by column. */
-    static void addColumnMinus(R064Store e, R064Store z, R064Store b) {
-        int rows = Ops.rows(e);
-        double[] ed = e.data;
-        double[] zd = z.data;
-        double[] bd = b.data;
-        for (int off = 0; off < ed.length; off += rows) {
-            for (int i = 0; i < rows; i++) ed[off + i] += zd[off + i] - bd[i];
-        }
-    }
-
     /** g += max(δ, 1e-6 · mean diagonal)·I. */
     static void ridge(R064Store g, double delta) {
-        int n = Ops.rows(g);
-        double[] gd = g.data;
-        double trace = 0;
-        for (int i = 0; i < n; i++) trace += gd[i * n + i];
-        double add = Math.max(delta, GRAM_FLOOR * Math.max(trace / n, 1e-12));
-        for (int i = 0; i < n; i++) gd[i * n + i] += add;
+        double meanDiagonal = Ops.trace(g) / Ops.rows(g);
+        Ops.addDiagonal(g, Math.max(delta, GRAM_FLOOR * Math.max(meanDiagonal, 1e-12)));
     }
 
     private R064Store inputGram(int l) {
@@ -371,6 +356,6 @@ final class Ipdlam implements Solver {
     }
 
     void forwardInit(Network net, Workspace w) {
-        w.forwardInit(net, sigma, gemm);
+        w.forwardInit(net, sigma);
     }
 }
