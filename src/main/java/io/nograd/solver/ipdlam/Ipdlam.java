@@ -14,6 +14,7 @@ import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
 
 /**
@@ -57,7 +58,7 @@ import io.nograd.solver.Solver;
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
  * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
- *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link CrossEntropyProx}).</li>
+ *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link LossProx}, shared with DLAM).</li>
  * </ul>
  * The objective reported per epoch is Φ_ρ summed over the batches at their state after their update
  * ({@link PhiAccount}). The batch's z, a live in a {@link Workspace}; {@code full-batch} runs in {@link FullBatch}.
@@ -67,7 +68,7 @@ final class Ipdlam implements Solver {
     private static final double GRAM_FLOOR = 1e-6;
 
     final IpdlamParams p;
-    private final Loss loss;
+    private final LossProx lossProx;
     private final Activation sigma;
     private final double slope;
     private final int[] d;
@@ -100,7 +101,7 @@ final class Ipdlam implements Solver {
 
     Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
         this.p = p;
-        this.loss = loss;
+        this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sigma = hidden;
         this.slope = hidden.derivative(-1);
         this.d = sizes.clone();
@@ -226,7 +227,7 @@ final class Ipdlam implements Solver {
             for (int i = 0; i < v.length; i++) out[i] = proxSigma(target[i], v[i], r);
         } else {
             // step 5: z_L = P^ℒ(y, v, ρ(1 + δ))
-            proxLoss(w.y, pre, rho * (1 + delta), w.zAux[l], w.softmax);
+            lossProx.apply(w.y, pre, rho * (1 + delta), w.zAux[l]);
         }
         w.swapZ(l);
     }
@@ -238,19 +239,6 @@ final class Ipdlam implements Solver {
         double fu = (up - t) * (up - t) + r * (up - v) * (up - v);
         double fd = (slope * down - t) * (slope * down - t) + r * (down - v) * (down - v);
         return fu <= fd ? up : down;
-    }
-
-    /** argmin_z ℒ(y, z) + c/2‖z − v‖², column by column. */
-    private void proxLoss(R064Store y, R064Store v, double c, R064Store z, double[] prob) {
-        double[] yd = y.data;
-        double[] vd = v.data;
-        double[] zd = z.data;
-        if (loss == Loss.MSE) {
-            for (int i = 0; i < zd.length; i++) zd[i] = (yd[i] + c * vd[i]) / (1 + c);
-            return;
-        }
-        int rows = Ops.rows(v);
-        for (int off = 0; off < zd.length; off += rows) CrossEntropyProx.solve(yd, vd, c, zd, off, rows, prob);
     }
 
     /** Step 6: W_l = ((z_l − b_l)a_{l−1}ᵀ + δŴ_l)(a_{l−1}a_{l−1}ᵀ + δI)⁻¹, then the exact b_l (§3.1). */

@@ -28,7 +28,6 @@ final class Workspace {
     final R064Store[] pq;
     final R064Store[] gram;
     final Spd[] gramSpd;
-    final double[] softmax;
     R064Store y;
 
     /** {@code batchGram}: allocate the m × m Gram of the W step's narrow-batch form (not needed in full-batch mode). */
@@ -58,7 +57,6 @@ final class Workspace {
                 gramSpd[l] = new Spd(m);
             }
         }
-        softmax = new double[4 * d[depth]];
     }
 
     void bind(Batch batch) {

@@ -1,21 +1,46 @@
-package io.nograd.solver.ipdlam;
+package io.nograd.solver;
+
+import org.ojalgo.matrix.store.R064Store;
+
+import io.nograd.nn.Loss;
+import io.nograd.nn.Ops;
 
 /**
- * The cross-entropy proximal operator of iPDLAM's output step (step 5): per column,
- * argmin_z ℒ(y, z) + c/2‖z − v‖² with ℒ the softmax cross-entropy. The paper gives no method; this is Newton's
- * method with the Hessian diag(p) − ppᵀ + cI inverted by Sherman–Morrison (O(rows) per step) and step halving,
- * started at v, at most {@value #NEWTON_STEPS} steps; the objective never rises.
- * Scratch {@code s} holds at least 4·rows doubles.
+ * The proximal operator of the training loss, column by column: z = argmin_z ℓ(y, z) + c/2‖z − v‖², the output
+ * step of the penalty methods (iPDLAM's step 5, DLAM's eq. (5)). For MSE, ℓ = ½‖z − y‖², it is the closed form
+ * (y + c·v)/(1 + c). For the softmax cross-entropy, ℓ = −Σ y_i log softmax(z)_i, the papers give no method; this is
+ * Newton's method with the Hessian diag(p) − ppᵀ + cI (p = softmax(z)) inverted by Sherman–Morrison, O(rows) per
+ * step, and step halving, started at v, at most {@value #NEWTON_STEPS} steps; the objective never rises. One
+ * instance per thread (it owns its scratch).
  */
-final class CrossEntropyProx {
+public final class LossProx {
 
-    static final int NEWTON_STEPS = 8;
+    public static final int NEWTON_STEPS = 8;
 
-    private CrossEntropyProx() {
+    private final Loss loss;
+    private final double[] scratch;
+
+    /** For outputs of {@code rows} units. */
+    public LossProx(Loss loss, int rows) {
+        this.loss = loss;
+        this.scratch = new double[4 * rows];
+    }
+
+    /** z ← argmin ℓ(y, z) + c/2‖z − v‖², every column; z and v are different stores of y's shape. */
+    public void apply(R064Store y, R064Store v, double c, R064Store z) {
+        double[] yd = y.data;
+        double[] vd = v.data;
+        double[] zd = z.data;
+        if (loss == Loss.MSE) {
+            for (int i = 0; i < zd.length; i++) zd[i] = (yd[i] + c * vd[i]) / (1 + c);
+            return;
+        }
+        int rows = Ops.rows(v);
+        for (int off = 0; off < zd.length; off += rows) crossEntropy(yd, vd, c, zd, off, rows, scratch);
     }
 
     /** Newton on f(z) = −Σ y_i log softmax(z)_i + c/2‖z − v‖² for one column z[off..off+rows) around v. */
-    static void solve(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
+    static void crossEntropy(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
         System.arraycopy(v, off, z, off, rows);
         double f = value(y, v, c, z, off, rows);
         for (int step = 0; step < NEWTON_STEPS; step++) {
