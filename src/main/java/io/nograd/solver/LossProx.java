@@ -10,8 +10,8 @@ import io.nograd.nn.Ops;
  * step of the penalty methods (iPDLAM's step 5, DLAM's eq. (5)). For MSE, ℓ = ½‖z − y‖², it is the closed form
  * (y + c·v)/(1 + c). For the softmax cross-entropy, ℓ = −Σ y_i log softmax(z)_i, the papers give no method; this is
  * Newton's method with the Hessian diag(p) − ppᵀ + cI (p = softmax(z)) inverted by Sherman–Morrison, O(rows) per
- * step, and step halving, started at v, at most {@value #NEWTON_STEPS} steps; the objective never rises. One
- * instance per thread (it owns its scratch).
+ * step, and step halving, at most {@value #NEWTON_STEPS} steps from v (or, {@link #applyFrom}, from the better of v
+ * and a given point); the objective never rises. One instance per thread (it owns its scratch).
  */
 public final class LossProx {
 
@@ -28,6 +28,18 @@ public final class LossProx {
 
     /** z ← argmin ℓ(y, z) + c/2‖z − v‖², every column; z and v are different stores of y's shape. */
     public void apply(R064Store y, R064Store v, double c, R064Store z) {
+        apply(y, v, c, z, false);
+    }
+
+    /**
+     * The same, with Newton started from the better of v and the point z holds on entry, column by column: the
+     * result is never worse than that point (a step that must not raise an objective the point is feasible for).
+     */
+    public void applyFrom(R064Store y, R064Store v, double c, R064Store z) {
+        apply(y, v, c, z, true);
+    }
+
+    private void apply(R064Store y, R064Store v, double c, R064Store z, boolean warm) {
         double[] yd = y.data;
         double[] vd = v.data;
         double[] zd = z.data;
@@ -36,13 +48,18 @@ public final class LossProx {
             return;
         }
         int rows = Ops.rows(v);
-        for (int off = 0; off < zd.length; off += rows) crossEntropy(yd, vd, c, zd, off, rows, scratch);
+        for (int off = 0; off < zd.length; off += rows) crossEntropy(yd, vd, c, zd, off, rows, scratch, warm);
     }
 
-    /** Newton on f(z) = −Σ y_i log softmax(z)_i + c/2‖z − v‖² for one column z[off..off+rows) around v. */
-    static void crossEntropy(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s) {
-        System.arraycopy(v, off, z, off, rows);
-        double f = value(y, v, c, z, off, rows);
+    /**
+     * Newton on f(z) = −Σ y_i log softmax(z)_i + c/2‖z − v‖² for one column z[off..off+rows) around v, from v, or
+     * when {@code warm} from the better of v and z's entry value.
+     */
+    static void crossEntropy(double[] y, double[] v, double c, double[] z, int off, int rows, double[] s, boolean warm) {
+        double f = value(y, v, c, v, off, rows);
+        double atZ = warm ? value(y, v, c, z, off, rows) : Double.POSITIVE_INFINITY;
+        if (atZ < f) f = atZ;
+        else System.arraycopy(v, off, z, off, rows);
         for (int step = 0; step < NEWTON_STEPS; step++) {
             softmax(z, off, rows, s);
             // gradient p − y + c(z − v) in s[rows..2rows), Newton direction by Sherman–Morrison in s[2rows..3rows)

@@ -53,9 +53,13 @@ import io.nograd.solver.Solver;
  * <li><b>Algorithm 3</b> with scalar t, the step projected on the ε-ball (the minimiser of eq. (6)); t starts
  * at the last accepted t divided by η (at first ρ‖W_{l+1}‖₂²/N, which always passes), so it can shrink again.
  * Each trial costs one product W_{l+1}(β − a_l). The tests use a relative round-off tolerance of 1e-12.</li>
- * <li><b>Eq. (5)</b>: per sample, min (ρ/2)‖z − u‖² + ℓ(z; y), the loss's proximal operator shared with iPDLAM
- * ({@link LossProx}): closed form for MSE, Newton's method for cross-entropy (the objective never rises, so
- * neither does F).</li>
+ * <li><b>Eq. (5)</b>: per sample, min (ρ/2)‖z − u‖² + ℓ(z; y), by the loss's proximal operator shared with iPDLAM
+ * ({@link LossProx}): closed form for MSE, Newton's method for cross-entropy. With a proximal term
+ * (δ/2)‖z − z_L^k‖² added ({@code delta}): solved exactly, the step's weight ρ per sample is so small that z_L
+ * fits the labels at once, the iterations after it descend too little to pay for any shrink of ε under the guard
+ * below, and ε stalls. The term makes z_L follow gradually (as a few warm-started FISTA steps did implicitly) and
+ * keeps F decreasing: Newton starts from the better of the centre and z_L^k, so
+ * F(z^{k+1}) + (δ/2)‖z^{k+1} − z^k‖² ≤ F(z^k) even when it stops short of the minimiser.</li>
  * <li><b>The ε schedule.</b> §4.1.2 as printed (ε ← max(2ε, 1) when R &gt; 10ε; ε ← min(ε/2, 0.01) when
  * ε &gt; 10R) contradicts itself. {@code decay} (the default) halves ε every iteration down to epsilonMin, as
  * the authors' later code; {@code adaptive} keeps only the shrinking half, read monotonically:
@@ -205,7 +209,8 @@ final class Dlam implements Solver {
     /**
      * Eq. (5) with a proximal term δ: z_L ← argmin (ρ/2N)‖z − u‖² + (δ/2N)‖z − z^k‖² + R(z; y) with R the mean
      * loss, i.e. per sample min ((ρ + δ)/2)‖z − v‖² + ℓ(z; y) with v = (ρu + δz^k)/(ρ + δ), by the shared
-     * {@link LossProx}; u = W a + b = z + r, and r follows. {@code centre} is scratch of z's shape.
+     * {@link LossProx}, from the better of v and z^k so that the step never raises F; u = W a + b = z + r, and r
+     * follows. {@code centre} is scratch of z's shape.
      */
     private void updateOutput(R064Store z, R064Store r, R064Store y, R064Store centre) {
         double rho = p.rho();
@@ -215,7 +220,7 @@ final class Dlam implements Solver {
         double[] u = r.data;
         double[] zk = z.data;
         for (int i = 0; i < v.length; i++) v[i] = (rho * u[i] + delta * zk[i]) / (rho + delta);
-        lossProx.apply(y, centre, rho + delta, z);
+        lossProx.applyFrom(y, centre, rho + delta, z);
         Ops.axpy(-1, z, r);
     }
 

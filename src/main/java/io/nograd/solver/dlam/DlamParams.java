@@ -31,7 +31,7 @@ record DlamParams(
         double gamma,
         @Param(defaultValue = "2", min = 1.0001, max = 100, description = "η of Algorithm 3: t is multiplied by η until φ(β) ≤ Q(β; t)")
         double eta,
-        @Param(defaultValue = "1e-3", min = 0, max = 1e3, description =
+        @Param(defaultValue = "0.01", min = 0, max = 1e3, description =
                 "δ: weight of the proximal term δ/2‖z_L − z_L^k‖² added to eq. (5), per sample like ρ; 0 solves eq. (5) "
                         + "exactly, which fits z_L to the labels at once and leaves the ε guard no descent to shrink ε with")
         double delta) {
