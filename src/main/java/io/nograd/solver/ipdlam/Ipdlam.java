@@ -51,9 +51,9 @@ import io.nograd.solver.Solver;
  *     matrix is singular for m &lt; d; its proximal weight is floored at 1e-6 × its mean diagonal, which selects
  *     the least change of W among the exact fits.</li>
  * <li><b>ρ.</b> It cancels from every step but the output one (step 5). The warm-up multiplies ρ by θ once per
- *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1, the best of 0.3, 1 and 10; ρ̄ = 100 is
+ *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1, chosen by measurement; ρ̄ = 100 is
  *     not reached within 48 epochs at θ = 1.1.</li>
- * <li><b>δ</b> = 1 as §3 (better than 0.1 and 0).</li>
+ * <li><b>δ</b> = 1 as §3, also the best of the values tried.</li>
  * <li><b>σ prox</b> (step 4) for ReLU and leaky ReLU: the exact minimiser of |σ(x) − w|² + r|x − v|² over each
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
