@@ -443,11 +443,44 @@ class DashboardBrowserTest {
         fullPageShot("15-lpom-objective-and-diagnostics");
     }
 
+    /**
+     * A parameter that does nothing with the chosen settings (GET /algorithms' noEffectWhen) is marked so in the form,
+     * and the mark follows the settings: iPDLAM's α with mode minibatch and one iteration per visit, not with two.
+     */
+    @Test
+    @Order(10)
+    void theFormMarksParametersThatHaveNoEffectWithTheChosenSettings() {
+        open("#/new");
+        waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("ipdlam");
+        By alphaNote = By.cssSelector("[data-testid='inert-params.alpha']");
+        assertThat(waitText(alphaNote)).contains("mode = minibatch").contains("iterations = 1");
+        assertThat(driver.findElement(By.cssSelector("[data-field='params.alpha']")).getAttribute("class")).contains("inert");
+        assertThat(driver.findElement(By.cssSelector("[data-testid='inert-params.beta']")).isDisplayed()).as("β acts across batches").isFalse();
+        assertThat(text(By.cssSelector("[data-field='params.alpha'] .help"))).contains("No effect when");
+        fullPageShot("16-form-no-effect-parameters");
+        type(field("params.iterations"), "2");
+        until("α acts with two iterations per visit", () -> !driver.findElement(alphaNote).isDisplayed());
+        new Select(field("params.mode")).selectByValue("full-batch");
+        until("iterations does nothing in full-batch", () -> driver.findElement(By.cssSelector("[data-testid='inert-params.iterations']")).isDisplayed());
+    }
+
+    /**
+     * The panel says what GET /algorithms says: its title, its definition and unit (served verbatim in data
+     * attributes, shown typeset), and a y axis labelled by the unit — "dimensionless" for a pure number, never "1".
+     */
     private void assertPanel(String testid, String title, JsonNode d) {
         WebElement panel = driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
         assertThat(panel.findElement(By.tagName("figcaption")).getText()).isEqualTo(title);
-        assertThat(panel.findElement(By.className("chart-def")).getText())
-                .isEqualTo(d.get("definition").asString() + " [" + d.get("unit").asString() + "]");
+        WebElement def = panel.findElement(By.className("chart-def"));
+        String unit = d.get("unit").asString();
+        assertThat(def.getAttribute("data-definition")).isEqualTo(d.get("definition").asString());
+        assertThat(def.getAttribute("data-unit")).isEqualTo(unit);
+        boolean pure = unit.equals("1");
+        assertThat(def.getText()).endsWith(pure ? " (dimensionless)" : " [" + unit + "]");
+        String yLabel = pure ? "dimensionless" : unit;
+        // uPlot draws the axis label on its canvas from the same string the plot's aria-label names
+        assertThat(panel.findElement(By.className("chart-plot")).getAttribute("aria-label")).isEqualTo(title + ": " + yLabel + " per epoch");
     }
 
     // ---------------------------------------------------------------------------------------- helpers
