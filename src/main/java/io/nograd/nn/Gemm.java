@@ -36,6 +36,14 @@ public interface Gemm {
     }
 
     /**
+     * The Gram matrix C ← α·AᵀA ({@code trans}) or α·AAᵀ, both triangles written. The native path computes one
+     * triangle (dsyrk, half of gemm's multiply-adds) and mirrors it; the ojalgo path is a plain product.
+     */
+    default void gram(boolean trans, double alpha, R064Store a, R064Store c) {
+        gemm(trans, !trans, alpha, a, a, 0, c);
+    }
+
+    /**
      * Columns [from, to) of C ← op(A)·B, the others untouched: one column block of a product, so that threads
      * can share one product (e.g. a forward pass) without copying. This default is ojalgo's, on views.
      */
@@ -112,6 +120,17 @@ public interface Gemm {
             int ldb = Math.max(1, (int) b.countRows());
             blas.dgemm(transA ? "T" : "N", "N", m, to - from, k, 1.0, a.data, 0, Math.max(1, (int) a.countRows()),
                     b.data, from * ldb, ldb, 0.0, c.data, from * Math.max(1, m), Math.max(1, m));
+        }
+
+        @Override
+        public void gram(boolean trans, double alpha, R064Store a, R064Store c) {
+            int n = (int) c.countRows();
+            int k = innerDimension(trans, !trans, a, a, c);
+            blas.dsyrk("L", trans ? "T" : "N", n, k, alpha, a.data, Math.max(1, (int) a.countRows()), 0.0, c.data, Math.max(1, n));
+            double[] d = c.data;
+            for (int j = 0; j < n; j++) {
+                for (int i = j + 1; i < n; i++) d[j + i * n] = d[i + j * n];
+            }
         }
 
         @Override

@@ -58,4 +58,19 @@ class GemmTest {
             assertEquals(0, Ops.distance(expected, c), 1e-12 * m * n * k, g.name());
         }
     }
+
+    @ParameterizedTest(name = "gram trans={0}")
+    @CsvSource({"true", "false"})
+    void gramIsTheProductOfAMatrixWithItsTransposeOnBothTriangles(boolean trans) {
+        R064Store a = RandomStores.uniform(41, 29, 7);
+        int n = trans ? 29 : 41;
+        R064Store expected = Ops.make(n, n);
+        R064Store got = RandomStores.uniform(n, n, 8);
+        Gemm.get().gemm(trans, !trans, 1.5, a, a, 0, expected);
+        Gemm.get().gram(trans, 1.5, a, got);
+        assertEquals(0, Ops.distance(expected, got), 1e-12 * n * n * 41);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) assertEquals(got.get(i, j), got.get(j, i), 0, "symmetric at " + i + "," + j);
+        }
+    }
 }

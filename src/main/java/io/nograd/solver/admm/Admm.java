@@ -369,9 +369,9 @@ final class Admm implements Solver {
         /** Factors I + s·W Wᵀ (push-through form) or I + s·WᵀW, W = W_{i+1} (the old weights, Remark 2). */
         void factorSlackSystem(R064Store wAbove, double s) {
             if (pushThrough) {
-                Gemm.get().gemm(false, true, s, wAbove, wAbove, 0, slackMatrix);
+                Gemm.get().gram(false, s, wAbove, slackMatrix);
             } else {
-                Gemm.get().gemm(true, false, s, wAbove, wAbove, 0, slackMatrix);
+                Gemm.get().gram(true, s, wAbove, slackMatrix);
             }
             Ops.addDiagonal(slackMatrix, 1);
             slackSystem.factor(slackMatrix);
@@ -382,7 +382,7 @@ final class Admm implements Solver {
             Gemm gemm = Gemm.get();
             int m = Ops.cols(v);
             int dim = in + 1;
-            gemm.multiply(false, true, v, v, gramTop);
+            gemm.gram(false, 1, v, gramTop);
             double[] g = gram.data;
             double[] gt = gramTop.data;
             for (int c = 0; c < in; c++) System.arraycopy(gt, c * in, g, c * dim, in);

@@ -253,7 +253,7 @@ final class Ipdlam implements Solver {
         if (m <= d[l]) {
             // W = Ŵ + E(aᵀa + δI)⁻¹aᵀ
             R064Store g = w.gram[l];
-            gemm.multiply(true, false, a, a, g);
+            gemm.gram(true, 1, a, g);
             ridge(g, p.delta());
             w.gramSpd[l].factor(g);
             w.gramSpd[l].solveRight(e);
@@ -262,7 +262,7 @@ final class Ipdlam implements Solver {
         } else {
             // W = Ŵ + E aᵀ(aaᵀ + δI)⁻¹
             R064Store g = inputGram(l);
-            gemm.multiply(false, true, a, a, g);
+            gemm.gram(false, 1, a, g);
             ridge(g, p.delta());
             gemm.multiply(false, true, e, a, eaT[l]);
             inputSpd[l].factor(g);
@@ -320,7 +320,7 @@ final class Ipdlam implements Solver {
         R064Store g = aGram[l];
         if (d[l + 1] >= d[l]) {
             if (factor) {
-                gemm.multiply(true, false, weight, weight, g);
+                gemm.gram(true, 1, weight, g);
                 Ops.addDiagonal(g, c);
                 aSpd[l].factor(g);
             }
@@ -328,7 +328,7 @@ final class Ipdlam implements Solver {
         } else {
             // Woodbury: (WᵀW + cI)⁻¹r = (r − Wᵀ(WWᵀ + cI)⁻¹W r)/c
             if (factor) {
-                gemm.multiply(false, true, weight, weight, g);
+                gemm.gram(false, 1, weight, g);
                 Ops.addDiagonal(g, c);
                 aSpd[l].factor(g);
             }

@@ -120,7 +120,7 @@ final class Sibp implements Solver {
             ProximalFit fit = w.fit[l];
             double lambda = p.lambda()[l];
             // eq. (4.1), first line: W_i^{k+1} = argmin ‖σ(W F_i^k + b_i^k) − F_{i+1}^{k+½}‖² + 1/(2λ_i)‖W − W_i^k‖²
-            gemm.multiply(true, false, f, f, w.gram[l]);
+            gemm.gram(true, 1, f, w.gram[l]);
             Ops.copy(w.z[l], w.fitted[l]);
             fit.solve(w.fitted[l], w.target[l + 1], phi, lambda, w.kernel[l]);
             double start = fit.initialResidual();
