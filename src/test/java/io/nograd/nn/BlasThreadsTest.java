@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.ojalgo.OjAlgoUtils;
@@ -48,37 +54,76 @@ class BlasThreadsTest {
 
     /**
      * Same instance: one OpenBLAS file is mapped, and the count set through JNA governs the products that
-     * run through dev.ludovic.netlib's JNI: with 1 thread the process spends about the calling thread's CPU
-     * time on a dgemm, with 2 about twice (OpenBLAS's worker does half). CPU times, not wall times, so a
-     * shared machine does not change the outcome.
+     * run through dev.ludovic.netlib's JNI. OpenBLAS's worker is found as the native thread that works during
+     * a dgemm at 2 threads and idles during the same dgemm at 1, in both of two rounds (per-thread CPU ticks
+     * from /proc/self/task; CPU time, so a shared machine or other threads of the JVM, e.g. jobs of other
+     * tests' servers, do not change the outcome).
      */
     @Test
     void theCountSetThroughJnaGovernsTheJniBlasProducts() throws Exception {
         assumeTrue(BlasThreads.nativeControl(), "no native OpenBLAS here: " + BlasThreads.describe());
         assertEquals(1, BlasThreads.mappedInstances().size(), "one OpenBLAS instance mapped: " + BlasThreads.mappedInstances());
-        int n = 1200;
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2 && BlasThreads.get() >= 2, "needs 2 cores and OpenBLAS started with 2 threads");
+        int n = 1500;
         R064Store a = RandomStores.uniform(n, n, 1), b = RandomStores.uniform(n, n, 2), c = Ops.make(n, n);
-        try (var one = BlasThreads.lease(1)) {
-            assertEquals(one.threads(), BlasThreads.get());
-            double ratio = cpuRatio(a, b, c);
-            assertTrue(ratio < 1.3, "1 BLAS thread: process CPU / caller CPU = " + ratio);
+        Set<String> workers = null;
+        for (int round = 0; round < 2; round++) {
+            Map<String, Long> two;
+            Map<String, Long> one;
+            try (var lease = BlasThreads.lease(2)) {
+                assertEquals(lease.threads(), BlasThreads.get());
+                two = busyThreads(a, b, c);
+            }
+            try (var lease = BlasThreads.lease(1)) {
+                assertEquals(lease.threads(), BlasThreads.get());
+                one = busyThreads(a, b, c);
+            }
+            long caller = two.getOrDefault(self(), 1L);
+            Set<String> found = new HashSet<>();
+            for (var e : two.entrySet()) {
+                boolean didHalf = !e.getKey().equals(self()) && e.getValue() * 3 >= caller;
+                boolean idleAtOne = one.getOrDefault(e.getKey(), 0L) * 10 <= caller;
+                if (didHalf && idleAtOne) found.add(e.getKey());
+            }
+            if (workers == null) workers = found;
+            else workers.retainAll(found);
         }
-        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
-        try (var two = BlasThreads.lease(2)) {
-            assertEquals(two.threads(), BlasThreads.get());
-            double ratio = cpuRatio(a, b, c);
-            assertTrue(ratio > 1.5, "2 BLAS threads: process CPU / caller CPU = " + ratio);
+        assertFalse(workers.isEmpty(), "a native thread worked at 2 BLAS threads and idled at 1, in both rounds");
+    }
+
+    /** CPU ticks of each thread of this process during three dgemms (after a warm-up and a pause for spinning workers). */
+    private static Map<String, Long> busyThreads(R064Store a, R064Store b, R064Store c) throws Exception {
+        Gemm.get().multiply(false, false, a, b, c);
+        Thread.sleep(300);
+        Map<String, Long> before = ticks();
+        for (int i = 0; i < 3; i++) Gemm.get().multiply(false, false, a, b, c);
+        Map<String, Long> delta = new HashMap<>();
+        ticks().forEach((tid, t) -> delta.put(tid, t - before.getOrDefault(tid, 0L)));
+        return delta;
+    }
+
+    private static String self() {
+        try {
+            return Path.of("/proc/thread-self").toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** Process CPU time over the calling thread's CPU time during three dgemms (after a warm-up and a pause for spinning workers). */
-    private static double cpuRatio(R064Store a, R064Store b, R064Store c) throws InterruptedException {
-        Gemm.get().multiply(false, false, a, b, c);
-        Thread.sleep(300);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long p0 = os.getProcessCpuTime(), t0 = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < 3; i++) Gemm.get().multiply(false, false, a, b, c);
-        return (double) (os.getProcessCpuTime() - p0) / (threads.getCurrentThreadCpuTime() - t0);
+    /** utime + stime of every task of this process, in clock ticks. */
+    private static Map<String, Long> ticks() throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(t.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return out;
     }
 }
