@@ -39,7 +39,6 @@ class MemoryEstimateTest {
         s.put("dataset", "blobs");
         s.put("layers", LAYERS);
         s.put("activation", "relu");
-        if (algorithm.equals("bcd")) s.put("loss", "mse");   // its only loss
         s.put("epochs", 1);
         s.put("batchSize", batch);
         return s;

@@ -9,12 +9,14 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Gemm;
+import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
 
 /**
@@ -23,11 +25,12 @@ import io.nograd.solver.Solver;
  * is adopted as the default parameters given in [15]"). With V_0 = X, U_i the pre-activations, V_i the activations
  * and V_N the output, it minimises
  * <pre>
- *   ½‖V_N − Y‖² + γ/2 ‖V_N − U_N‖² + Σ_{i&lt;N} γ/2 ‖V_i − σ(U_i)‖² + Σ_i ρ/2 ‖U_i − W_i V_{i−1} − b_i‖²
+ *   ℓ(V_N, Y) + γ/2 ‖V_N − U_N‖² + Σ_{i&lt;N} γ/2 ‖V_i − σ(U_i)‖² + Σ_i ρ/2 ‖U_i − W_i V_{i−1} − b_i‖²
  * </pre>
  * block by block from the output down, each iteration:
  * <ol>
- * <li>V_N ← argmin ½‖V − Y‖² + γ/2‖V − U_N‖² + α/2‖V − V_N^{k−1}‖² = (Y + γU_N + αV_N)/(1 + γ + α);</li>
+ * <li>V_N ← argmin ℓ(V, Y) + γ/2‖V − U_N‖² + α/2‖V − V_N^{k−1}‖², for the squared loss ℓ = ½‖V − Y‖² of the
+ * paper's experiments (Y + γU_N + αV_N)/(1 + γ + α); for cross-entropy the shared {@link LossProx};</li>
  * <li>U_N ← argmin γ/2‖V_N − U‖² + ρ/2‖U − W_N V_{N−1} − b_N‖² = (γV_N + ρ(W_N V_{N−1} + b_N))/(γ + ρ);</li>
  * <li>W_N, b_N ← argmin ρ/2‖U_N − W V_{N−1} − b‖² + α/2(‖W − W^{k−1}‖² + ‖b − b^{k−1}‖²) (a ridge solve);</li>
  * <li>for i = N−1 … 1: V_i ← argmin γ/2‖V − σ(U_i)‖² + ρ/2‖U_{i+1} − W_{i+1}V − b_{i+1}‖² (no proximal term;
@@ -54,6 +57,8 @@ import io.nograd.solver.Solver;
  */
 final class Bcd implements Solver {
 
+    private final Loss loss;
+    private final LossProx lossProx;
     private final int[] sizes;
     private final int depth;
     private final BcdParams p;
@@ -65,7 +70,9 @@ final class Bcd implements Solver {
     private final R064Store[] rhs;
     private final R064Store[] oldBias;
 
-    Bcd(int[] sizes, BcdParams p) {
+    Bcd(Loss loss, int[] sizes, BcdParams p) {
+        this.loss = loss;
+        this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sizes = sizes.clone();
         this.depth = sizes.length - 1;
         this.p = p;
@@ -122,13 +129,14 @@ final class Bcd implements Solver {
         double rho = p.rho();
         double alpha = p.alpha();
         int out = depth - 1;
-        // step 1: V_N = (Y + γU_N + αV_N^{k−1})/(1 + γ + α)
+        // step 1: V_N = argmin ℓ(V, Y) + (γ + α)/2‖V − c‖², c = (γU_N + αV_N^{k−1})/(γ + α); MSE: (Y + γU_N + αV_N)/(1 + γ + α)
         double[] vd = s.v[out].data;
         double[] ud = s.u[out].data;
-        double[] yd = batch.y().data;
-        for (int i = 0; i < vd.length; i++) vd[i] = (yd[i] + gamma * ud[i] + alpha * vd[i]) / (1 + gamma + alpha);
-        // step 2: U_N = (γV_N + ρ(W_N V_{N−1} + b_N))/(γ + ρ)
         R064Store pre = work[out];
+        double[] cd = pre.data;
+        for (int i = 0; i < vd.length; i++) cd[i] = (gamma * ud[i] + alpha * vd[i]) / (gamma + alpha);
+        lossProx.applyFrom(batch.y(), pre, gamma + alpha, s.v[out]);
+        // step 2: U_N = (γV_N + ρ(W_N V_{N−1} + b_N))/(γ + ρ)
         forward(net, out, s.input(out, batch), pre);
         double[] pd = pre.data;
         for (int i = 0; i < ud.length; i++) ud[i] = (gamma * vd[i] + rho * pd[i]) / (gamma + rho);
@@ -253,15 +261,11 @@ final class Bcd implements Solver {
             double gamma = p.gamma();
             double rho = p.rho();
             int out = depth - 1;
-            double fit = 0;
+            double fit = loss.value(v[out], batch.y());
             double link = 0;
             double[] vd = v[out].data;
             double[] ud = u[out].data;
-            double[] yd = batch.y().data;
-            for (int i = 0; i < vd.length; i++) {
-                fit += (vd[i] - yd[i]) * (vd[i] - yd[i]);
-                link += (vd[i] - ud[i]) * (vd[i] - ud[i]);
-            }
+            for (int i = 0; i < vd.length; i++) link += (vd[i] - ud[i]) * (vd[i] - ud[i]);
             for (int l = 0; l < out; l++) {
                 double[] a = v[l].data;
                 double[] z = u[l].data;
@@ -281,7 +285,7 @@ final class Bcd implements Solver {
                 residuals[l] += sum;
                 constraints += sum;
             }
-            return 0.5 * fit + gamma / 2 * link + rho / 2 * constraints;
+            return fit + gamma / 2 * link + rho / 2 * constraints;
         }
     }
 }

@@ -32,8 +32,8 @@ public final class BcdFactory implements SolverFactory {
     /** The U step's closed form is the ReLU one of the authors' code. */
     @Override public List<String> activations() { return List.of("relu"); }
 
-    /** The squared loss of the paper's experiments (and the iPDLAM paper's), whose V_N step is closed. */
-    @Override public List<String> losses() { return List.of("mse"); }
+    /** The squared loss of the paper's experiments (and the iPDLAM paper's); cross-entropy through the shared loss prox. */
+    @Override public List<String> losses() { return List.of("mse", "cross-entropy"); }
 
     @Override public int defaultBatchSize() { return FULL_BATCH; }
 
@@ -71,7 +71,7 @@ public final class BcdFactory implements SolverFactory {
     @Override
     public Diagnostic objective() {
         return Diagnostic.perLayer("bcdObjective", "Three-splitting objective",
-                "½‖V_N − Y‖² + γ/2(‖V_N − U_N‖² + Σ_{i<N} ‖V_i − σ(U_i)‖²) + ρ/2 Σ_i ‖U_i − W_i V_{i−1} − b_i‖², each batch's "
+                "ℓ(V_N, Y) + γ/2(‖V_N − U_N‖² + Σ_{i<N} ‖V_i − σ(U_i)‖²) + ρ/2 Σ_i ‖U_i − W_i V_{i−1} − b_i‖², each batch's "
                         + "after its iteration, summed over the batches (a sum over samples)", "sum over samples");
     }
 
@@ -82,6 +82,6 @@ public final class BcdFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Bcd(shape.layers(), params.as(BcdParams.class));
+        return new Bcd(shape.loss(), shape.layers(), params.as(BcdParams.class));
     }
 }
