@@ -423,7 +423,7 @@ class DashboardBrowserTest {
         open("#/reproductions");
         until("the catalogue's cards", () -> driver.findElements(By.cssSelector("[data-testid='repro-card']")).size() >= 9);
         By card = By.cssSelector("[data-testid='repro-card'][data-repro-id='sibp-table2']");
-        assertThat(text(card)).contains("Table 2").contains("Run quick (2 jobs)").contains("Run paper");
+        assertThat(text(card)).contains("Table 2").contains("Run quick (3 jobs)").contains("Run paper");
         fullPageShot("30-reproductions-catalogue");
         driver.findElement(By.cssSelector("[data-testid='repro-card'][data-repro-id='sibp-table2'] [data-testid='repro-run-quick']")).click();
         until("the run's view", () -> driver.getCurrentUrl().contains("#/reproductions/runs/"));
@@ -431,11 +431,11 @@ class DashboardBrowserTest {
         until("the run is done, live", () -> !driver.findElements(badge).isEmpty()
                 && "DONE".equals(driver.findElement(badge).getAttribute("data-status")), WAIT.multipliedBy(2));
         By tables = By.cssSelector("[data-testid='repro-table']");
-        until("a table per metric with both configurations", () -> driver.findElements(tables).size() == 2
-                && driver.findElements(By.cssSelector("[data-testid='repro-row']")).size() == 4
+        until("a table per metric with the three configurations", () -> driver.findElements(tables).size() == 2
+                && driver.findElements(By.cssSelector("[data-testid='repro-row']")).size() == 6
                 && !text(By.cssSelector("[data-testid='repro-table'][data-metric='testAccuracy']")).contains("—"));
         String test = text(By.cssSelector("[data-testid='repro-table'][data-metric='testAccuracy']"));
-        assertThat(test).contains("algorithm=sibp").contains("0.9828").contains("algorithm=sgd").contains("0.9757").contains("Table 2");
+        assertThat(test).contains("algorithm=sibp").contains("0.9828").contains("algorithm=sgd").contains("0.9757").contains("algorithm=proxbp").contains("0.9719").contains("Table 2");
         assertThat(text(By.cssSelector("[data-testid='repro-table'][data-metric='trainAccuracy']"))).contains("0.9842");
         // One epoch on 1 000 images is far from 50 epochs on 60 000: the gaps exceed a point and are flagged.
         assertThat(driver.findElements(By.cssSelector("[data-testid='repro-row'][data-flagged='true']"))).isNotEmpty();
