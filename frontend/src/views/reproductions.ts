@@ -52,7 +52,7 @@ export function mountReproductions(root: HTMLElement): () => void {
           h('h2', {}, `${r.figure}: ${r.title}`),
           h('p', { class: 'muted' }, r.paper, ' — ', h('span', { class: 'mono' }, r.file), ` (v${r.version})`),
           h('p', { 'data-testid': 'repro-setting' }, r.setting),
-          h('ul', { class: 'muted' }, r.scales.map((s) => h('li', {}, h('b', {}, s.scale), `: ${s.note}; ${s.cells} job${s.cells === 1 ? "" : "s"}, seeds ${s.seeds.join(', ')}`))),
+          h('ul', { class: 'muted' }, r.scales.map((s) => h('li', {}, h('b', {}, s.scale), `: ${s.note}; ${s.cells} job${s.cells === 1 ? '' : 's'}, seeds ${s.seeds.join(', ')}`))),
           r.figures.length ? h('p', { class: 'muted' }, `${r.figures.length} figures from the paper, e.g. ${r.figures[0].printed} (${r.figures[0].source})`)
             : h('p', { class: 'muted' }, 'The paper prints no number for this experiment: the table has ours only.'),
           h('div', { class: 'toolbar' }, ...buttons),
