@@ -21,8 +21,8 @@ record ProxbpParams(
                 "solver of the proximal subproblem: exact (Cholesky solve, the authors' prox_exact) or cg (cgIterations "
                         + "conjugate-gradient steps started at θ^k, prox_cgN)")
         Solve solve,
-        @Param(defaultValue = "5", min = 1, max = 100, description =
-                "N: conjugate-gradient iterations per layer and batch with solve = cg (the SIBP paper's experiments: 5; "
+        @Param(defaultValue = "5", min = 1, max = 100, noEffectWhen = "solve = exact", description =
+                "N: conjugate-gradient iterations per layer and batch (the SIBP paper's experiments: 5; "
                         + "the authors' default: 1)")
         int cgIterations,
         @Param(defaultValue = "gradient", description =
