@@ -414,6 +414,42 @@ class DashboardBrowserTest {
     }
 
     /**
+     * The reproduction view: the catalogue's cards, a quick run started by its button, and the run's tables with
+     * the paper's figure beside ours for training and test accuracy, gaps above a point flagged.
+     */
+    @Test
+    @Order(10)
+    void aReproductionStartedFromItsCardTablesThePapersFiguresBesideOursWithFlags() throws Exception {
+        open("#/reproductions");
+        until("the catalogue's cards", () -> driver.findElements(By.cssSelector("[data-testid='repro-card']")).size() >= 9);
+        By card = By.cssSelector("[data-testid='repro-card'][data-repro-id='sibp-table2']");
+        assertThat(text(card)).contains("Table 2").contains("Run quick (3 jobs)").contains("Run paper");
+        fullPageShot("30-reproductions-catalogue");
+        driver.findElement(By.cssSelector("[data-testid='repro-card'][data-repro-id='sibp-table2'] [data-testid='repro-run-quick']")).click();
+        until("the run's view", () -> driver.getCurrentUrl().contains("#/reproductions/runs/"));
+        By badge = By.cssSelector("[data-testid='repro-run-view'] [data-testid='repro-run-status']");
+        until("the run is done, live", () -> !driver.findElements(badge).isEmpty()
+                && "DONE".equals(driver.findElement(badge).getAttribute("data-status")), WAIT.multipliedBy(2));
+        By tables = By.cssSelector("[data-testid='repro-table']");
+        until("a table per metric with the three configurations", () -> driver.findElements(tables).size() == 2
+                && driver.findElements(By.cssSelector("[data-testid='repro-row']")).size() == 6
+                && !text(By.cssSelector("[data-testid='repro-table'][data-metric='testAccuracy']")).contains("—"));
+        String test = text(By.cssSelector("[data-testid='repro-table'][data-metric='testAccuracy']"));
+        assertThat(test).contains("algorithm=sibp").contains("0.9828").contains("algorithm=sgd").contains("0.9757").contains("algorithm=proxbp").contains("0.9719").contains("Table 2");
+        assertThat(text(By.cssSelector("[data-testid='repro-table'][data-metric='trainAccuracy']"))).contains("0.9842");
+        // One epoch on 1 000 images is far from 50 epochs on 60 000: the gaps exceed a point and are flagged.
+        assertThat(driver.findElements(By.cssSelector("[data-testid='repro-row'][data-flagged='true']"))).isNotEmpty();
+        assertThat(text(By.cssSelector("[data-testid='repro-tables']"))).contains("⚑");
+        fullPageShot("31-reproduction-run-table");
+        driver.findElement(By.cssSelector("[data-testid='repro-sweep-link']")).click();
+        until("the run is an ordinary sweep", () -> driver.getCurrentUrl().contains("#/sweeps/")
+                && !driver.findElements(By.cssSelector("[data-testid='heat-cell']")).isEmpty());
+        open("#/reproductions");
+        until("the card lists the run", () -> !driver.findElements(By.cssSelector(
+                "[data-testid='repro-card'][data-repro-id='sibp-table2'] [data-testid='repro-run-link']")).isEmpty());
+    }
+
+    /**
      * Every objective and diagnostics panel of an LPOM job is titled and captioned by the figure's definition
      * from GET /algorithms, one quantity per panel; the screenshot is for a person to look at.
      */
@@ -443,11 +479,44 @@ class DashboardBrowserTest {
         fullPageShot("15-lpom-objective-and-diagnostics");
     }
 
+    /**
+     * A parameter that does nothing with the chosen settings (GET /algorithms' noEffectWhen) is marked so in the form,
+     * and the mark follows the settings: iPDLAM's α with mode minibatch and one iteration per visit, not with two.
+     */
+    @Test
+    @Order(10)
+    void theFormMarksParametersThatHaveNoEffectWithTheChosenSettings() {
+        open("#/new");
+        waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("ipdlam");
+        By alphaNote = By.cssSelector("[data-testid='inert-params.alpha']");
+        assertThat(waitText(alphaNote)).contains("mode = minibatch").contains("iterations = 1");
+        assertThat(driver.findElement(By.cssSelector("[data-field='params.alpha']")).getAttribute("class")).contains("inert");
+        assertThat(driver.findElement(By.cssSelector("[data-testid='inert-params.beta']")).isDisplayed()).as("β acts across batches").isFalse();
+        assertThat(text(By.cssSelector("[data-field='params.alpha'] .help"))).contains("No effect when");
+        fullPageShot("16-form-no-effect-parameters");
+        type(field("params.iterations"), "2");
+        until("α acts with two iterations per visit", () -> !driver.findElement(alphaNote).isDisplayed());
+        new Select(field("params.mode")).selectByValue("full-batch");
+        until("iterations does nothing in full-batch", () -> driver.findElement(By.cssSelector("[data-testid='inert-params.iterations']")).isDisplayed());
+    }
+
+    /**
+     * The panel says what GET /algorithms says: its title, its definition and unit (served verbatim in data
+     * attributes, shown typeset), and a y axis labelled by the unit — "dimensionless" for a pure number, never "1".
+     */
     private void assertPanel(String testid, String title, JsonNode d) {
         WebElement panel = driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
         assertThat(panel.findElement(By.tagName("figcaption")).getText()).isEqualTo(title);
-        assertThat(panel.findElement(By.className("chart-def")).getText())
-                .isEqualTo(d.get("definition").asString() + " [" + d.get("unit").asString() + "]");
+        WebElement def = panel.findElement(By.className("chart-def"));
+        String unit = d.get("unit").asString();
+        assertThat(def.getAttribute("data-definition")).isEqualTo(d.get("definition").asString());
+        assertThat(def.getAttribute("data-unit")).isEqualTo(unit);
+        boolean pure = unit.equals("1");
+        assertThat(def.getText()).endsWith(pure ? " (dimensionless)" : " [" + unit + "]");
+        String yLabel = pure ? "dimensionless" : unit;
+        // uPlot draws the axis label on its canvas from the same string the plot's aria-label names
+        assertThat(panel.findElement(By.className("chart-plot")).getAttribute("aria-label")).isEqualTo(title + ": " + yLabel + " per epoch");
     }
 
     // ---------------------------------------------------------------------------------------- helpers

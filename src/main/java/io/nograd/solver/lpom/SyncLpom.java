@@ -39,7 +39,7 @@ import io.nograd.solver.EpochReport;
  * <li>ν: the deep equal-width autoencoder needed ν = 0.3 in prototyping (ν = 0.5 led for four epochs, then
  * collapsed with ‖W³‖₂ running away); the autoencoder bench uses 0.3 for both solvers.</li>
  * </ul>
- * Use single-threaded BLAS kernels (OPENBLAS_NUM_THREADS=1): the parallelism is over layers.
+ * The parallelism is over layers: {@link #threads()} tells the job's thread budget to run BLAS single-threaded.
  */
 final class SyncLpom extends LpomSolver {
 
@@ -73,6 +73,11 @@ final class SyncLpom extends LpomSolver {
             int layer = i;
             weights.add(timed(() -> lifted.updateWeights(net, layer, figures)));
         }
+    }
+
+    @Override
+    public int threads() {
+        return threads;
     }
 
     @Override
