@@ -28,10 +28,11 @@ import io.nograd.nn.Network;
  * eigenvalue of the batch's centred activation covariance at that layer, tr(X_c X_cᵀ)/n_in. The exact pseudo-inverse fits
  * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,
  * width, batch size and activation scale.</li>
- * <li><b>Damping where eq. (26) does not converge.</b> Theorem 2 guarantees convergence for ρ &lt; 1 only, and the paper does
- * not obey it "as long as the iteration converges". So ν_i = ν until layer i's fixed-point residual ‖X̃ − X^i‖ grows from
- * one sweep to the next within a batch; from then on, for that batch, ν_i = min(ν, 2/(2 + ρ)), ρ = κ²‖W^i‖₂², the
- * Krasnosel'skii–Mann step that converges for any ρ, to the same fixed point (see LiftedBatch#average).</li>
+ * <li><b>Damped sweeps.</b> Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which deep nets exceed. ν_i =
+ * min(ν, 2/(2 + ρ̂_i)), the Krasnosel'skii–Mann step that contracts to the same fixed point, with ρ̂_i a power-iteration
+ * estimate, over the whole batch, of the top eigenvalue of eq. (26)'s linearisation at the batch's current point (the
+ * active units' Jacobian) rather than the global bound
+ * κ²‖W^i‖₂², which would also damp where the sweeps already contract (see LiftedBatch#estimateRho).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
  * n_out × m matrices with the m × m Gram matrix, and W is written once (see {@link LiftedBatch}).</li>
  * </ul>

@@ -13,8 +13,8 @@ record LpomParams(
                         + "so a larger μ moves the output less per sweep")
         double mu,
         @Param(defaultValue = "3", min = 1e-6, max = 1e6, description =
-                "proximal weight of the W step (ridge form of eq. (36)), relative to the mean eigenvalue of the batch's "
-                        + "centred activation covariance at each layer (bias unpenalised): scale-free, per layer")
+                "proximal weight of the W step (ridge form of eq. (36), on [W b] with the bias as a ones row), relative to "
+                        + "the mean eigenvalue of the batch's centred activation covariance at each layer: scale-free, per layer")
         double lambda,
         @Param(defaultValue = "3", min = 1, max = 100, description =
                 "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers)")
@@ -25,8 +25,7 @@ record LpomParams(
         int k3,
         @Param(defaultValue = "0.5", min = 1e-3, max = 1, description =
                 "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update (serial too, footnote 5); a hidden layer's ν "
-                        + "drops to 2/(2 + ρ) of Theorem 2 within a batch once its fixed-point residual grows; lower ν if "
-                        + "parallel = true diverges")
+                        + "is capped at 2/(2 + ρ̂), ρ̂ the batch's estimate of Theorem 2's ρ; lower ν if parallel = true diverges")
         double nu,
         @Param(defaultValue = "false", description =
                 "true: synchronous-parallel LPOM (Algorithm 3), odd/even layers and all W on the job's threads; "
