@@ -149,7 +149,36 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
       const el = row(`params.${p.name}`, p.name, paramInput(p), help);
       el.querySelector('input,select')!.setAttribute('data-param', p.name);
       el.querySelector('input,select')!.setAttribute('data-type', p.type || '');
+      if (p.noEffectWhen?.length) el.append(h('div', { class: 'inert-note', 'data-testid': `inert-params.${p.name}`, hidden: true }));
       paramsBox.append(el);
+    }
+    markInert();
+  };
+
+  /** The form's current value of a parameter (as the spec would carry it), for the no-effect conditions. */
+  const currentParam = (name: string): unknown => {
+    const el = fields.get(`params.${name}`)?.input;
+    if (el instanceof HTMLInputElement && el.type === 'checkbox') return el.checked;
+    if (el instanceof HTMLInputElement && el.type === 'number') return el.value.trim() === '' ? undefined : Number(el.value);
+    return (el as HTMLInputElement | HTMLSelectElement | undefined)?.value;
+  };
+
+  /** Marks each parameter that has no effect with the current choices (GET /algorithms' noEffectWhen); still sent. */
+  const markInert = () => {
+    for (const p of algo().params ?? []) {
+      const note = paramsBox.querySelector<HTMLElement>(`[data-testid='inert-params.${p.name}']`);
+      if (!note) continue;
+      const holds = (p.noEffectWhen ?? []).find((situation) =>
+        Object.entries(situation).every(([key, values]) => {
+          const actual = key === 'loss' ? lossSel.value : currentParam(key);
+          return (values as unknown[]).some((v) => v === actual);
+        }));
+      const rowEl = note.closest('.field');
+      rowEl?.classList.toggle('inert', !!holds);
+      note.hidden = !holds;
+      note.textContent = holds
+        ? `No effect with ${Object.entries(holds).map(([k, v]) => `${k} = ${(v as unknown[]).join(' or ')}`).join(' and ')}.`
+        : '';
     }
   };
 
@@ -188,6 +217,9 @@ function buildForm(section: HTMLElement, algos: Algorithm[], datasets: DatasetIn
   section.append(form);
 
   algoSel.addEventListener('change', syncAlgorithm);
+  paramsBox.addEventListener('change', markInert);
+  paramsBox.addEventListener('input', markInert);
+  lossSel.addEventListener('change', markInert);
   dsSel.addEventListener('change', syncLayers);
   taskSel.addEventListener('change', syncLayers);
   syncAlgorithm();

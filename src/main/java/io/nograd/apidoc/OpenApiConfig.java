@@ -223,8 +223,13 @@ public class OpenApiConfig {
                 .addProperty("min", nullable(new NumberSchema()))
                 .addProperty("max", nullable(new NumberSchema()))
                 .addProperty("description", new StringSchema())
-                .addProperty("choices", new ArraySchema().items(new StringSchema()));
-        s.setRequired(List.of("name", "type", "default", "min", "max", "description"));
+                .addProperty("choices", new ArraySchema().items(new StringSchema()))
+                .addProperty("noEffectWhen", new ArraySchema().items(new ObjectSchema()
+                        .additionalProperties(new ArraySchema().items(new Schema<>())))
+                        .description("the settings in which this parameter has no effect (it is still accepted): each entry one "
+                                + "situation, mapping another parameter's name (or loss) to the values that make it; the situation holds "
+                                + "when every entry does. Empty when the parameter always acts."));
+        s.setRequired(List.of("name", "type", "default", "min", "max", "description", "noEffectWhen"));
         return s;
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.CancellationException;
 
 import io.nograd.data.Dataset;
 import io.nograd.data.DatasetRegistry;
@@ -18,7 +19,6 @@ import io.nograd.jobs.Training;
 import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Network;
-import io.nograd.solver.Cancellation;
 import io.nograd.solver.SolverRegistry;
 import io.nograd.system.ValidationException;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,16 +67,24 @@ public final class Bench {
         Network net = vs.newNetwork();
         List<Double> seconds = new ArrayList<>();
         double[] best = {Double.NEGATIVE_INFINITY};
+        Targets targets = Targets.fromProperties();
         System.out.println("epoch  trainLoss  trainAcc  testLoss  testAcc   seconds  objective  heapMB");
-        new Training(vs, data).run(net, 1, Cancellation.NEVER, m -> {
-            seconds.add(m.seconds());
-            if (m.testAccuracy() != null) best[0] = Math.max(best[0], m.testAccuracy());
-            Runtime rt = Runtime.getRuntime();
-            System.out.printf(Locale.ROOT, "%5d  %9.5f  %8s  %8.5f  %7s  %8.2f  %9s  %6d  %s%n", m.epoch(), m.trainLoss(),
-                    fmt(m.trainAccuracy()), m.testLoss(), fmt(m.testAccuracy()), m.seconds(),
-                    m.objective() == null ? "-" : String.format(Locale.ROOT, "%.5g", m.objective()),
-                    (rt.totalMemory() - rt.freeMemory()) >> 20, diagnostics(m.diagnostics()));
-        });
+        long start = System.nanoTime();
+        try {
+            new Training(vs, data).run(net, 1, targets::stop, m -> {
+                seconds.add(m.seconds());
+                if (m.testAccuracy() != null) best[0] = Math.max(best[0], m.testAccuracy());
+                targets.onEpoch(m.epoch(), m.testAccuracy(), (System.nanoTime() - start) / 1e9);
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf(Locale.ROOT, "%5d  %9.5f  %8s  %8.5f  %7s  %8.2f  %9s  %6d  %s%n", m.epoch(), m.trainLoss(),
+                        fmt(m.trainAccuracy()), m.testLoss(), fmt(m.testAccuracy()), m.seconds(),
+                        m.objective() == null ? "-" : String.format(Locale.ROOT, "%.5g", m.objective()),
+                        (rt.totalMemory() - rt.freeMemory()) >> 20, diagnostics(m.diagnostics()));
+            });
+        } catch (CancellationException e) {
+            System.out.printf(Locale.ROOT, "# stopped after %d epochs: %s%n", seconds.size(), targets.stopReason());
+        }
+        targets.print(seconds.size(), (System.nanoTime() - start) / 1e9);
         double mean = seconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double median = seconds.stream().sorted().skip(seconds.size() / 2).findFirst().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "# mean epoch %.2f s, median %.2f s, best test accuracy %s%n", mean, median,

@@ -2,6 +2,7 @@ package io.nograd.jobs;
 
 import io.nograd.data.Batches;
 import io.nograd.data.Dataset;
+import io.nograd.nn.BlasThreads;
 import io.nograd.nn.Network;
 import io.nograd.nn.Task;
 import io.nograd.solver.Cancellation;
@@ -40,6 +41,16 @@ public final class Training {
      * @throws DivergedException when the loss or the weights stop being finite
      */
     public void run(Network net, int firstEpoch, Cancellation cancel, EpochListener listener) {
+        // The job's cores go to its solver threads × BLAS threads, never more (BlasThreads: process-wide, smallest lease wins).
+        BlasThreads.Lease blas = BlasThreads.lease(Math.max(1, spec.shape().threads() / solver.threads()));
+        try {
+            epochs(net, firstEpoch, cancel, listener);
+        } finally {
+            blas.close();
+        }
+    }
+
+    private void epochs(Network net, int firstEpoch, Cancellation cancel, EpochListener listener) {
         int epochs = spec.shape().epochs();
         for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
             cancel.check();

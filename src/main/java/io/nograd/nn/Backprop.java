@@ -54,6 +54,12 @@ public final class Backprop implements Gradients {
     @Override
     public R064Store gradW(int l) { return gradW[l]; }
 
+    /** ∂(Σ loss)/∂z_l of the last {@link #run}, through the weights it ran with (columns = samples). */
+    public R064Store delta(int l) { return delta[l]; }
+
+    /** The input a_l of layer l in the last {@link #run} (a_0 = the batch). */
+    public R064Store input(int l) { return forward.a(l); }
+
     @Override
     public R064Store gradB(int l) { return gradB[l]; }
 }

@@ -44,6 +44,7 @@ public class AlgorithmController {
         m.put("max", p.max());
         m.put("description", p.description());
         if (p.choices() != null) m.put("choices", p.choices());
+        m.put("noEffectWhen", p.noEffectWhen());
         return m;
     }
 }

@@ -32,4 +32,13 @@ public @interface Param {
 
     /** What the parameter means, in the paper's terms (no measurements: those go in bench/results). */
     String description();
+
+    /**
+     * The settings under which this parameter has no effect, one situation per entry; a situation is clauses
+     * joined by {@code &}, each {@code name = value} or {@code name = v1 | v2}, naming another parameter of the
+     * same record (or {@code loss}, the job's loss), e.g. {@code {"preset = dlam-bcd", "mode = minibatch & iterations = 1"}}.
+     * Such a value is still accepted; {@link ParamSpec} appends the sentence saying so to the description and
+     * serves the situations, so {@code GET /algorithms} and the dashboard's form can tell.
+     */
+    String[] noEffectWhen() default {};
 }

@@ -16,4 +16,12 @@ public interface Solver {
      * @return the solver's own figures for the epoch (its lifted objective, per-layer diagnostics)
      */
     EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel);
+
+    /**
+     * Threads the solver runs its own work on. The job's thread budget divides its cores by this to size
+     * the matrix products' threads (a parallel solver runs single-threaded BLAS on each of its threads).
+     */
+    default int threads() {
+        return 1;
+    }
 }

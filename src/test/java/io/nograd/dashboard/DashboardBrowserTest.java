@@ -443,6 +443,28 @@ class DashboardBrowserTest {
         fullPageShot("15-lpom-objective-and-diagnostics");
     }
 
+    /**
+     * A parameter that does nothing with the chosen settings (GET /algorithms' noEffectWhen) is marked so in the form,
+     * and the mark follows the settings: iPDLAM's α with mode minibatch and one iteration per visit, not with two.
+     */
+    @Test
+    @Order(10)
+    void theFormMarksParametersThatHaveNoEffectWithTheChosenSettings() {
+        open("#/new");
+        waitFor(By.cssSelector("[data-testid='new-job-form']"));
+        new Select(field("algorithm")).selectByValue("ipdlam");
+        By alphaNote = By.cssSelector("[data-testid='inert-params.alpha']");
+        assertThat(waitText(alphaNote)).contains("mode = minibatch").contains("iterations = 1");
+        assertThat(driver.findElement(By.cssSelector("[data-field='params.alpha']")).getAttribute("class")).contains("inert");
+        assertThat(driver.findElement(By.cssSelector("[data-testid='inert-params.beta']")).isDisplayed()).as("β acts across batches").isFalse();
+        assertThat(text(By.cssSelector("[data-field='params.alpha'] .help"))).contains("No effect when");
+        fullPageShot("16-form-no-effect-parameters");
+        type(field("params.iterations"), "2");
+        until("α acts with two iterations per visit", () -> !driver.findElement(alphaNote).isDisplayed());
+        new Select(field("params.mode")).selectByValue("full-batch");
+        until("iterations does nothing in full-batch", () -> driver.findElement(By.cssSelector("[data-testid='inert-params.iterations']")).isDisplayed());
+    }
+
     private void assertPanel(String testid, String title, JsonNode d) {
         WebElement panel = driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
         assertThat(panel.findElement(By.tagName("figcaption")).getText()).isEqualTo(title);

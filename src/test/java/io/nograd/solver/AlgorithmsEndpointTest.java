@@ -45,6 +45,7 @@ class AlgorithmsEndpointTest extends ServerTest {
             assertEquals(spec.min() == null, p.get("min").isNull(), where + " min");
             if (spec.min() != null) assertEquals(spec.min(), p.get("min").asDouble(), 0.0, where + " min");
             if (spec.max() != null) assertEquals(spec.max(), p.get("max").asDouble(), 0.0, where + " max");
+            assertEquals(Api.JSON.valueToTree(spec.noEffectWhen()), p.get("noEffectWhen"), where + " noEffectWhen");
             if (spec.type().equals("choice")) {
                 List<String> choices = new ArrayList<>();
                 for (JsonNode c : p.get("choices")) choices.add(c.asString());

@@ -37,9 +37,9 @@ record AdmmParams(
         @Param(defaultValue = "1", min = 1, max = 50, description =
                 "rounds of the inner ADMM of Table 2 per layer and mini-batch (the paper runs one)")
         int innerIterations,
-        @Param(defaultValue = "0.05", min = 1e-4, max = 100, description =
+        @Param(defaultValue = "0.05", min = 1e-4, max = 100, noEffectWhen = "loss = mse", description =
                 "c of the quadratic model c·(x − x̂)² + ⟨∇CE(x̂), x − x̂⟩ that replaces the cross-entropy in the output "
-                        + "update (§5: 0.05); unused with mse")
+                        + "update (§5: 0.05)")
         double quadratic) {
 
     /** ρ_N of the output layer when none is given: the paper's for cross-entropy; ten times it for mse (see {@link Admm}). */

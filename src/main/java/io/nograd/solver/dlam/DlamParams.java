@@ -14,16 +14,16 @@ record DlamParams(
         @Param(defaultValue = "1", min = 1e-9, max = 1e6, description =
                 "ε at the first iteration: half-width of the ε-ball h(z_l) − ε ≤ a_l ≤ h(z_l) + ε")
         double epsilon,
-        @Param(defaultValue = "1e-3", min = 0, max = 1e6, description = "the smallest ε the schedule goes to")
+        @Param(defaultValue = "1e-3", min = 0, max = 1e6, noEffectWhen = "epsilonSchedule = fixed", description = "the smallest ε the schedule goes to")
         double epsilonMin,
         @Param(defaultValue = "decay", description =
                 "decay: ε ← max(ε·epsilonDecay, epsilonMin) every iteration (the authors' later code halves it); adaptive: the "
                         + "monotone reading of §4.1.2, ε ← max(ε·epsilonDecay, epsilonMin) only while ε > 10·R(z_L); fixed: ε stays "
                         + "(Lemma 1's setting)")
         EpsilonSchedule epsilonSchedule,
-        @Param(defaultValue = "0.5", min = 0.01, max = 1, description = "factor applied to ε by the decay and adaptive schedules")
+        @Param(defaultValue = "0.5", min = 0.01, max = 1, noEffectWhen = "epsilonSchedule = fixed", description = "factor applied to ε by the decay and adaptive schedules")
         double epsilonDecay,
-        @Param(defaultValue = "true", description =
+        @Param(defaultValue = "true", noEffectWhen = "epsilonSchedule = fixed", description =
                 "take a smaller ε only when restoring the smaller ε-balls costs F at most half the last iteration's descent, "
                         + "so F decreases every iteration (false: shrink blindly, as the authors' code)")
         boolean epsilonGuard,
@@ -31,7 +31,7 @@ record DlamParams(
         double gamma,
         @Param(defaultValue = "2", min = 1.0001, max = 100, description = "η of Algorithm 3: t is multiplied by η until φ(β) ≤ Q(β; t)")
         double eta,
-        @Param(defaultValue = "10", min = 1, max = 1000, description =
+        @Param(defaultValue = "10", min = 1, max = 1000, noEffectWhen = "loss = mse", description =
                 "FISTA steps solving eq. (5) for the output z_L with cross-entropy (MSE has a closed form)")
         int fistaIterations) {
 

@@ -13,13 +13,13 @@ record IpdlamParams(
                 "ipdlam: the inertial proximal method with alpha, beta, gamma, delta below; dlam-bcd: plain DLAM "
                         + "(Zeng et al.'s BCD), i.e. alpha = beta = gamma = delta = 0 whatever is given, to see the inertial gain")
         Preset preset,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, description = "α: inertia of z, ẑ = z^k + α(z^k − z^{k−1}); Table 1's best is 0.7, above 1 diverges")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = dlam-bcd", "mode = minibatch & iterations = 1"}, description = "α: inertia of z, ẑ = z^k + α(z^k − z^{k−1}); Table 1's best is 0.7, above 1 diverges")
         double alpha,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, description = "β: inertia of W and b, Ŵ = W^k + β(W^k − W^{k−1})")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = "preset = dlam-bcd", description = "β: inertia of W and b, Ŵ = W^k + β(W^k − W^{k−1})")
         double beta,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, description = "γ: inertia of a, â = a^k + γ(a^k − a^{k−1})")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = dlam-bcd", "mode = minibatch & iterations = 1"}, description = "γ: inertia of a, â = a^k + γ(a^k − a^{k−1})")
         double gamma,
-        @Param(defaultValue = "1", min = 0, max = 1e6, description = "δ: weight of the proximal terms δρ/2‖x − x̂‖² in the z, W and a steps")
+        @Param(defaultValue = "1", min = 0, max = 1e6, noEffectWhen = "preset = dlam-bcd", description = "δ: weight of the proximal terms δρ/2‖x − x̂‖² in the z, W and a steps")
         double delta,
         @Param(defaultValue = "1.1", min = 1, max = 10, description = "θ: penalty warm-up ρ ← min(θρ, ρ̄), once per epoch")
         double theta,
@@ -33,11 +33,12 @@ record IpdlamParams(
                         + "partition, each batch keeps its own z and a between epochs; full-batch: one iteration per epoch "
                         + "over all samples, as the paper's base code (needs the z, a of every sample in the heap)")
         Mode mode,
-        @Param(defaultValue = "nested-reverse", description =
+        @Param(defaultValue = "nested-reverse", noEffectWhen = "mode = full-batch", description =
                 "update order (§3.5): nested-reverse z_L, W_L, a_{L-1}, z_{L-1}, ... (labels reach every layer in one "
-                        + "iteration); block: all z, then all W, then all a, as Algorithm 1 is boxed (full-batch always uses block)")
+                        + "iteration); block: all z, then all W, then all a, as Algorithm 1 is boxed")
         Order order,
-        @Param(defaultValue = "1", min = 1, max = 100, description = "Algorithm 1 iterations per visit of a mini-batch")
+        @Param(defaultValue = "1", min = 1, max = 100, noEffectWhen = "mode = full-batch", description =
+                "Algorithm 1 iterations per visit of a mini-batch (full-batch takes one per epoch, in block order)")
         int iterations) {
 
     enum Preset { IPDLAM, DLAM_BCD }

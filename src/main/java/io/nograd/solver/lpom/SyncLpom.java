@@ -37,7 +37,7 @@ import io.nograd.solver.EpochReport;
  * <li>ν: all X^i of a group move at once from their neighbours' old values, so the parallel schedule needs more
  * damping than the serial one; the autoencoder bench uses ν = 0.3 for both solvers.</li>
  * </ul>
- * Use single-threaded BLAS kernels (OPENBLAS_NUM_THREADS=1): the parallelism is over layers.
+ * The parallelism is over layers: {@link #threads()} tells the job's thread budget to run BLAS single-threaded.
  */
 final class SyncLpom extends LpomSolver {
 
@@ -71,6 +71,11 @@ final class SyncLpom extends LpomSolver {
             int layer = i;
             weights.add(timed(() -> lifted.updateWeights(net, layer, figures)));
         }
+    }
+
+    @Override
+    public int threads() {
+        return threads;
     }
 
     @Override

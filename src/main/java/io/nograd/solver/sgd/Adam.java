@@ -16,6 +16,10 @@ final class Adam extends GradientSolver {
     private final double[][] m;
     private final double[][] v;
     private final double[][] vMax;
+    /** The float32 step's state (PyTorch's, for float32 parameters). */
+    private final float[][] m32;
+    private final float[][] v32;
+    private final float[][] vMax32;
     private int step = 1;
 
     Adam(Loss loss, AdamParams p, boolean amsgrad, int tensors) {
@@ -25,6 +29,9 @@ final class Adam extends GradientSolver {
         m = new double[tensors][];
         v = new double[tensors][];
         vMax = new double[tensors][];
+        m32 = new float[tensors][];
+        v32 = new float[tensors][];
+        vMax32 = new float[tensors][];
     }
 
     @Override
@@ -61,6 +68,45 @@ final class Adam extends GradientSolver {
                 mi[i] = b1 * mi[i] + (1 - b1) * gi;
                 vi[i] = b2 * vi[i] + (1 - b2) * gi * gi;
                 w[i] -= stepSize * mi[i] / (Math.sqrt(vi[i]) * inverseSqrtCorrection + eps);
+            }
+        }
+    }
+
+    @Override
+    void update(int index, float[] g, float[] w) {
+        if (m32[index] == null) {
+            m32[index] = new float[w.length];
+            v32[index] = new float[w.length];
+            if (amsgrad) vMax32[index] = new float[w.length];
+        }
+        float[] mi = m32[index];
+        float[] vi = v32[index];
+        float[] vmax = vMax32[index];
+        float b1 = (float) p.beta1();
+        float b2 = (float) p.beta2();
+        float stepSize = (float) (p.lr() / (1 - Math.pow(p.beta1(), step)));
+        float inverseSqrtCorrection = (float) (1 / Math.sqrt(1 - Math.pow(p.beta2(), step)));
+        float eps = (float) p.eps();
+        float decay = (float) p.weightDecay();
+        if (amsgrad) {
+            for (int i = 0; i < w.length; i++) {
+                float gi = g[i] + decay * w[i];
+                float m = b1 * mi[i] + (1 - b1) * gi;
+                float v = b2 * vi[i] + (1 - b2) * gi * gi;
+                float vm = Math.max(vmax[i], v);
+                mi[i] = m;
+                vi[i] = v;
+                vmax[i] = vm;
+                w[i] -= stepSize * m / ((float) Math.sqrt(vm) * inverseSqrtCorrection + eps);
+            }
+        } else {
+            for (int i = 0; i < w.length; i++) {
+                float gi = g[i] + decay * w[i];
+                float m = b1 * mi[i] + (1 - b1) * gi;
+                float v = b2 * vi[i] + (1 - b2) * gi * gi;
+                mi[i] = m;
+                vi[i] = v;
+                w[i] -= stepSize * m / ((float) Math.sqrt(v) * inverseSqrtCorrection + eps);
             }
         }
     }

@@ -19,8 +19,10 @@ import io.nograd.solver.Solver;
  * optimizer's update of each parameter tensor. Subclasses are the update rules, one small class each
  * (as in PyTorch's {@code torch/optim}).
  * <p>
- * Choice: the gradients are computed in float32 by default, as PyTorch does ({@link Float32Backprop}); the
- * weights and the optimizer's state stay float64. float32 overflows sooner at a too large learning rate.
+ * Choice: by default the gradients, the optimizer's step and its state are float32, as PyTorch trains
+ * ({@link Float32Backprop}): an epoch trains the float32 copy of the weights, which is widened into the
+ * network's float64 weights (which evaluation and checkpoints read) when the epoch ends. float32 overflows
+ * sooner at a too large learning rate.
  * Speed and accuracy of both precisions: bench/results/core.md.
  */
 abstract class GradientSolver implements Solver {
@@ -28,6 +30,8 @@ abstract class GradientSolver implements Solver {
     private final Loss loss;
     private final boolean float32;
     private final BatchBuffers<Gradients> buffers = new BatchBuffers<>();
+    /** The float32 weights every batch size's pass reads, kept current by the float32 step. */
+    private Float32Backprop.Weights weights32;
 
     GradientSolver(Loss loss, Precision precision) {
         this.loss = loss;
@@ -37,21 +41,37 @@ abstract class GradientSolver implements Solver {
     @Override
     public EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel) {
         startEpoch(batches.epoch(), batches.epochs());
-        for (Batch batch : batches) {
-            cancel.check();
-            Gradients bp = gradients(net, batch.size());
-            bp.run(net, loss, batch.x(), batch.y());
-            for (int l = 0; l < net.depth(); l++) {
-                update(2 * l, net.weight(l), bp.gradW(l));
-                update(2 * l + 1, net.bias(l), bp.gradB(l));
+        if (float32) {
+            if (weights32 == null) weights32 = new Float32Backprop.Weights(net.sizes());
+            // the float64 weights may have been replaced since the last epoch (a resumed checkpoint)
+            weights32.invalidate();
+        }
+        try {
+            for (Batch batch : batches) {
+                cancel.check();
+                Gradients bp = gradients(net, batch.size());
+                bp.run(net, loss, batch.x(), batch.y());
+                for (int l = 0; l < net.depth(); l++) {
+                    if (bp instanceof Float32Backprop f) {
+                        update(2 * l, f.gradW32(l), weights32.weight(l));
+                        update(2 * l + 1, f.gradB32(l), weights32.bias(l));
+                    } else {
+                        update(2 * l, net.weight(l), bp.gradW(l));
+                        update(2 * l + 1, net.bias(l), bp.gradB(l));
+                    }
+                }
+                if (float32) weights32.markCurrent();
+                endStep();
             }
-            endStep();
+        } finally {
+            // The float32 weights were the ones trained this epoch; evaluation and checkpoints read the float64 ones.
+            if (float32) weights32.widenInto(net);
         }
         return EpochReport.NONE;
     }
 
     private Gradients gradients(Network net, int size) {
-        return buffers.get(size, s -> float32 ? new Float32Backprop(net.sizes(), s) : new Backprop(net.sizes(), s));
+        return buffers.get(size, s -> float32 ? new Float32Backprop(net.sizes(), s, weights32) : new Backprop(net.sizes(), s));
     }
 
     /** Called before the epoch's first batch (epoch is 1-based). */
@@ -60,6 +80,13 @@ abstract class GradientSolver implements Solver {
 
     /** Updates parameter tensor {@code index} (W_0, b_0, W_1, …) in place from its gradient. */
     abstract void update(int index, R064Store param, R064Store grad);
+
+    /**
+     * The float32 step, as PyTorch's on float32 parameters: the same update of the float32 parameter from its
+     * float32 gradient, with float32 optimizer state (all-float loops vectorize; one mixing float and double
+     * did not, and took 2.5× the old float64 step).
+     */
+    abstract void update(int index, float[] grad, float[] param);
 
     /** Called after every parameter of a batch was updated. */
     void endStep() {

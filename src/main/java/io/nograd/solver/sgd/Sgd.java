@@ -13,12 +13,14 @@ final class Sgd extends GradientSolver {
 
     private final SgdParams p;
     private final double[][] velocity;
+    private final float[][] velocity32;
     private double rate;
 
     Sgd(Loss loss, SgdParams p, int tensors) {
         super(loss, p.precision());
         this.p = p;
         this.velocity = new double[tensors][];
+        this.velocity32 = new float[tensors][];
     }
 
     @Override
@@ -43,6 +45,24 @@ final class Sgd extends GradientSolver {
         for (int i = 0; i < w.length; i++) {
             v[i] = p.momentum() * v[i] + g[i] + p.weightDecay() * w[i];
             w[i] -= rate * v[i];
+        }
+    }
+
+    @Override
+    void update(int index, float[] g, float[] w) {
+        float decay = (float) p.weightDecay();
+        float momentum = (float) p.momentum();
+        float lr = (float) rate;
+        if (momentum == 0) {
+            for (int i = 0; i < w.length; i++) w[i] -= lr * (g[i] + decay * w[i]);
+            return;
+        }
+        if (velocity32[index] == null) velocity32[index] = new float[w.length];
+        float[] v = velocity32[index];
+        for (int i = 0; i < w.length; i++) {
+            float vi = momentum * v[i] + g[i] + decay * w[i];
+            v[i] = vi;
+            w[i] -= lr * vi;
         }
     }
 }

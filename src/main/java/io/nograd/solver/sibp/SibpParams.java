@@ -30,8 +30,8 @@ record SibpParams(
         @Param(defaultValue = "none", description =
                 "separable regulariser γ·r(W) of Remark 4.1 on the weights: none, l1 (γ‖W‖₁, prunes, §5.5) or l2 (γ½‖W‖²)")
         Regularizer regularizer,
-        @Param(defaultValue = "1e-4", min = 0, max = 10, description =
-                "γ: strength of the regulariser, per mini-batch subproblem (ignored when regularizer is none)")
+        @Param(defaultValue = "1e-4", min = 0, max = 10, noEffectWhen = "regularizer = none", description =
+                "γ: strength of the regulariser, per mini-batch subproblem")
         double gamma) {
 
     enum EtaSchedule { CONSTANT, INVERSE_EPOCH }
