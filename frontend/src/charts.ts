@@ -10,9 +10,17 @@ export interface SeriesDef {
   dash?: number[];
 }
 
+/** A typed figure as GET /algorithms defines it: its definition (paper notation) and unit ("1": a pure number). */
+export interface Figure {
+  definition?: string;
+  unit?: string;
+}
+
 export interface ChartOptions {
   title: string;
-  /** A line under the title: what exactly the chart shows (the figure's definition and unit). */
+  /** The line under the title, what exactly the chart shows: the figure's definition and unit, drawn with sub- and superscripts. */
+  figure?: Figure;
+  /** A plain line under the title when there is no typed figure. */
   definition?: string;
   yLabel: string;
   xLabel?: string;
@@ -44,10 +52,18 @@ export class LineChart {
     this.plotEl.setAttribute('role', 'img');
     this.plotEl.setAttribute('aria-label', `${opts.title}: ${opts.yLabel} per ${opts.xLabel ?? 'epoch'}`);
     this.el.append(cap);
-    if (opts.definition) {
+    if (opts.figure || opts.definition) {
       const def = document.createElement('p');
       def.className = 'chart-def';
-      def.textContent = opts.definition;
+      if (opts.figure) {
+        // the served strings verbatim, for tests and copying; the text shows them typeset
+        const { definition = '', unit = '' } = opts.figure;
+        def.dataset.definition = definition;
+        def.dataset.unit = unit;
+        def.append(...formula(definition), ` ${unitNote(unit)}`);
+      } else {
+        def.textContent = opts.definition ?? '';
+      }
       this.el.append(def);
     }
     this.el.append(this.plotEl);
@@ -121,6 +137,76 @@ export class LineChart {
     this.u = null;
     this.el.remove();
   }
+}
+
+/** The y-axis label of a figure: its unit, or "dimensionless" for a pure number (unit "1"). */
+export function axisLabel(unit: string | undefined): string {
+  return unit === '1' ? 'dimensionless' : unit ?? '';
+}
+
+/** The unit after a definition: [s], [per sample], or (dimensionless). */
+function unitNote(unit: string): string {
+  return unit === '1' ? '(dimensionless)' : `[${unit}]`;
+}
+
+/**
+ * A definition in the papers' plain-text notation as nodes, with x^{…} / x_{…} as super- and subscripts. Unbraced,
+ * ^ takes one character (W^iX^i) and _ a whole word (Σ_samples, W_l, r_after).
+ */
+export function formula(text: string): Node[] {
+  const out: Node[] = [];
+  let plain = '';
+  const flush = () => {
+    if (plain) out.push(document.createTextNode(plain));
+    plain = '';
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if ((c === '^' || c === '_') && next !== undefined && next !== ' ') {
+      let body: string;
+      let end: number;
+      if (next === '{') {
+        let depth = 0;
+        end = i + 1;
+        for (; end < text.length; end++) {
+          if (text[end] === '{') depth++;
+          else if (text[end] === '}' && --depth === 0) break;
+        }
+        if (end >= text.length) {
+          plain += c;
+          i++;
+          continue;
+        }
+        body = text.slice(i + 2, end);
+        end++;
+      } else if (c === '^') {
+        const ch = String.fromCodePoint(text.codePointAt(i + 1) ?? 0);
+        body = ch;
+        end = i + 1 + ch.length;
+      } else {
+        const m = /^[\p{L}\p{N}]+/u.exec(text.slice(i + 1));
+        if (!m) {
+          plain += c;
+          i++;
+          continue;
+        }
+        body = m[0];
+        end = i + 1 + body.length;
+      }
+      flush();
+      const el = document.createElement(c === '^' ? 'sup' : 'sub');
+      el.append(...formula(body));
+      out.push(el);
+      i = end;
+      continue;
+    }
+    plain += c;
+    i++;
+  }
+  flush();
+  return out;
 }
 
 function padRange(min: number | null, max: number | null): uPlot.Range.MinMax {

@@ -1,10 +1,10 @@
 // One job: live curves (loss, accuracy, the solver's objective, per-layer diagnostics), the epoch
 // table, cancel, downloads, and the spec as JSON and as a curl command.
 import { api, ApiError, download, getToken } from '../api';
-import { LineChart, PALETTE } from '../charts';
+import { axisLabel, LineChart, PALETTE } from '../charts';
 import { LiveFeed } from '../live';
 import { EpochStore } from '../series';
-import { FINAL, type Algorithm, type Diagnostic, type EpochRow, type Job, type LiveMessage } from '../types';
+import { FINAL, type Algorithm, type EpochRow, type Job, type LiveMessage } from '../types';
 import { arch, clear, copyText, fmtNum, fmtPct, fmtSeconds, fmtTime, frameThrottle, h, statusBadge } from '../util';
 
 const FORMATS = ['safetensors', 'npz', 'json'] as const;
@@ -149,8 +149,8 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
         const d = algorithm?.objective;
         c = new LineChart({
           title: d ? `Objective: ${d.title}` : 'Solver objective',
-          definition: d ? defined(d) : 'the solver\'s own objective (its definition could not be loaded)',
-          yLabel: d?.unit ?? 'objective', testid: 'chart-objective',
+          figure: d, definition: 'the solver\'s own objective (its definition could not be loaded)',
+          yLabel: d ? axisLabel(d.unit) : 'objective', testid: 'chart-objective',
         });
         charts.set('objective', c);
         chartGrid.append(c.el);
@@ -167,14 +167,17 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       let c = charts.get(`diag:${k}`);
       if (!c) {
         c = new LineChart({
-          title: d?.title ?? humanise(k), definition: d ? defined(d) : `${k} (not described by GET /algorithms)`,
-          yLabel: d?.unit ?? humanise(k).toLowerCase(), testid: `chart-diag-${k}`, height: 170,
+          title: d?.title ?? humanise(k), figure: d, definition: `${k} (not described by GET /algorithms)`,
+          yLabel: d ? axisLabel(d.unit) : humanise(k).toLowerCase(), testid: `chart-diag-${k}`, height: 170,
         });
         charts.set(`diag:${k}`, c);
         diagGrid.append(c.el);
       }
       const labels = d?.components ?? null;
-      const series = Array.from({ length: layers }, (_, i) => ({ label: labels?.[i] ?? `layer ${i + 1}`, color: PALETTE[i % PALETTE.length] }));
+      // every other line dashed, so that two equal series (serial LPOM's "all work" and "critical path") both show
+      const series = Array.from({ length: layers }, (_, i) => ({
+        label: labels?.[i] ?? `layer ${i + 1}`, color: PALETTE[i % PALETTE.length], dash: i % 2 === 1 ? [6, 4] : undefined,
+      }));
       const ys = series.map((_, i) => rows.map((r) => {
         const v = r.diagnostics?.[k]?.[i];
         return typeof v === 'number' ? v : null;
@@ -310,11 +313,6 @@ function withoutNulls(v: unknown): unknown {
 /** Indented JSON with arrays of numbers kept on one line ("layers": [784, 500, 10]). */
 function prettySpec(v: unknown): string {
   return JSON.stringify(v, null, 2).replace(/\[\s*((?:-?[\d.eE+-]+\s*,\s*)*-?[\d.eE+-]+)\s*\]/g, (_m, body: string) => `[${body.split(/\s*,\s*/).join(', ')}]`);
-}
-
-/** A figure's definition and unit, the line under a chart's title. */
-function defined(d: Diagnostic): string {
-  return `${d.definition} [${d.unit}]`;
 }
 
 function humanise(key: string): string {

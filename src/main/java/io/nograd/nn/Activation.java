@@ -18,7 +18,7 @@ public abstract class Activation {
     public static final Activation IDENTITY = new Activation("identity", 1) {
         @Override public double apply(double z) { return z; }
         @Override public double derivative(double z) { return 1; }
-        @Override public void apply(double[] in, double[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
+        @Override public void apply(double[] in, double[] out, int from, int to) { if (in != out) System.arraycopy(in, from, out, from, to - from); }
         @Override public void derivative(double[] z, double[] out, int n) { Arrays.fill(out, 0, n, 1); }
         @Override public void apply(float[] in, float[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
         @Override public void derivative(float[] z, float[] out, int n) { Arrays.fill(out, 0, n, 1f); }
@@ -46,7 +46,7 @@ public abstract class Activation {
                 @Override public double derivative(double z) { return z > 0 ? 1 : 0; }
                 // Array forms without the virtual call, which the JIT vectorizes (ReLU is every baseline's
                 // hidden activation; these loops were a sixth of an Adam epoch).
-                @Override public void apply(double[] in, double[] out, int n) { for (int i = 0; i < n; i++) out[i] = Math.max(in[i], 0.0); }
+                @Override public void apply(double[] in, double[] out, int from, int to) { for (int i = from; i < to; i++) out[i] = Math.max(in[i], 0.0); }
                 @Override public void derivative(double[] z, double[] out, int n) { for (int i = 0; i < n; i++) out[i] = z[i] > 0 ? 1 : 0; }
                 @Override public void apply(float[] in, float[] out, int n) { for (int i = 0; i < n; i++) out[i] = Math.max(in[i], 0f); }
                 @Override public void derivative(float[] z, float[] out, int n) { for (int i = 0; i < n; i++) out[i] = z[i] > 0 ? 1f : 0f; }
@@ -138,8 +138,13 @@ public abstract class Activation {
     public abstract double derivative(double z);
 
     /** out[i] = φ(in[i]) for the first n entries; in and out may be the same array. */
-    public void apply(double[] in, double[] out, int n) {
-        for (int i = 0; i < n; i++) out[i] = apply(in[i]);
+    public final void apply(double[] in, double[] out, int n) {
+        apply(in, out, 0, n);
+    }
+
+    /** out[i] = φ(in[i]) for i in [from, to); in and out may be the same array. */
+    public void apply(double[] in, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = apply(in[i]);
     }
 
     /** out[i] = φ′(z[i]) for the first n entries. */

@@ -6,7 +6,7 @@ import org.ojalgo.matrix.store.R064Store;
 /**
  * Back-propagation in float32, the gradient baselines' default precision (as PyTorch trains): the steps of
  * {@link Backprop} on float32 copies of the batch and of the network's weights, with sgemm, whose throughput
- * here is about twice dgemm's. The network's float64 weights stay the master copy that the optimizer updates
+ * is higher than dgemm's (bench/results/core.md). The network's float64 weights stay the master copy that the optimizer updates
  * and that evaluation and checkpoints read: each run copies them in, and the gradients go out as float64.
  * The loss and its gradient are taken in float64 on the output, which is small (classes × batch).
  * <p>

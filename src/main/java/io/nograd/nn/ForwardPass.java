@@ -3,9 +3,11 @@ package io.nograd.nn;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
- * Preallocated buffers for the forward pass of one network on batches of a fixed number of columns:
- * {@code z(l)} = W_l·a(l) + b_l and {@code a(l+1)} = φ_l(z(l)), with a(0) the input. Reused batch after
- * batch, so the hot loop allocates nothing.
+ * The forward pass: {@code z(l)} = W_l·a(l) + b_l·1ᵀ and {@code a(l+1)} = φ(z(l)), with a(0) the input and samples
+ * as columns. The static {@link #layer} and {@link #affine} are the one forward step every solver uses (the
+ * lifted solvers keep their z, a in their own buffers and may skip or replace φ); an instance holds
+ * preallocated buffers for a whole network on batches of a fixed number of columns, reused batch after batch,
+ * so the hot loop allocates nothing.
  */
 public final class ForwardPass {
 
@@ -24,18 +26,36 @@ public final class ForwardPass {
         }
     }
 
+    /** z = W_l·in + b_l·1ᵀ: layer l's pre-activation of the samples in the columns of {@code in}. */
+    public static void affine(Network net, int l, R064Store in, R064Store z) {
+        Gemm.get().multiply(false, false, net.weight(l), in, z);
+        Ops.addColumn(z, net.bias(l));
+    }
+
+    /** z = W_l·in + b_l·1ᵀ, then out = φ(z) unless {@code phi} is null (out may be z). */
+    public static void layer(Network net, int l, R064Store in, R064Store z, Activation phi, R064Store out) {
+        affine(net, l, in, z);
+        if (phi != null) phi.apply(z.data, out.data, z.data.length);
+    }
+
+    /**
+     * The same on samples [from, to) only, the other columns untouched: samples are independent, so threads
+     * may share one pass by splitting the columns.
+     */
+    public static void layer(Network net, int l, R064Store in, R064Store z, Activation phi, R064Store out, int from, int to) {
+        if (to <= from) return;
+        Gemm.get().multiplyColumns(false, net.weight(l), in, z, from, to);
+        Ops.addColumn(z, net.bias(l), from, to);
+        int rows = Ops.rows(z);
+        if (phi != null) phi.apply(z.data, out.data, from * rows, to * rows);
+    }
+
     public int columns() { return columns; }
 
     /** Runs the network on x (inputs × columns); returns the output activation a(depth). */
     public R064Store run(Network net, R064Store x) {
-        Gemm gemm = Gemm.get();
         a[0] = x;
-        for (int l = 0; l < net.depth(); l++) {
-            gemm.multiply(false, false, net.weight(l), a[l], z[l]);
-            Ops.addColumn(z[l], net.bias(l));
-            double[] zd = z[l].data;
-            net.activation(l).apply(zd, a[l + 1].data, zd.length);
-        }
+        for (int l = 0; l < net.depth(); l++) layer(net, l, a[l], z[l], net.activation(l), a[l + 1]);
         return a[net.depth()];
     }
 

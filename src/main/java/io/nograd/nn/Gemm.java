@@ -12,13 +12,13 @@ import dev.ludovic.netlib.blas.BLAS;
  * The one seam for level-3 products: C ← α·op(A)·op(B) + β·C on column-major {@link R064Store}s.
  * <p>
  * Two implementations: {@link NativeGemm}, which hands the stores' {@code data} arrays to the system BLAS
- * (OpenBLAS through {@code dev.ludovic.netlib}'s JNI binding, 30–80 GFLOP/s here), and {@link OjalgoGemm},
- * ojalgo's own multiply (2–9 GFLOP/s), used when no native BLAS loads. The choice is made once, at class
+ * (OpenBLAS through {@code dev.ludovic.netlib}'s JNI binding), and {@link OjalgoGemm}, ojalgo's own multiply, much
+ * slower (bench/gemm.sh, bench/results/core.md), used when no native BLAS loads. The choice is made once, at class
  * load, and logged; {@code -Dnograd.blas=java} forces the ojalgo path (the tests run both).
  * <p>
  * The lifted solvers compute in float64: ojalgo's decompositions (Cholesky, SVD) and their least-squares
- * steps need it. The float32 product (sgemm, about twice dgemm's throughput on these shapes, see
- * {@code bench/gemm.sh}) serves the gradient baselines, which train in float32 by default as PyTorch does.
+ * steps need it. The float32 product (sgemm, of higher throughput than dgemm: {@code bench/gemm.sh})
+ * serves the gradient baselines, which train in float32 by default as PyTorch does.
  */
 public interface Gemm {
 

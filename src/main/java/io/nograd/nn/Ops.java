@@ -18,23 +18,38 @@ public final class Ops {
 
     /** z[:, j] += b for every column j. */
     public static void addColumn(R064Store z, R064Store b) {
-        addColumn(z, b, 1);
+        addColumn(z, b, 1, 0, cols(z));
+    }
+
+    /** z[:, j] += b for the columns j in [from, to). */
+    public static void addColumn(R064Store z, R064Store b, int from, int to) {
+        addColumn(z, b, 1, from, to);
     }
 
     /** z[:, j] −= b for every column j. */
     public static void subtractColumn(R064Store z, R064Store b) {
-        addColumn(z, b, -1);
+        addColumn(z, b, -1, 0, cols(z));
     }
 
     /** z[:, j] += s·b with s = ±1, exact: x + (−v) is x − v in IEEE arithmetic. */
-    private static void addColumn(R064Store z, R064Store b, double s) {
+    private static void addColumn(R064Store z, R064Store b, double s, int from, int to) {
         int rows = rows(z);
-        int cols = cols(z);
         double[] d = z.data;
         double[] v = b.data;
-        for (int j = 0; j < cols; j++) {
+        for (int j = from; j < to; j++) {
             int off = j * rows;
             for (int i = 0; i < rows; i++) d[off + i] += s * v[i];
+        }
+    }
+
+    /** e[:, j] ← e[:, j] + (z[:, j] − b) for every column j. */
+    public static void addDifferenceColumn(R064Store e, R064Store z, R064Store b) {
+        int rows = rows(e);
+        double[] ed = e.data;
+        double[] zd = z.data;
+        double[] bd = b.data;
+        for (int off = 0; off < ed.length; off += rows) {
+            for (int i = 0; i < rows; i++) ed[off + i] += zd[off + i] - bd[i];
         }
     }
 
@@ -42,6 +57,14 @@ public final class Ops {
     public static void addDiagonal(R064Store g, double c) {
         int n = rows(g);
         for (int i = 0; i < n; i++) g.data[i * n + i] += c;
+    }
+
+    /** tr g for a square g. */
+    public static double trace(R064Store g) {
+        int n = rows(g);
+        double t = 0;
+        for (int i = 0; i < n; i++) t += g.data[i * n + i];
+        return t;
     }
 
     /** sum ← sum + Σ_j x[:, j] (row sums added to what sum holds). */

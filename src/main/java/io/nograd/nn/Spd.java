@@ -11,9 +11,8 @@ import dev.ludovic.netlib.blas.BLAS;
  * lifted solvers. No explicit inverse is ever formed.
  * <p>
  * With native BLAS the factor is a blocked right-looking Cholesky whose panel and trailing updates are
- * BLAS-3 ({@code dtrsm}, {@code dsyrk}) and the solves are two {@code dtrsm}; measured on n = 785 with 500
- * right-hand sides this is about ten times faster than ojalgo's own Cholesky (110 ms factor + 206 ms solve),
- * which remains the path when no native BLAS loads.
+ * BLAS-3 ({@code dtrsm}, {@code dsyrk}) and the solves are two {@code dtrsm}, much faster than ojalgo's own
+ * Cholesky (bench/results/core.md), which remains the path when no native BLAS loads.
  */
 public final class Spd {
 

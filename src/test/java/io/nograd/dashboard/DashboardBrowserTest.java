@@ -465,11 +465,22 @@ class DashboardBrowserTest {
         until("iterations does nothing in full-batch", () -> driver.findElement(By.cssSelector("[data-testid='inert-params.iterations']")).isDisplayed());
     }
 
+    /**
+     * The panel says what GET /algorithms says: its title, its definition and unit (served verbatim in data
+     * attributes, shown typeset), and a y axis labelled by the unit — "dimensionless" for a pure number, never "1".
+     */
     private void assertPanel(String testid, String title, JsonNode d) {
         WebElement panel = driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
         assertThat(panel.findElement(By.tagName("figcaption")).getText()).isEqualTo(title);
-        assertThat(panel.findElement(By.className("chart-def")).getText())
-                .isEqualTo(d.get("definition").asString() + " [" + d.get("unit").asString() + "]");
+        WebElement def = panel.findElement(By.className("chart-def"));
+        String unit = d.get("unit").asString();
+        assertThat(def.getAttribute("data-definition")).isEqualTo(d.get("definition").asString());
+        assertThat(def.getAttribute("data-unit")).isEqualTo(unit);
+        boolean pure = unit.equals("1");
+        assertThat(def.getText()).endsWith(pure ? " (dimensionless)" : " [" + unit + "]");
+        String yLabel = pure ? "dimensionless" : unit;
+        // uPlot draws the axis label on its canvas from the same string the plot's aria-label names
+        assertThat(panel.findElement(By.className("chart-plot")).getAttribute("aria-label")).isEqualTo(title + ": " + yLabel + " per epoch");
     }
 
     // ---------------------------------------------------------------------------------------- helpers

@@ -8,6 +8,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -147,11 +148,10 @@ final class Admm implements Solver {
 
     /** eqs. (4)–(8): X_i = W_i V_{i−1} + b_i, slacks Y_i, Z_i from the cut-offs, V_i = X_i + Y_i + Z_i; Λ_i = 0. */
     private void forward(Network net, R064Store input, Workspace w) {
-        Gemm gemm = Gemm.get();
         w.v[0] = input;
         for (int i = 1; i <= depth; i++) {
-            gemm.multiply(false, false, net.weight(i - 1), w.v[i - 1], w.xHat[i]);
-            Ops.addColumn(w.xHat[i], net.bias(i - 1));
+            // the affine step of the forward pass; the cut-offs below take φ's place
+            ForwardPass.affine(net, i - 1, w.v[i - 1], w.xHat[i]);
             java.util.Arrays.fill(w.lambda[i].data, 0);
             if (i == depth) break;
             double[] xh = w.xHat[i].data;
@@ -392,7 +392,7 @@ final class Admm implements Solver {
                 g[r * dim + in] = sums.data[r];
             }
             g[in * dim + in] = m;
-            for (int d = 0; d < dim; d++) g[d * dim + d] += lambda;
+            Ops.addDiagonal(gram, lambda);
             ridgeSystem.factor(gram);
             gemm.multiply(false, true, t, v, rhsTop);
             System.arraycopy(rhsTop.data, 0, wb.data, 0, out * in);

@@ -9,6 +9,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -16,6 +17,7 @@ import io.nograd.nn.Ops;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
 
 /**
@@ -51,8 +53,13 @@ import io.nograd.solver.Solver;
  * <li><b>Algorithm 3</b> with scalar t, the step projected on the ε-ball (the minimiser of eq. (6)); t starts
  * at the last accepted t divided by η (at first ρ‖W_{l+1}‖₂²/N, which always passes), so it can shrink again.
  * Each trial costs one product W_{l+1}(β − a_l). The tests use a relative round-off tolerance of 1e-12.</li>
- * <li><b>Eq. (5)</b>: per sample, min (ρ/2)‖z − u‖² + ℓ(z; y); for MSE in closed form, for cross-entropy by
- * monotone FISTA (Beck &amp; Teboulle's MFISTA, so F never rises) with step 1/(ρ + ½).</li>
+ * <li><b>Eq. (5)</b>: per sample, min (ρ/2)‖z − u‖² + ℓ(z; y), by the loss's proximal operator shared with iPDLAM
+ * ({@link LossProx}): closed form for MSE, Newton's method for cross-entropy. With a proximal term
+ * (δ/2)‖z − z_L^k‖² added ({@code delta}): solved exactly, the step's weight ρ per sample is so small that z_L
+ * fits the labels at once, the iterations after it descend too little to pay for any shrink of ε under the guard
+ * below, and ε stalls. The term makes z_L follow gradually (as a few warm-started FISTA steps did implicitly) and
+ * keeps F decreasing: Newton starts from the better of the centre and z_L^k, so
+ * F(z^{k+1}) + (δ/2)‖z^{k+1} − z^k‖² ≤ F(z^k) even when it stops short of the minimiser.</li>
  * <li><b>The ε schedule.</b> §4.1.2 as printed (ε ← max(2ε, 1) when R &gt; 10ε; ε ← min(ε/2, 0.01) when
  * ε &gt; 10R) contradicts itself. {@code decay} (the default) halves ε every iteration down to epsilonMin, as
  * the authors' later code; {@code adaptive} keeps only the shrinking half, read monotonically:
@@ -83,11 +90,7 @@ final class Dlam implements Solver {
     private final double[] theta;
     private final double[] tau;
     private final Map<Integer, Lifted> lifted = new HashMap<>();
-    private final double[] column;
-    private final double[] trial;
-    private final double[] extrapolated;
-    private final double[] centre;
-    private final double[] softmaxed;
+    private final LossProx lossProx;
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private double epsilon = Double.NaN;
     private double lastRisk = Double.NaN;
@@ -110,12 +113,7 @@ final class Dlam implements Solver {
         }
         theta = new double[depth];
         tau = new double[depth];
-        int classes = sizes[depth];
-        column = new double[classes];
-        trial = new double[classes];
-        extrapolated = new double[classes];
-        centre = new double[classes];
-        softmaxed = new double[classes];
+        lossProx = new LossProx(loss, sizes[depth]);
     }
 
     @Override
@@ -152,7 +150,7 @@ final class Dlam implements Solver {
             updateWeight(l, net.weight(l), in, s.r[l], w.p[l]);            // line 4: Algorithm 2
             updateBias(l, net.bias(l), s.r[l]);                             // line 5: eq. (3)
             if (l == depth - 1) {
-                updateOutput(s.z[l], s.r[l], batch.y());                    // line 7: eq. (5)
+                updateOutput(s.z[l], s.r[l], batch.y(), w.p[l]);            // line 7: eq. (5)
             } else {
                 updateZ(s.z[l], s.r[l], s.a[l + 1]);                        // line 9: eq. (4)
                 updateA(l, net.weight(l + 1), s.a[l + 1], s.z[l], s.r[l + 1], w); // line 10: Algorithm 3
@@ -209,78 +207,21 @@ final class Dlam implements Solver {
     }
 
     /**
-     * Eq. (5): z_L ← argmin (ρ/2N)‖z − u‖² + R(z; y) with R the mean loss, i.e. per sample
-     * min (ρ/2)‖z − u‖² + ℓ(z; y): closed form for MSE, monotone FISTA for cross-entropy.
+     * Eq. (5) with a proximal term δ: z_L ← argmin (ρ/2N)‖z − u‖² + (δ/2N)‖z − z^k‖² + R(z; y) with R the mean
+     * loss, i.e. per sample min ((ρ + δ)/2)‖z − v‖² + ℓ(z; y) with v = (ρu + δz^k)/(ρ + δ), by the shared
+     * {@link LossProx}, from the better of v and z^k so that the step never raises F; u = W a + b = z + r, and r
+     * follows. {@code centre} is scratch of z's shape.
      */
-    private void updateOutput(R064Store z, R064Store r, R064Store y) {
-        int rows = Ops.rows(z);
-        int cols = Ops.cols(z);
-        double c = p.rho();
-        double[] zd = z.data;
-        double[] rd = r.data;
-        double[] yd = y.data;
-        for (int j = 0; j < cols; j++) {
-            int off = j * rows;
-            if (loss == Loss.MSE) {
-                for (int i = 0; i < rows; i++) {
-                    double u = zd[off + i] + rd[off + i];
-                    double zi = (c * u + yd[off + i]) / (c + 1);
-                    zd[off + i] = zi;
-                    rd[off + i] = u - zi;
-                }
-            } else {
-                fista(zd, rd, yd, off, rows, c);
-            }
-        }
-    }
-
-    /** MFISTA on f(z) = (c/2)‖z − u‖² + CE(z; y) for one column, from the current z; f never increases. */
-    private void fista(double[] zd, double[] rd, double[] yd, int off, int rows, double c) {
-        double[] u = centre;
-        double[] x = column;
-        for (int i = 0; i < rows; i++) {
-            x[i] = zd[off + i];
-            u[i] = x[i] + rd[off + i];
-            extrapolated[i] = x[i];
-        }
-        double step = 1 / (c + 0.5);
-        double fx = columnObjective(x, u, yd, off, rows, c);
-        double t = 1;
-        for (int k = 0; k < p.fistaIterations(); k++) {
-            Loss.softmaxColumn(extrapolated, softmaxed, 0, rows);
-            for (int i = 0; i < rows; i++) {
-                double grad = c * (extrapolated[i] - u[i]) + softmaxed[i] - yd[off + i];
-                trial[i] = extrapolated[i] - step * grad;
-            }
-            double ft = columnObjective(trial, u, yd, off, rows, c);
-            double tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-            boolean accept = ft <= fx;
-            for (int i = 0; i < rows; i++) {
-                double xNew = accept ? trial[i] : x[i];
-                extrapolated[i] = xNew + (t / tNext) * (trial[i] - xNew) + ((t - 1) / tNext) * (xNew - x[i]);
-                x[i] = xNew;
-            }
-            if (accept) fx = ft;
-            t = tNext;
-        }
-        for (int i = 0; i < rows; i++) {
-            zd[off + i] = x[i];
-            rd[off + i] = u[i] - x[i];
-        }
-    }
-
-    private static double columnObjective(double[] x, double[] u, double[] yd, int off, int rows, double c) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < rows; i++) max = Math.max(max, x[i]);
-        double sum = 0;
-        for (int i = 0; i < rows; i++) sum += Math.exp(x[i] - max);
-        double lse = max + Math.log(sum);
-        double f = 0;
-        for (int i = 0; i < rows; i++) {
-            double d = x[i] - u[i];
-            f += 0.5 * c * d * d - yd[off + i] * (x[i] - lse);
-        }
-        return f;
+    private void updateOutput(R064Store z, R064Store r, R064Store y, R064Store centre) {
+        double rho = p.rho();
+        double delta = p.delta();
+        Ops.axpy(1, z, r);
+        double[] v = centre.data;
+        double[] u = r.data;
+        double[] zk = z.data;
+        for (int i = 0; i < v.length; i++) v[i] = (rho * u[i] + delta * zk[i]) / (rho + delta);
+        lossProx.applyFrom(y, centre, rho + delta, z);
+        Ops.axpy(-1, z, r);
     }
 
     /**
@@ -462,11 +403,9 @@ final class Dlam implements Solver {
 
         /** z_l = W_l a_{l−1} + b_l, a_l = h(z_l): every constraint holds with r = 0. */
         void forward(Network net, R064Store x) {
-            Gemm gemm = Gemm.get();
             for (int l = 0; l < depth; l++) {
-                gemm.multiply(false, false, net.weight(l), l == 0 ? x : a[l], z[l]);
-                Ops.addColumn(z[l], net.bias(l));
-                if (l < depth - 1) h.apply(z[l].data, a[l + 1].data, z[l].data.length);
+                boolean hidden = l < depth - 1;
+                ForwardPass.layer(net, l, l == 0 ? x : a[l], z[l], hidden ? h : null, hidden ? a[l + 1] : null);
             }
         }
     }

@@ -4,7 +4,7 @@ import io.nograd.solver.Param;
 
 /**
  * DLAM's hyperparameters, with the paper's names: ρ of the penalty φ, the tolerance ε of the ε-balls and
- * its schedule, γ of Algorithm 2 and η of Algorithm 3, and the FISTA steps of eq. (5).
+ * its schedule, γ of Algorithm 2 and η of Algorithm 3.
  */
 record DlamParams(
         @Param(defaultValue = "1e-4", min = 1e-9, max = 1e3, description =
@@ -31,9 +31,10 @@ record DlamParams(
         double gamma,
         @Param(defaultValue = "2", min = 1.0001, max = 100, description = "η of Algorithm 3: t is multiplied by η until φ(β) ≤ Q(β; t)")
         double eta,
-        @Param(defaultValue = "10", min = 1, max = 1000, noEffectWhen = "loss = mse", description =
-                "FISTA steps solving eq. (5) for the output z_L with cross-entropy (MSE has a closed form)")
-        int fistaIterations) {
+        @Param(defaultValue = "0.01", min = 0, max = 1e3, description =
+                "δ: weight of the proximal term δ/2‖z_L − z_L^k‖² added to eq. (5), per sample like ρ; 0 solves eq. (5) "
+                        + "exactly, which fits z_L to the labels at once and leaves the ε guard no descent to shrink ε with")
+        double delta) {
 
     enum EpsilonSchedule { DECAY, ADAPTIVE, FIXED }
 }

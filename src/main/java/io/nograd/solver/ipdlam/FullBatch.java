@@ -65,7 +65,7 @@ final class FullBatch {
             for (int l = 0; l < depth; l++) {
                 R064Store e = w.pq[l];
                 s.gemm.gemm(false, false, -1, s.hatW[l], w.a[l], 0, e);
-                Ipdlam.addColumnMinus(e, w.z[l], net.bias(l));
+                Ops.addDifferenceColumn(e, w.z[l], net.bias(l));
                 s.gemm.gemm(false, true, 1, e, w.a[l], 1, eaT[l]);
                 s.gemm.gemm(false, true, 1, w.a[l], w.a[l], 1, inputGram[l]);
                 Ops.accumulateRowSums(w.z[l], s.zSum[l]);

@@ -5,6 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -13,6 +14,7 @@ import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
 
 /**
@@ -49,14 +51,14 @@ import io.nograd.solver.Solver;
  *     matrix is singular for m &lt; d; its proximal weight is floored at 1e-6 × its mean diagonal, which selects
  *     the least change of W among the exact fits.</li>
  * <li><b>ρ.</b> It cancels from every step but the output one (step 5). The warm-up multiplies ρ by θ once per
- *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1, the best of 0.3, 1 and 10; ρ̄ = 100 is
+ *     epoch (per batch it would reach ρ̄ within the first epoch). ρ_0 = 1, chosen by measurement; ρ̄ = 100 is
  *     not reached within 48 epochs at θ = 1.1.</li>
- * <li><b>δ</b> = 1 as §3 (better than 0.1 and 0).</li>
+ * <li><b>δ</b> = 1 as §3, also the best of the values tried.</li>
  * <li><b>σ prox</b> (step 4) for ReLU and leaky ReLU: the exact minimiser of |σ(x) − w|² + r|x − v|² over each
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
  * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
- *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link CrossEntropyProx}).</li>
+ *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link LossProx}, shared with DLAM).</li>
  * </ul>
  * The objective reported per epoch is Φ_ρ summed over the batches at their state after their update
  * ({@link PhiAccount}). The batch's z, a live in a {@link Workspace}; {@code full-batch} runs in {@link FullBatch}.
@@ -66,7 +68,7 @@ final class Ipdlam implements Solver {
     private static final double GRAM_FLOOR = 1e-6;
 
     final IpdlamParams p;
-    private final Loss loss;
+    private final LossProx lossProx;
     private final Activation sigma;
     private final double slope;
     private final int[] d;
@@ -99,7 +101,7 @@ final class Ipdlam implements Solver {
 
     Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
         this.p = p;
-        this.loss = loss;
+        this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sigma = hidden;
         this.slope = hidden.derivative(-1);
         this.d = sizes.clone();
@@ -212,8 +214,7 @@ final class Ipdlam implements Solver {
     /** Steps 4 and 5: z_l from its σ prox (hidden) or the loss prox (output), around (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ). */
     void zStep(Network net, Workspace w, int l) {
         R064Store pre = w.pq[l];
-        gemm.multiply(false, false, net.weight(l), w.a[l], pre);
-        Ops.addColumn(pre, net.bias(l));
+        ForwardPass.affine(net, l, w.a[l], pre);
         double delta = p.delta();
         double[] v = pre.data;
         double[] hat = w.zAux[l].data;
@@ -226,7 +227,7 @@ final class Ipdlam implements Solver {
             for (int i = 0; i < v.length; i++) out[i] = proxSigma(target[i], v[i], r);
         } else {
             // step 5: z_L = P^ℒ(y, v, ρ(1 + δ))
-            proxLoss(w.y, pre, rho * (1 + delta), w.zAux[l], w.softmax);
+            lossProx.apply(w.y, pre, rho * (1 + delta), w.zAux[l]);
         }
         w.swapZ(l);
     }
@@ -240,19 +241,6 @@ final class Ipdlam implements Solver {
         return fu <= fd ? up : down;
     }
 
-    /** argmin_z ℒ(y, z) + c/2‖z − v‖², column by column. */
-    private void proxLoss(R064Store y, R064Store v, double c, R064Store z, double[] prob) {
-        double[] yd = y.data;
-        double[] vd = v.data;
-        double[] zd = z.data;
-        if (loss == Loss.MSE) {
-            for (int i = 0; i < zd.length; i++) zd[i] = (yd[i] + c * vd[i]) / (1 + c);
-            return;
-        }
-        int rows = Ops.rows(v);
-        for (int off = 0; off < zd.length; off += rows) CrossEntropyProx.solve(yd, vd, c, zd, off, rows, prob);
-    }
-
     /** Step 6: W_l = ((z_l − b_l)a_{l−1}ᵀ + δŴ_l)(a_{l−1}a_{l−1}ᵀ + δI)⁻¹, then the exact b_l (§3.1). */
     private void wStep(Network net, Workspace w, int l) {
         R064Store a = w.a[l];
@@ -260,7 +248,7 @@ final class Ipdlam implements Solver {
         R064Store weight = net.weight(l);
         // E = z_l − b_l^k − Ŵ_l a_{l−1}
         gemm.gemm(false, false, -1, hatW[l], a, 0, e);
-        addColumnMinus(e, w.z[l], net.bias(l));
+        Ops.addDifferenceColumn(e, w.z[l], net.bias(l));
         int m = w.m;
         if (m <= d[l]) {
             // W = Ŵ + E(aᵀa + δI)⁻¹aᵀ
@@ -297,25 +285,10 @@ final class Ipdlam implements Solver {
         for (int i = 0; i < b.length; i++) b[i] = (zs[i] - was[i] + p.delta() * hb[i]) / (count + p.delta());
     }
 
-    /** e ← z − b + e, column by column. */
-    static void addColumnMinus(R064Store e, R064Store z, R064Store b) {
-        int rows = Ops.rows(e);
-        double[] ed = e.data;
-        double[] zd = z.data;
-        double[] bd = b.data;
-        for (int off = 0; off < ed.length; off += rows) {
-            for (int i = 0; i < rows; i++) ed[off + i] += zd[off + i] - bd[i];
-        }
-    }
-
     /** g += max(δ, 1e-6 · mean diagonal)·I. */
     static void ridge(R064Store g, double delta) {
-        int n = Ops.rows(g);
-        double[] gd = g.data;
-        double trace = 0;
-        for (int i = 0; i < n; i++) trace += gd[i * n + i];
-        double add = Math.max(delta, GRAM_FLOOR * Math.max(trace / n, 1e-12));
-        for (int i = 0; i < n; i++) gd[i * n + i] += add;
+        double meanDiagonal = Ops.trace(g) / Ops.rows(g);
+        Ops.addDiagonal(g, Math.max(delta, GRAM_FLOOR * Math.max(meanDiagonal, 1e-12)));
     }
 
     private R064Store inputGram(int l) {
@@ -371,6 +344,6 @@ final class Ipdlam implements Solver {
     }
 
     void forwardInit(Network net, Workspace w) {
-        w.forwardInit(net, sigma, gemm);
+        w.forwardInit(net, sigma);
     }
 }

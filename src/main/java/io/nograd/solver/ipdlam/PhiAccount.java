@@ -7,6 +7,7 @@ import java.util.Map;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -47,8 +48,7 @@ final class PhiAccount {
     void add(Network net, Workspace w) {
         for (int l = 0; l < depth; l++) {
             R064Store t = w.pq[l];
-            gemm.multiply(false, false, net.weight(l), w.a[l], t);
-            Ops.addColumn(t, net.bias(l));
+            ForwardPass.affine(net, l, w.a[l], t);
             double s = Ops.distance(t, w.z[l]);
             residual2[l] += s * s;
         }

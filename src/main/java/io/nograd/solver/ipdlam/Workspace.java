@@ -4,7 +4,7 @@ import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.data.Batch;
 import io.nograd.nn.Activation;
-import io.nograd.nn.Gemm;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
@@ -28,7 +28,6 @@ final class Workspace {
     final R064Store[] pq;
     final R064Store[] gram;
     final Spd[] gramSpd;
-    final double[] softmax;
     R064Store y;
 
     /** {@code batchGram}: allocate the m × m Gram of the W step's narrow-batch form (not needed in full-batch mode). */
@@ -58,7 +57,6 @@ final class Workspace {
                 gramSpd[l] = new Spd(m);
             }
         }
-        softmax = new double[4 * d[depth]];
     }
 
     void bind(Batch batch) {
@@ -67,15 +65,12 @@ final class Workspace {
     }
 
     /** z, a from a forward pass with the current W, b; their previous iterates equal to them. */
-    void forwardInit(Network net, Activation sigma, Gemm gemm) {
+    void forwardInit(Network net, Activation sigma) {
         for (int l = 0; l < depth; l++) {
-            gemm.multiply(false, false, net.weight(l), a[l], z[l]);
-            Ops.addColumn(z[l], net.bias(l));
+            boolean hidden = l + 1 < depth;
+            ForwardPass.layer(net, l, a[l], z[l], hidden ? sigma : null, hidden ? a[l + 1] : null);
             Ops.copy(z[l], zAux[l]);
-            if (l + 1 < depth) {
-                sigma.apply(z[l].data, a[l + 1].data, z[l].data.length);
-                Ops.copy(a[l + 1], aAux[l + 1]);
-            }
+            if (hidden) Ops.copy(a[l + 1], aAux[l + 1]);
         }
     }
 

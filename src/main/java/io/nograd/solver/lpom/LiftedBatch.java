@@ -3,6 +3,7 @@ package io.nograd.solver.lpom;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -122,19 +123,7 @@ final class LiftedBatch {
 
     /** The forward pass on samples [from, to) only: samples are independent, so threads may share the columns. */
     void forward(Network net, int from, int to) {
-        if (to <= from) return;
-        for (int i = 2; i <= n; i++) {
-            gemm.multiplyColumns(false, net.weight(i - 2), x[i - 1], pre[i], from, to);
-            int rows = Ops.rows(pre[i]);
-            double[] z = pre[i].data;
-            double[] b = net.bias(i - 2).data;
-            for (int j = from; j < to; j++) {
-                for (int r = 0; r < rows; r++) z[j * rows + r] += b[r];
-            }
-            Activation phi = phi(net, i);
-            double[] a = x[i].data;
-            for (int e = from * rows; e < to * rows; e++) a[e] = phi.apply(z[e]);
-        }
+        for (int i = 2; i <= n; i++) ForwardPass.layer(net, i - 2, x[i - 1], pre[i], phi(net, i), x[i], from, to);
     }
 
     /** Every W^{i-1}X^{i-1} + b^{i-1} now matches X^{i-1}. */
@@ -176,8 +165,7 @@ final class LiftedBatch {
                 above = pre(net, i + 1);
             } else {
                 above = inner[i];
-                gemm.multiply(false, false, net.weight(i - 1), t, above);
-                Ops.addColumn(above, net.bias(i - 1));
+                ForwardPass.affine(net, i - 1, t, above);
             }
             next.apply(above.data, d.data, d.data.length);
             Ops.axpy(-1, x[i + 1], d);
@@ -251,8 +239,7 @@ final class LiftedBatch {
     /** W^{i-1}X^{i-1} + b^{i-1}, recomputed if X^{i-1} moved since. */
     private R064Store pre(Network net, int i) {
         if (!fresh[i]) {
-            gemm.multiply(false, false, net.weight(i - 2), x[i - 1], pre[i]);
-            Ops.addColumn(pre[i], net.bias(i - 2));
+            ForwardPass.affine(net, i - 2, x[i - 1], pre[i]);
             fresh[i] = true;
         }
         return pre[i];

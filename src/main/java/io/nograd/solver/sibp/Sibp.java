@@ -8,6 +8,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -127,8 +128,7 @@ final class Sibp implements Solver {
             gemm.gemm(false, true, 1, fit.coefficients(), f, 1, net.weight(l));
             // Remark 4.1: + γ r(W_i), by its proximal map with step λ_i
             if (regularize(net.weight(l), lambda)) {
-                gemm.multiply(false, false, net.weight(l), f, w.fitted[l]);
-                Ops.addColumn(w.fitted[l], net.bias(l));
+                ForwardPass.affine(net, l, f, w.fitted[l]);
             }
             // eq. (4.1), second line: b_i^{k+1} = argmin ‖σ(W_i^{k+1} F_i^k + b) − F_{i+1}^{k+½}‖² + 1/(2λ_i)‖b − b_i^k‖²
             fit.solve(w.fitted[l], w.target[l + 1], phi, lambda, ProximalFit.ONES);
@@ -220,13 +220,8 @@ final class Sibp implements Solver {
 
         /** Forward pass from layer {@code from} (a[from] already set, a[0] = x); returns the output. */
         R064Store forward(Network net, R064Store x, int from) {
-            Gemm gemm = Gemm.get();
             a[0] = x;
-            for (int l = from; l < net.depth(); l++) {
-                gemm.multiply(false, false, net.weight(l), a[l], z[l]);
-                Ops.addColumn(z[l], net.bias(l));
-                net.activation(l).apply(z[l].data, a[l + 1].data, z[l].data.length);
-            }
+            for (int l = from; l < net.depth(); l++) ForwardPass.layer(net, l, a[l], z[l], net.activation(l), a[l + 1]);
             return a[net.depth()];
         }
     }

@@ -122,25 +122,4 @@ class IpdlamTest {
         double a = sigma.apply(x) - t;
         return a * a + r * (x - v) * (x - v);
     }
-
-    @Test
-    void crossEntropyProxSatisfiesItsOptimalityCondition() {
-        int rows = 10;
-        SplittableRandom rng = new SplittableRandom(9);
-        double[] y = new double[rows];
-        double[] v = new double[rows];
-        double[] z = new double[rows];
-        double[] scratch = new double[4 * rows];
-        double[] p = new double[rows];
-        for (double c : new double[] {0.05, 1, 20}) {
-            for (int i = 0; i < rows; i++) v[i] = 6 * rng.nextDouble() - 3;
-            java.util.Arrays.fill(y, 0);
-            y[rng.nextInt(rows)] = 1;
-            CrossEntropyProx.solve(y, v, c, z, 0, rows, scratch);
-            Loss.softmaxColumn(z, p, 0, rows);
-            for (int i = 0; i < rows; i++) {
-                assertEquals(0, p[i] - y[i] + c * (z[i] - v[i]), 1e-8, "gradient at c = " + c);
-            }
-        }
-    }
 }
