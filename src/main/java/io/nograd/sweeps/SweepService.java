@@ -121,8 +121,9 @@ public class SweepService implements RunHooks.Hook {
 
     /**
      * Releases the sweep's next cells while fewer than {@code maxConcurrent} of its jobs are queued or running,
-     * and marks it DONE when no cell is left to run. One lock serialises releases, so two job ends cannot
-     * both fill the same free slot; the cell's job and its {@code job_id} are stored in one transaction.
+     * and marks it DONE when no cell is left to run. One lock serialises a node's releases, and the sweep's row
+     * lock those of every node sharing the database, so two job ends cannot both fill the same free slot; the
+     * cell's job and its {@code job_id} are stored in one transaction.
      */
     synchronized void release(String id) {
         SweepRepository.SweepRow row = repo.find(id).orElse(null);
@@ -135,9 +136,18 @@ public class SweepService implements RunHooks.Hook {
         if (free > 0) {
             for (SweepRepository.CellRow cell : repo.unreleased(id, free)) {
                 try {
-                    jobs.create(cell.spec(), new Job.SweepCell(id, cell.index(), SweepPlanner.asMap(json, cell.coordinates())),
-                            jobId -> repo.markReleased(id, cell.index(), jobId));
+                    jobs.create(cell.spec(), new Job.SweepCell(id, cell.index(), SweepPlanner.asMap(json, cell.coordinates())), jobId -> {
+                        // counted again under the sweep's row lock, with this cell's job inserted: another node may
+                        // have released a cell since the count above (the release then rolls back, nothing is queued)
+                        repo.lock(id);
+                        repo.markReleased(id, cell.index(), jobId);
+                        if (jobs.activeInSweep(id) > row.maxConcurrent()) throw new Overtaken();
+                    });
                     active++;
+                } catch (Overtaken | IllegalStateException e) {
+                    // another node filled the slot or took this very cell; a job's end releases the next one
+                    blocked.remove(id);
+                    return;
                 } catch (TooManyRequestsException e) {
                     blocked.add(id);
                     return;
@@ -150,6 +160,13 @@ public class SweepService implements RunHooks.Hook {
         if (active == 0 && repo.unreleased(id, 1).isEmpty()) {
             repo.finish(id, "DONE", Instant.now());
             log.info("sweep {} ({}) is done", id, row.name());
+        }
+    }
+
+    /** A release found the sweep's slots taken by another node's release meanwhile. */
+    private static final class Overtaken extends RuntimeException {
+        Overtaken() {
+            super(null, null, false, false);
         }
     }
 
