@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # issue 8, iPDLAM half: the paper's net 784-1500-1500-10 on Fashion-MNIST, ReLU, MSE, batch 512, 10 epochs:
-# iPDLAM's defaults, the dlam-bcd preset (α = β = γ = δ = 0), the kept-z/a mode (the prototype's drift), and
+# iPDLAM's defaults, the plain-am preset (α = β = γ = δ = 0; formerly dlam-bcd), the kept-z/a mode (the prototype's drift), and
 # Adam on the same net, one after the other, printing each run's per-epoch lines.
 #   bench/ipdlam-acceptance.sh [run ...]   runs: ipdlam dlam kept adam (default: all four)
 set -euo pipefail
@@ -11,7 +11,7 @@ runs=("$@")
 for run in "${runs[@]}"; do
   case "$run" in
     ipdlam) args=(bench/specs/ipdlam-fmnist.json) ;;
-    dlam)   args=(bench/specs/ipdlam-fmnist.json params.preset=dlam-bcd) ;;
+    dlam)   args=(bench/specs/ipdlam-fmnist.json params.preset=plain-am) ;;
     kept)   args=(bench/specs/ipdlam-fmnist.json params.mode=minibatch-kept) ;;
     adam)   args=(bench/specs/adam-fmnist.json layers=784,1500,1500,10 batchSize=512 epochs=10) ;;
     *) echo "unknown run $run" >&2; exit 2 ;;

@@ -1,5 +1,5 @@
 // fetch() against the nograd server on the page's own origin, with the optional bearer token.
-import type { Algorithm, ClusterView, DatasetInfo, EpochRow, Job, JobPage, JobSpec, Problem, Sweep, SweepPage, SweepTable } from './types';
+import type { Algorithm, ClusterView, DatasetInfo, EpochRow, Job, JobPage, JobSpec, Problem, Reproduction, Sweep, SweepPage, SweepTable } from './types';
 
 const TOKEN_KEY = 'nograd.token';
 
@@ -82,7 +82,7 @@ export const api = {
   remove: (id: string) => json<void>(`/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   sweeps: () => json<SweepPage>('/sweeps?limit=200'),
   sweep: (id: string, metric?: string) => json<Sweep>(`/sweeps/${encodeURIComponent(id)}` + (metric ? `?metric=${encodeURIComponent(metric)}` : '')),
-  sweepTable: (id: string, q: { rows: string; cols?: string; metric?: string; stat?: string }) => {
+  sweepTable: (id: string, q: { rows?: string; cols?: string; metric?: string; stat?: string }) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v) p.set(k, v);
     return json<SweepTable>(`/sweeps/${encodeURIComponent(id)}/table?${p}`);
@@ -90,6 +90,10 @@ export const api = {
   createSweep: (body: unknown) =>
     json<Sweep>('/sweeps', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
   cluster: () => json<ClusterView>('/cluster'),
+  reproductions: () => json<{ reproductions: Reproduction[] }>('/reproductions'),
+  reproduction: (id: string) => json<Reproduction>(`/reproductions/${encodeURIComponent(id)}`),
+  runReproduction: (id: string, scale: string) =>
+    json<Sweep>(`/reproductions/${encodeURIComponent(id)}/runs?scale=${encodeURIComponent(scale)}`, { method: 'POST' }),
   cancelSweep: (id: string) => json<Sweep>(`/sweeps/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
 };
 

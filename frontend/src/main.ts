@@ -6,6 +6,7 @@ import { mountCompare } from './views/compare';
 import { mountJobView } from './views/jobview';
 import { mountJobs } from './views/jobs';
 import { mountNewJob } from './views/newjob';
+import { mountReproductionRun, mountReproductions } from './views/reproductions';
 import { mountSweeps, mountSweepView } from './views/sweeps';
 
 const main = document.getElementById('main')!;
@@ -35,6 +36,14 @@ function route(): void {
     nav = 'sweeps';
     unmount = mountSweeps(main);
     document.title = 'Sweeps · nograd';
+  } else if (parts[0] === 'reproductions' && parts[1] === 'runs' && parts[2]) {
+    nav = 'reproductions';
+    unmount = mountReproductionRun(main, decodeURIComponent(parts[2]));
+    document.title = 'Reproduction run · nograd';
+  } else if (parts[0] === 'reproductions') {
+    nav = 'reproductions';
+    unmount = mountReproductions(main);
+    document.title = 'Reproductions · nograd';
   } else if (parts[0] === 'compare') {
     nav = 'compare';
     unmount = mountCompare(main, query);

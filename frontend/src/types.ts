@@ -81,6 +81,43 @@ export interface SweepTable {
   rowValues: unknown[];
   colValues: unknown[];
   values: Stat[][];
+  /** Reference figures (a paper's) beside the values; absent when the sweep has none. */
+  comparison?: Comparison;
   /** The sweep the table was computed from (one snapshot with the values). */
   sweep: Sweep;
+}
+
+/** One reference figure beside a table cell: delta = ours − reference, flagged when |delta| > tolerance. */
+export interface Compared {
+  reference: number;
+  delta: number | null;
+  flagged: boolean;
+  source: string | null;
+}
+
+export interface Comparison {
+  label: string | null;
+  tolerance: number;
+  metrics: string[];
+  figures: number;
+  flagged: number;
+  cells: (Compared | null)[][];
+}
+
+/** GET /reproductions: a paper's table or figure as a sweep preset. */
+export interface Reproduction {
+  id: string;
+  version: number;
+  title: string;
+  paper: string;
+  source: string;
+  figure: string;
+  setting: string;
+  tolerance: number;
+  figures: { coordinates: Record<string, unknown>; metric: string; printed: string; value: number; source: string }[];
+  ours: string[];
+  notes: string[];
+  scales: { scale: 'paper' | 'quick'; note: string; dataset: string | null; cells: number; seeds: number[]; sweep: unknown }[];
+  file: string;
+  runs?: { sweepId: string; reproduction: string; version: number; scale: string; createdAt: string; status: string }[];
 }

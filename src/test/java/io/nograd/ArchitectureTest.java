@@ -39,6 +39,7 @@ class ArchitectureTest {
         ALLOWED.put("cluster", List.of("jobs", "system"));
         ALLOWED.put("metrics", List.of("jobs", "live", "system"));
         ALLOWED.put("sweeps", List.of("jobs", "system"));
+        ALLOWED.put("reproductions", List.of("sweeps", "system"));
         ALLOWED.put("apidoc", List.of("jobs"));
     }
 

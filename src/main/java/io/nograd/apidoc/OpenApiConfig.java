@@ -48,6 +48,12 @@ public class OpenApiConfig {
 
     static final String REF = "#/components/schemas/";
 
+    /** Static: a bean factory post-processor must not need this configuration's instance (which it makes lazy). */
+    @Bean
+    public static LazyApiDocs lazyApiDocs() {
+        return new LazyApiDocs();
+    }
+
     @Bean
     public OpenAPI nogradOpenApi() {
         return new OpenAPI()

@@ -1,6 +1,5 @@
 package io.nograd.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,21 +14,18 @@ import io.nograd.system.NotFoundException;
 @RestController
 public class ClusterController {
 
-    private final ObjectProvider<ClusterDispatch> dispatch;
-    private final ObjectProvider<HazelcastInstance> hz;
+    private final ObjectProvider<ClusterState> cluster;
 
-    public ClusterController(ObjectProvider<ClusterDispatch> dispatch, ObjectProvider<HazelcastInstance> hz) {
-        this.dispatch = dispatch;
-        this.hz = hz;
+    public ClusterController(ObjectProvider<ClusterState> cluster) {
+        this.cluster = cluster;
     }
 
     @GetMapping("/cluster")
     public ClusterView cluster() {
-        ClusterDispatch d = dispatch.getIfAvailable();
-        HazelcastInstance h = hz.getIfAvailable();
-        if (d == null || h == null) {
+        ClusterState c = cluster.getIfAvailable();
+        if (c == null) {
             throw new NotFoundException("this node runs alone, not in a cluster (start every node with nograd.cluster.enabled=true to get one)");
         }
-        return new ClusterView(h.getConfig().getClusterName(), d.node(), d.members(), d.queued());
+        return c.view();
     }
 }

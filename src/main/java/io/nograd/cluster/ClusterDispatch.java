@@ -43,7 +43,7 @@ import io.nograd.system.TooManyRequestsException;
  * declared dead, the survivors queue its jobs again (fenced by attempt) and they resume from their last
  * checkpoint in the database with attempt + 1.
  */
-public class ClusterDispatch implements JobDispatch, MembershipListener {
+public class ClusterDispatch implements JobDispatch, ClusterState, MembershipListener {
 
     static final String WAKE = "nograd-wake";
     static final String CANCEL = "nograd-cancel";
@@ -239,7 +239,12 @@ public class ClusterDispatch implements JobDispatch, MembershipListener {
         if (requeued) wake.publish("");
     }
 
-    /** What {@code GET /cluster} shows of this node's view: members with their slots and running jobs. */
+    @Override
+    public ClusterView view() {
+        return new ClusterView(hz.getConfig().getClusterName(), node, members(), repo.countQueued());
+    }
+
+    /** This node's view of the members, with their slots and running jobs. */
     List<ClusterView.ClusterMember> members() {
         Map<String, List<ClusterView.RunningAttempt>> byOwner = repo.running().stream().collect(Collectors.groupingBy(
                 r -> String.valueOf(r.owner()), Collectors.mapping(r -> new ClusterView.RunningAttempt(r.id(), r.attempt()), Collectors.toList())));
@@ -251,10 +256,6 @@ public class ClusterDispatch implements JobDispatch, MembershipListener {
                     m.localMember(), s == null ? null : Integer.parseInt(s), byOwner.getOrDefault(uuid, List.of())));
         }
         return out;
-    }
-
-    long queued() {
-        return repo.countQueued();
     }
 
     /**

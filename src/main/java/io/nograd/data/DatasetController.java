@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,8 +40,9 @@ import io.nograd.system.ValidationException;
  * /datasets/{name}} one of them); {@code POST
  * /datasets} takes a CSV (multipart {@code file}, optional {@code name}, {@code labelColumn},
  * {@code testFraction}). An upload is parsed whole before anything is kept (a bad row is a 400 naming
- * its line), then its file is stored under {@code {data-dir}/datasets/} and recorded in H2, so uploaded
- * datasets, and the queued jobs that use them, survive a restart.
+ * its line), then its file is stored under {@code {data-dir}/datasets/} and recorded in the database, so
+ * uploaded datasets, and the queued jobs that use them, survive a restart. In cluster mode the CSV is stored
+ * in the shared database instead, and any node can train on it.
  */
 @RestController
 public class DatasetController {
@@ -53,9 +56,13 @@ public class DatasetController {
     private final Path dir;
     private final int maxUploads;
     private final long maxUploadBytes;
+    /** Cluster mode: the CSV goes into the shared database, not onto this node's disk, so every node can load it. */
+    private final boolean shared;
 
-    public DatasetController(DatasetRegistry registry, DatasetRepository uploads, NogradProperties props) {
+    public DatasetController(DatasetRegistry registry, DatasetRepository uploads, NogradProperties props,
+                             @Value("${nograd.cluster.enabled:false}") boolean shared) {
         this.registry = registry;
+        this.shared = shared;
         this.uploads = uploads;
         this.dir = props.dataDir().resolve("datasets");
         this.maxUploads = props.datasets().maxUploads();
@@ -113,25 +120,36 @@ public class DatasetController {
             if (parsed.testSize() == 0) {
                 throw new ValidationException("testFraction", "leaves no test rows for " + (parsed.trainSize()) + " rows; raise it");
             }
-            Path target = dir.resolve(dataset + ".csv");
-            Path tmp = dir.resolve(dataset + ".csv.tmp");
-            try {
-                Files.createDirectories(dir);
-                try (var in = file.getInputStream(); FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                    in.transferTo(java.nio.channels.Channels.newOutputStream(out));
-                    out.force(true);
-                }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                Durable.syncDirectory(dir);
-            } catch (IOException e) {
-                deleteQuietly(tmp);
-                throw Durable.storageFailure("the upload could not be stored at " + target, e);
+            Instant version;
+            if (shared) {
+                version = uploads.record(parsed, null, file, blankToNull(labelColumn), testFraction, file.getSize());
+            } else {
+                Path target = store(file, dataset);
+                version = uploads.record(parsed, target, null, blankToNull(labelColumn), testFraction, file.getSize());
             }
-            uploads.record(dataset, target, blankToNull(labelColumn), testFraction, file.getSize());
-            registry.addUploaded(parsed);
+            registry.addUploaded(parsed, version);
         }
         return ResponseEntity.created(URI.create("/datasets/" + dataset)).body(registry.info(dataset).orElseThrow());
+    }
+
+    /** Writes the upload to {@code {data-dir}/datasets/{name}.csv}, forced to disk before it is renamed into place. */
+    private Path store(MultipartFile file, String dataset) {
+        Path target = dir.resolve(dataset + ".csv");
+        Path tmp = dir.resolve(dataset + ".csv.tmp");
+        try {
+            Files.createDirectories(dir);
+            try (var in = file.getInputStream(); FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                in.transferTo(java.nio.channels.Channels.newOutputStream(out));
+                out.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.syncDirectory(dir);
+            return target;
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw Durable.storageFailure("the upload could not be stored at " + target, e);
+        }
     }
 
     /**

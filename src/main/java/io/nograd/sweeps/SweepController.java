@@ -94,35 +94,73 @@ public class SweepController {
         return sb.toString();
     }
 
-    /** Mean ± standard deviation over seeds, 4 decimals; n where it is not the same everywhere. */
+    /**
+     * Mean ± standard deviation over seeds, 4 decimals; n where it is not the same everywhere. With a reference,
+     * one configuration per row reads reference | ours | Δ (Δ in points of the metric ×100 for accuracies) and
+     * a pivot's cells add the reference and Δ; ⚑ marks |Δ| above the tolerance.
+     */
     static String markdown(Sweep.Table t) {
         long ns = t.values().stream().flatMap(List::stream).map(Sweep.Stat::n).distinct().count();
-        StringBuilder sb = new StringBuilder("| " + md(t.rows()) + (t.cols() == null ? "" : " \\\\ " + md(t.cols())) + " |");
-        for (Object c : t.colValues()) sb.append(' ').append(md(show(c))).append(" |");
-        sb.append("\n|---|");
-        sb.append("---:|".repeat(t.colValues().size()));
-        sb.append('\n');
-        for (int i = 0; i < t.rowValues().size(); i++) {
-            sb.append("| ").append(md(show(t.rowValues().get(i)))).append(" |");
-            for (Sweep.Stat s : t.values().get(i)) {
-                sb.append(' ');
-                if (s.mean() == null) {
-                    sb.append('–');
-                } else {
-                    sb.append(String.format(Locale.ROOT, "%.4f", s.mean()));
-                    if (s.std() != null) sb.append(String.format(Locale.ROOT, " ± %.4f", s.std()));
-                    if (ns > 1) sb.append(" (n=").append(s.n()).append(')');
-                }
-                sb.append(" |");
+        Sweep.Comparison cmp = t.comparison();
+        boolean points = t.metric().endsWith("Accuracy");
+        StringBuilder sb = new StringBuilder();
+        if (cmp != null && Sweep.Table.CONFIGURATIONS.equals(t.rows())) {
+            sb.append("| ").append(t.rows()).append(" | reference | ours | Δ").append(points ? " (points)" : "").append(" | |\n|---|---:|---:|---:|---|\n");
+            for (int i = 0; i < t.rowValues().size(); i++) {
+                Sweep.Stat s = t.values().get(i).get(0);
+                Sweep.Compared c = cmp.cells().get(i).get(0);
+                sb.append("| ").append(md(show(t.rowValues().get(i)))).append(" | ")
+                        .append(c == null ? "(ours)" : String.format(Locale.ROOT, "%.4f", c.reference())).append(" | ")
+                        .append(stat(s, ns)).append(" | ")
+                        .append(c == null || c.delta() == null ? "–" : String.format(Locale.ROOT, "%+.2f", c.delta() * (points ? 100 : 1))).append(" | ")
+                        .append(c != null && c.flagged() ? "⚑" : "").append(c == null || c.source() == null ? "" : " " + md(c.source())).append(" |\n");
             }
+        } else {
+            sb.append("| " + md(t.rows()) + (t.cols() == null ? "" : " \\\\ " + md(t.cols())) + " |");
+            for (Object c : t.colValues()) sb.append(' ').append(md(show(c))).append(" |");
+            sb.append("\n|---|");
+            sb.append("---:|".repeat(t.colValues().size()));
             sb.append('\n');
+            for (int i = 0; i < t.rowValues().size(); i++) {
+                sb.append("| ").append(md(show(t.rowValues().get(i)))).append(" |");
+                for (int j = 0; j < t.values().get(i).size(); j++) {
+                    sb.append(' ').append(stat(t.values().get(i).get(j), ns));
+                    Sweep.Compared c = cmp == null ? null : cmp.cells().get(i).get(j);
+                    if (c != null) {
+                        sb.append(String.format(Locale.ROOT, " (ref %.4f", c.reference()));
+                        if (c.delta() != null) sb.append(String.format(Locale.ROOT, ", Δ %+.2f", c.delta() * (points ? 100 : 1)));
+                        sb.append(c.flagged() ? ") ⚑" : ")");
+                    }
+                    sb.append(" |");
+                }
+                sb.append('\n');
+            }
         }
         sb.append("\n").append(t.metric()).append(", ").append(t.stat()).append(" value, mean ± standard deviation over seeds\n");
+        if (cmp != null) {
+            sb.append("reference: ").append(cmp.label() == null ? "given with the sweep" : md(cmp.label()))
+                    .append(String.format(Locale.ROOT, "; ⚑ where |Δ| > %s%s (%d of %d figures)%n",
+                            points ? String.format(Locale.ROOT, "%.2f", cmp.tolerance() * 100) : String.valueOf(cmp.tolerance()),
+                            points ? " points" : "", cmp.flagged(), cmp.figures()));
+        }
         return sb.toString();
+    }
+
+    private static String stat(Sweep.Stat s, long ns) {
+        if (s.mean() == null) return "–";
+        String out = String.format(Locale.ROOT, "%.4f", s.mean());
+        if (s.std() != null) out += String.format(Locale.ROOT, " ± %.4f", s.std());
+        if (ns > 1) out += " (n=" + s.n() + ")";
+        return out;
     }
 
     private static String show(Object v) {
         if (v instanceof List<?> l) return l.toString().replace(" ", "");
+        if (v instanceof java.util.Map<?, ?> m) {
+            StringBuilder sb = new StringBuilder();
+            m.forEach((k, x) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append('=').append(show(x)));
+            return sb.toString();
+        }
         return String.valueOf(v);
     }
 

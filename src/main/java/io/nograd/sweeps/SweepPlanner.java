@@ -30,6 +30,7 @@ final class SweepPlanner {
     static final int MAX_CELLS = 1000;
     static final int MAX_SEEDS = 100;
     static final int MAX_ERRORS = 20;
+    static final int MAX_GRIDS = 100;
 
     /** Top-level JobSpec fields that may be swept as a whole, and the objects whose members may be swept. */
     static final List<String> FIELDS = List.of("name", "algorithm", "dataset", "task", "layers", "activation", "loss", "epochs",
@@ -65,21 +66,32 @@ final class SweepPlanner {
         if (r.base() == null) errors.add(new FieldError("base", "is required: the job spec every cell starts from"));
         if (r.name() != null && r.name().length() > 200) errors.add(new FieldError("name", "is longer than 200 characters"));
 
-        Map<String, List<JsonNode>> grid = r.grid() == null ? Map.of() : r.grid();
-        long points = 1;
-        for (Map.Entry<String, List<JsonNode>> axis : grid.entrySet()) {
-            String field = "grid['" + axis.getKey() + "']";
-            checkPath(axis.getKey(), field, errors);
-            List<JsonNode> values = axis.getValue();
-            if (values == null || values.isEmpty()) {
-                errors.add(new FieldError(field, "is an empty list; give at least one value"));
-            } else {
-                for (int i = 0; i < values.size(); i++) {
-                    if (values.get(i) == null || values.get(i).isNull()) errors.add(new FieldError(field + "[" + i + "]", "is null; give a value"));
+        if (r.grid() != null && r.grids() != null) errors.add(new FieldError("grids", "give grid or grids, not both"));
+        List<? extends Map<String, List<JsonNode>>> grids = grids(r);
+        Set<String> gridPaths = new HashSet<>();
+        long points = 0;
+        for (int g = 0; g < grids.size(); g++) {
+            Map<String, List<JsonNode>> grid = grids.get(g) == null ? Map.of() : grids.get(g);
+            String prefix = r.grids() == null ? "grid" : "grids[" + g + "]";
+            if (r.grids() != null && grid.isEmpty()) errors.add(new FieldError(prefix, "is empty; give path → [values]"));
+            long product = 1;
+            for (Map.Entry<String, List<JsonNode>> axis : grid.entrySet()) {
+                String field = prefix + "['" + axis.getKey() + "']";
+                checkPath(axis.getKey(), field, errors);
+                gridPaths.add(axis.getKey());
+                List<JsonNode> values = axis.getValue();
+                if (values == null || values.isEmpty()) {
+                    errors.add(new FieldError(field, "is an empty list; give at least one value"));
+                } else {
+                    for (int i = 0; i < values.size(); i++) {
+                        if (values.get(i) == null || values.get(i).isNull()) errors.add(new FieldError(field + "[" + i + "]", "is null; give a value"));
+                    }
+                    product = Math.min(product * values.size(), MAX_CELLS + 1L);
                 }
-                points = Math.min(points * values.size(), MAX_CELLS + 1L);
             }
+            points = Math.min(points + product, MAX_CELLS + 1L);
         }
+        if (r.grids() != null && r.grids().size() > MAX_GRIDS) errors.add(new FieldError("grids", "lists " + r.grids().size() + " grids; at most " + MAX_GRIDS));
 
         SweepRequest.RandomSearch random = r.random();
         int draws = 1;
@@ -95,15 +107,15 @@ final class SweepPlanner {
                 for (Map.Entry<String, SweepRequest.Distribution> e : random.space().entrySet()) {
                     String field = "random.space['" + e.getKey() + "']";
                     checkPath(e.getKey(), field, errors);
-                    if (grid.containsKey(e.getKey())) errors.add(new FieldError(field, "is swept by grid too; sweep a path in one of them"));
+                    if (gridPaths.contains(e.getKey())) errors.add(new FieldError(field, "is swept by grid too; sweep a path in one of them"));
                     checkDistribution(e.getValue(), field, errors);
                 }
             }
         }
-        if (grid.isEmpty() && random == null) {
+        if (gridPaths.isEmpty() && random == null) {
             errors.add(new FieldError("grid", "give a grid (path → values) or random ({n, space}); a sweep needs something to sweep"));
         }
-        if (grid.containsKey("seed") || random != null && random.space() != null && random.space().containsKey("seed")) {
+        if (gridPaths.contains("seed") || random != null && random.space() != null && random.space().containsKey("seed")) {
             errors.add(new FieldError("grid['seed']", "seeds are swept by the top-level 'seeds' list, not by grid or random"));
         }
 
@@ -134,13 +146,14 @@ final class SweepPlanner {
         }
 
         long total = points * draws * (seeds == null ? 1 : Math.max(1, seeds.size()));
+        reference(r.reference(), gridPaths, random, errors);
         if (total > MAX_CELLS) {
-            errors.add(new FieldError(grid.isEmpty() ? "random.n" : "grid", "the sweep would have " + (total > 1_000_000 ? "over a million" : total)
+            errors.add(new FieldError(gridPaths.isEmpty() ? "random.n" : r.grids() != null ? "grids" : "grid", "the sweep would have " + (total > 1_000_000 ? "over a million" : total)
                     + " cells; at most " + MAX_CELLS + " per sweep: sweep fewer values or split it"));
         }
         if (!errors.isEmpty()) throw new ValidationException(errors);
 
-        List<Cell> cells = cells(r, grid, draws, seeds, metric, prune != null, errors);
+        List<Cell> cells = cells(r, grids, draws, seeds, metric, prune != null, errors);
         if (!errors.isEmpty()) throw new ValidationException(errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors);
         if (r.shuffle() != null) {
             List<Integer> order = new ArrayList<>();
@@ -157,20 +170,24 @@ final class SweepPlanner {
         return new Plan(name, cells, maxConcurrent, prune, metric);
     }
 
-    private List<Cell> cells(SweepRequest r, Map<String, List<JsonNode>> grid, int draws, List<Long> seeds, Metric metric, boolean pruning,
-                             List<FieldError> errors) {
+    private List<Cell> cells(SweepRequest r, List<? extends Map<String, List<JsonNode>>> grids, int draws, List<Long> seeds, Metric metric,
+                             boolean pruning, List<FieldError> errors) {
         List<ObjectNode> points = new ArrayList<>();
-        points.add(JsonNodeFactory.instance.objectNode());
-        for (Map.Entry<String, List<JsonNode>> axis : grid.entrySet()) {
-            List<ObjectNode> next = new ArrayList<>();
-            for (ObjectNode p : points) {
-                for (JsonNode v : axis.getValue()) {
-                    ObjectNode q = p.deepCopy();
-                    q.set(axis.getKey(), v);
-                    next.add(q);
+        for (Map<String, List<JsonNode>> grid : grids) {
+            List<ObjectNode> product = new ArrayList<>();
+            product.add(JsonNodeFactory.instance.objectNode());
+            for (Map.Entry<String, List<JsonNode>> axis : grid.entrySet()) {
+                List<ObjectNode> next = new ArrayList<>();
+                for (ObjectNode p : product) {
+                    for (JsonNode v : axis.getValue()) {
+                        ObjectNode q = p.deepCopy();
+                        q.set(axis.getKey(), v);
+                        next.add(q);
+                    }
                 }
+                product = next;
             }
-            points = next;
+            points.addAll(product);
         }
         if (r.random() != null) {
             SplittableRandom rng = new SplittableRandom(r.random().seed() == null ? 0 : r.random().seed());
@@ -260,6 +277,49 @@ final class SweepPlanner {
     private static String cellName(String sweepName, ObjectNode coords) {
         String n = (sweepName == null || sweepName.isBlank() ? "sweep" : sweepName) + " " + label(coords);
         return n.length() > 200 ? n.substring(0, 200) : n;
+    }
+
+    /** The request's grids: {@code grids}, or {@code grid} alone, or one empty grid (random search only). */
+    static List<? extends Map<String, List<JsonNode>>> grids(SweepRequest r) {
+        if (r.grids() != null) return r.grids();
+        return List.of(r.grid() == null ? Map.of() : r.grid());
+    }
+
+    /** A reference's figures must name swept paths, a known metric and a finite value. */
+    private static void reference(SweepRequest.Reference ref, Set<String> gridPaths, SweepRequest.RandomSearch random, List<FieldError> errors) {
+        if (ref == null) return;
+        if (ref.label() != null && ref.label().length() > 500) errors.add(new FieldError("reference.label", "is longer than 500 characters"));
+        if (ref.tolerance() != null && !(ref.tolerance() >= 0 && Double.isFinite(ref.tolerance()))) {
+            errors.add(new FieldError("reference.tolerance", "must be a finite number >= 0, got " + ref.tolerance()));
+        }
+        if (ref.values() == null || ref.values().size() > MAX_CELLS) {
+            errors.add(new FieldError("reference.values", "must list at most " + MAX_CELLS + " figures ([] for none)"));
+            return;
+        }
+        Set<String> swept = new HashSet<>(gridPaths);
+        if (random != null && random.space() != null) swept.addAll(random.space().keySet());
+        for (int i = 0; i < ref.values().size() && errors.size() < MAX_ERRORS; i++) {
+            SweepRequest.ReferenceValue v = ref.values().get(i);
+            String field = "reference.values[" + i + "]";
+            if (v == null) {
+                errors.add(new FieldError(field, "is null; give {coordinates, metric, value, source}"));
+                continue;
+            }
+            if (v.value() == null || !Double.isFinite(v.value())) errors.add(new FieldError(field + ".value", "must be a finite number"));
+            if (v.metric() != null && !Metric.ids().contains(v.metric())) {
+                errors.add(new FieldError(field + ".metric", "unknown metric '" + v.metric() + "'; one of " + Metric.ids()));
+            }
+            if (v.source() != null && v.source().length() > 500) errors.add(new FieldError(field + ".source", "is longer than 500 characters"));
+            if (v.coordinates() == null || v.coordinates().isEmpty()) {
+                errors.add(new FieldError(field + ".coordinates", "is required: swept path → value, e.g. {\"params.lr\": 0.1}"));
+                continue;
+            }
+            for (String path : v.coordinates().keySet()) {
+                if (!swept.contains(path)) {
+                    errors.add(new FieldError(field + ".coordinates['" + path + "']", "is not a swept path; one of " + swept));
+                }
+            }
+        }
     }
 
     private static void checkPath(String path, String field, List<FieldError> errors) {

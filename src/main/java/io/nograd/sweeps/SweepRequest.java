@@ -12,6 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param base          a JobSpec as for {@code POST /jobs}; every cell is this spec with its coordinates set
  * @param grid          path → the list of values to try; the cells are every combination
+ * @param grids         instead of grid: several grids, the cells the union of each one's combinations (as
+ *                      scikit-learn's list of parameter grids), e.g. SIBP's η × λ beside SGD's learning rates
  * @param random        seeded random draws, instead of or beside the grid (each grid point × each draw)
  * @param seeds         the {@code seed} of every configuration's repeats; default: the base's seed
  * @param maxConcurrent cells queued or running at once
@@ -19,9 +21,32 @@ import tools.jackson.databind.node.ObjectNode;
  * @param shuffle       when set, cells are released in an order shuffled by this seed instead of the grid's order:
  *                      pruning compares a cell with those that ran before it, so a grid listed from worst to best
  *                      would otherwise never prune
+ * @param reference     figures to compare with, e.g. a paper's table: the table shows them beside the sweep's own
  */
-public record SweepRequest(String name, ObjectNode base, LinkedHashMap<String, List<JsonNode>> grid, RandomSearch random,
-                           List<Long> seeds, Integer maxConcurrent, Prune prune, Long shuffle) {
+public record SweepRequest(String name, ObjectNode base, LinkedHashMap<String, List<JsonNode>> grid,
+                           List<LinkedHashMap<String, List<JsonNode>>> grids, RandomSearch random,
+                           List<Long> seeds, Integer maxConcurrent, Prune prune, Long shuffle, Reference reference) {
+
+    /**
+     * Reported figures for some configurations. A figure belongs to every configuration (coordinates without
+     * the seed) whose coordinates include all of its own; the table prints it beside the configuration's mean
+     * and flags the difference when it exceeds the tolerance.
+     *
+     * @param label     what the figures are, e.g. "LPOM Table 4 (Li et al., TPAMI 2022)"
+     * @param tolerance |ours − reference| above this is flagged, in the metric's unit (default 0.01: one point of accuracy)
+     * @param values    at most 1000
+     */
+    public record Reference(String label, Double tolerance, List<ReferenceValue> values) {
+    }
+
+    /**
+     * @param coordinates swept path → value, as the cells' coordinates
+     * @param metric      testAccuracy (default), trainAccuracy, testLoss, trainLoss or objective
+     * @param value       the reported figure, in the metric's unit (accuracy as a fraction)
+     * @param source      where it is printed, e.g. "Table 4, LPOM row, column 300"
+     */
+    public record ReferenceValue(LinkedHashMap<String, JsonNode> coordinates, String metric, Double value, String source) {
+    }
 
     /**
      * @param n     how many points to draw

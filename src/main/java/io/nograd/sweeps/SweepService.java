@@ -29,6 +29,7 @@ import io.nograd.system.NogradProperties;
 import io.nograd.system.NotFoundException;
 import io.nograd.system.TooManyRequestsException;
 import io.nograd.system.ValidationException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -120,8 +121,9 @@ public class SweepService implements RunHooks.Hook {
 
     /**
      * Releases the sweep's next cells while fewer than {@code maxConcurrent} of its jobs are queued or running,
-     * and marks it DONE when no cell is left to run. One lock serialises releases, so two job ends cannot
-     * both fill the same free slot; the cell's job and its {@code job_id} are stored in one transaction.
+     * and marks it DONE when no cell is left to run. One lock serialises a node's releases, and the sweep's row
+     * lock those of every node sharing the database, so two job ends cannot both fill the same free slot; the
+     * cell's job and its {@code job_id} are stored in one transaction.
      */
     synchronized void release(String id) {
         SweepRepository.SweepRow row = repo.find(id).orElse(null);
@@ -134,9 +136,18 @@ public class SweepService implements RunHooks.Hook {
         if (free > 0) {
             for (SweepRepository.CellRow cell : repo.unreleased(id, free)) {
                 try {
-                    jobs.create(cell.spec(), new Job.SweepCell(id, cell.index(), SweepPlanner.asMap(json, cell.coordinates())),
-                            jobId -> repo.markReleased(id, cell.index(), jobId));
+                    jobs.create(cell.spec(), new Job.SweepCell(id, cell.index(), SweepPlanner.asMap(json, cell.coordinates())), jobId -> {
+                        // counted again under the sweep's row lock, with this cell's job inserted: another node may
+                        // have released a cell since the count above (the release then rolls back, nothing is queued)
+                        repo.lock(id);
+                        repo.markReleased(id, cell.index(), jobId);
+                        if (jobs.activeInSweep(id) > row.maxConcurrent()) throw new Overtaken();
+                    });
                     active++;
+                } catch (Overtaken | IllegalStateException e) {
+                    // another node filled the slot or took this very cell; a job's end releases the next one
+                    blocked.remove(id);
+                    return;
                 } catch (TooManyRequestsException e) {
                     blocked.add(id);
                     return;
@@ -149,6 +160,13 @@ public class SweepService implements RunHooks.Hook {
         if (active == 0 && repo.unreleased(id, 1).isEmpty()) {
             repo.finish(id, "DONE", Instant.now());
             log.info("sweep {} ({}) is done", id, row.name());
+        }
+    }
+
+    /** A release found the sweep's slots taken by another node's release meanwhile. */
+    private static final class Overtaken extends RuntimeException {
+        Overtaken() {
+            super(null, null, false, false);
         }
     }
 
@@ -186,22 +204,32 @@ public class SweepService implements RunHooks.Hook {
         if (!running.isEmpty()) log.info("{} sweep(s) still running after the restart go on releasing cells", running.size());
     }
 
-    /** The pivot table over the ended cells: rows × cols of mean, std and n. */
+    /**
+     * The pivot table over the ended cells: rows × cols of mean, std and n; with the sweep's reference figures
+     * beside them. Without {@code rows}, a sweep with a reference is tabled one configuration per row.
+     */
     Sweep.Table table(String id, String rows, String cols, String metricName, String stat) {
         SweepRepository.SweepRow row = row(id);
-        Sweep view = view(row, metric(row, metricName), true);
-        List<String> errors = new ArrayList<>();
-        if (rows == null || !view.paths().contains(rows)) errors.add("rows");
-        if (cols != null && (!view.paths().contains(cols) || cols.equals(rows))) errors.add("cols");
-        if (!errors.isEmpty()) {
-            throw new ValidationException(errors.get(0), "must be one of the sweep's paths " + view.paths()
-                    + (errors.get(0).equals("cols") ? ", other than rows, or left out" : ""));
-        }
+        Metric metric = metric(row, metricName);
+        Sweep view = view(row, metric, true);
+        SweepRequest.Reference ref = json.readValue(row.request(), SweepRequest.class).reference();
         boolean best = switch (stat) {
             case "final" -> false;
             case "best" -> true;
             default -> throw new ValidationException("stat", "must be final or best, got '" + stat + "'");
         };
+        if (rows == null && ref != null || Sweep.Table.CONFIGURATIONS.equals(rows)) {
+            if (cols != null) throw new ValidationException("cols", "leave it out when rows is " + Sweep.Table.CONFIGURATIONS);
+            return configurations(view, ref, metric, stat, best);
+        }
+        List<String> errors = new ArrayList<>();
+        if (rows == null || !view.paths().contains(rows)) errors.add("rows");
+        if (cols != null && (!view.paths().contains(cols) || cols.equals(rows))) errors.add("cols");
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors.get(0), "must be one of the sweep's paths " + view.paths()
+                    + (errors.get(0).equals("cols") ? ", other than rows, or left out" : "")
+                    + (errors.get(0).equals("rows") ? " or " + Sweep.Table.CONFIGURATIONS : ""));
+        }
         List<String> rowKeys = new ArrayList<>();
         List<Object> rowValues = new ArrayList<>();
         List<String> colKeys = new ArrayList<>();
@@ -223,12 +251,96 @@ public class SweepService implements RunHooks.Hook {
             if (v != null) g.add(v);
         }
         List<List<Sweep.Stat>> values = new ArrayList<>();
-        for (String r : rowKeys) {
+        List<Map<String, Object>> where = new ArrayList<>();
+        for (int i = 0; i < rowKeys.size(); i++) {
             List<Sweep.Stat> line = new ArrayList<>();
-            for (String k : colKeys) line.add(Sweep.Stat.of(groups.getOrDefault(r + "\u0000" + k, List.of())));
+            for (int j = 0; j < colKeys.size(); j++) {
+                line.add(Sweep.Stat.of(groups.getOrDefault(rowKeys.get(i) + "\u0000" + colKeys.get(j), List.of())));
+                Map<String, Object> at = new LinkedHashMap<>();
+                at.put(rows, rowValues.get(i));
+                if (cols != null) at.put(cols, colValues.get(j));
+                where.add(at);
+            }
             values.add(line);
         }
-        return new Sweep.Table(rows, cols, view.metric(), stat, rowValues, colValues, values, view);
+        return new Sweep.Table(rows, cols, view.metric(), stat, rowValues, colValues, values,
+                comparison(ref, metric, values, where, true), view);
+    }
+
+    /** One row per configuration (coordinates without the seed), one column: the metric. */
+    private Sweep.Table configurations(Sweep view, SweepRequest.Reference ref, Metric metric, String stat, boolean best) {
+        List<Object> rowValues = new ArrayList<>();
+        List<List<Sweep.Stat>> values = new ArrayList<>();
+        List<Map<String, Object>> where = new ArrayList<>();
+        for (Sweep.Aggregate a : view.aggregates()) {
+            rowValues.add(a.coordinates());
+            values.add(List.of(best ? a.best() : a.last()));
+            where.add(a.coordinates());
+        }
+        return new Sweep.Table(Sweep.Table.CONFIGURATIONS, null, view.metric(), stat, rowValues, List.of(view.metric()), values,
+                comparison(ref, metric, values, where, false), view);
+    }
+
+    /**
+     * Lays the reference's figures for {@code metric} over a table whose cells, row by row, have the coordinates
+     * {@code where}. A figure belongs to a cell when every one of its coordinates is the cell's; in a pivot
+     * ({@code exact}) its coordinates must moreover be exactly the cell's rows and cols.
+     */
+    private Sweep.Comparison comparison(SweepRequest.Reference ref, Metric metric, List<List<Sweep.Stat>> values,
+                                        List<Map<String, Object>> where, boolean exact) {
+        if (ref == null || ref.values() == null) return null;
+        double tolerance = ref.tolerance() == null ? 0.01 : ref.tolerance();
+        List<String> metrics = new ArrayList<>();
+        for (SweepRequest.ReferenceValue v : ref.values()) {
+            String m = v.metric() == null ? Metric.TEST_ACCURACY.id() : v.metric();
+            if (!metrics.contains(m)) metrics.add(m);
+        }
+        List<List<Sweep.Compared>> cells = new ArrayList<>();
+        int figures = 0, flagged = 0, n = 0;
+        for (List<Sweep.Stat> line : values) {
+            List<Sweep.Compared> out = new ArrayList<>();
+            for (Sweep.Stat s : line) {
+                SweepRequest.ReferenceValue v = figure(ref, metric, where.get(n++), exact);
+                if (v == null) {
+                    out.add(null);
+                    continue;
+                }
+                Double delta = s.mean() == null ? null : s.mean() - v.value();
+                boolean flag = delta != null && Math.abs(delta) > tolerance + 1e-12;
+                figures++;
+                if (flag) flagged++;
+                out.add(new Sweep.Compared(v.value(), delta, flag, v.source()));
+            }
+            cells.add(out);
+        }
+        return new Sweep.Comparison(ref.label(), tolerance, metrics, figures, flagged, cells);
+    }
+
+    private SweepRequest.ReferenceValue figure(SweepRequest.Reference ref, Metric metric, Map<String, Object> at, boolean exact) {
+        for (SweepRequest.ReferenceValue v : ref.values()) {
+            if (!metric.id().equals(v.metric() == null ? Metric.TEST_ACCURACY.id() : v.metric())) continue;
+            if (exact && v.coordinates().size() != at.size()) continue;
+            boolean all = true;
+            for (Map.Entry<String, JsonNode> e : v.coordinates().entrySet()) {
+                if (!at.containsKey(e.getKey()) || !same(json.treeToValue(e.getValue(), Object.class), at.get(e.getKey()))) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) return v;
+        }
+        return null;
+    }
+
+    /** Coordinates compare as the table shows them, so 1 and 1.0 are one value. */
+    private static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) return false;
+            for (int i = 0; i < x.size(); i++) if (!same(x.get(i), y.get(i))) return false;
+            return true;
+        }
+        return java.util.Objects.equals(a, b);
     }
 
     private Sweep view(SweepRepository.SweepRow row, Metric metric, boolean detail) {
@@ -270,7 +382,9 @@ public class SweepService implements RunHooks.Hook {
                     last, best, why, error));
         }
         List<String> paths = new ArrayList<>();
-        if (request.grid() != null) paths.addAll(request.grid().keySet());
+        for (Map<String, List<JsonNode>> grid : SweepPlanner.grids(request)) {
+            for (String path : grid.keySet()) if (!paths.contains(path)) paths.add(path);
+        }
         if (request.random() != null && request.random().space() != null) paths.addAll(request.random().space().keySet());
         paths.add("seed");
         Sweep.Progress progress = new Sweep.Progress(cells.size(), pending, queued, running, succeeded, pruned, failed, cancelled, done, planned);

@@ -25,9 +25,10 @@ import io.nograd.system.Api;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Three nograd node JVMs on loopback sharing one real PostgreSQL: jobs spread over the nodes, a WebSocket
- * on one node follows a job on another, a cancel crosses nodes, a kill -9 of the node running a job hands
- * it to a survivor, and after every node is killed one node alone finishes all the work.
+ * Three nograd node JVMs on loopback sharing one real PostgreSQL: jobs spread over the nodes, a sweep's cap
+ * holds across them, a WebSocket on one node follows a job on another, a CSV uploaded to one node trains on
+ * another, a cancel crosses nodes, a kill -9 of the node running a job hands it to a survivor, and after every
+ * node is killed one node alone finishes all the work.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterProcessTest {
@@ -116,8 +117,48 @@ class ClusterProcessTest {
         assertEquals("nograd-test", cluster.get("name").asString());
     }
 
+    /**
+     * A sweep's cells run on every node, yet never more than maxConcurrent at once: cells end on several nodes
+     * at the same time and each node releases the next, under the sweep's row lock in the shared database.
+     */
     @Test
     @Order(2)
+    void aSweepHoldsMaxConcurrentAcrossTheCluster() {
+        Map<String, Object> base = new java.util.HashMap<>(small("cell", 0));
+        base.remove("name");
+        base.remove("seed");
+        base.put("epochs", 2);
+        var created = nodes.get(1).api().post("/sweeps", Map.of("name", "across nodes", "base", base,
+                "grid", Map.of("params.lr", List.of(0.01, 0.02, 0.03)), "seeds", List.of(1, 2, 3, 4), "maxConcurrent", 2));
+        assertEquals(201, created.statusCode(), new String(created.body()));
+        String id = Api.json(created).get("id").asString();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        JsonNode sweep = nodes.get(2).api().getJson("/sweeps/" + id);
+        while (sweep.get("status").asString().equals("RUNNING")) {
+            assertTrue(System.nanoTime() < deadline, "sweep ends: " + sweep.get("progress"));
+            Api.sleep(100);
+            sweep = nodes.get(2).api().getJson("/sweeps/" + id);
+        }
+        assertEquals("DONE", sweep.get("status").asString(), sweep.get("progress").toString());
+        assertEquals(12, sweep.get("progress").get("succeeded").asInt());
+        JsonNode page = nodes.get(0).api().getJson("/jobs?sweep=" + id + "&limit=100");
+        assertEquals(12, page.get("total").asInt());
+        List<java.time.Instant[]> spans = new ArrayList<>();
+        Set<String> ranOn = new HashSet<>();
+        for (JsonNode j : page.get("jobs")) {
+            spans.add(new java.time.Instant[] {java.time.Instant.parse(j.get("createdAt").asString()),
+                    java.time.Instant.parse(j.get("finishedAt").asString())});
+            ranOn.add(j.get("node").asString());
+        }
+        for (java.time.Instant[] s : spans) {
+            long active = spans.stream().filter(o -> !o[0].isAfter(s[0]) && o[1].isAfter(s[0])).count();
+            assertTrue(active <= 2, "at " + s[0] + " " + active + " cells were queued or running at once");
+        }
+        assertTrue(ranOn.size() >= 2, "cells ran on several nodes: " + ranOn);
+    }
+
+    @Test
+    @Order(3)
     void aWebSocketOnOneNodeSeesEveryEpochOfAJobOnAnother() throws Exception {
         int total = 8;
         String id = nodes.get(2).api().submit(slow("watched", total, 7));
@@ -135,8 +176,55 @@ class ClusterProcessTest {
         assertEquals("SUCCEEDED", last);
     }
 
+    /**
+     * A CSV uploaded to one node trains on another: two nodes are kept busy by slow jobs, the upload goes to
+     * one of them and the job on it to the other, so only the third node has a free slot to claim it. A
+     * delete and a re-upload under the same name through other nodes are seen everywhere.
+     */
     @Test
-    @Order(3)
+    @Order(4)
+    void anUploadOnOneNodeTrainsOnAnother() {
+        List<String> busy = List.of(nodes.get(0).api().submit(slow("busy 1", 200, 40)), nodes.get(1).api().submit(slow("busy 2", 200, 41)));
+        Node receiver = runningOn(busy.get(0), nodes.get(0).api());
+        Node poster = runningOn(busy.get(1), nodes.get(0).api());
+        Node free = nodes.stream().filter(n -> n != receiver && n != poster).findFirst().orElseThrow();
+        StringBuilder csv = new StringBuilder("x1,x2,label\n");
+        for (int i = 0; i < 200; i++) csv.append(i % 7 * 0.1).append(',').append(i % 5 * 0.2).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        assertEquals(201, upload(receiver, "shared", csv.toString()).statusCode());
+        for (Node n : nodes) assertEquals(2, n.api().getJson("/datasets/shared").get("features").asInt(), "listed on " + n.name);
+
+        String id = poster.api().submit(Map.of("name", "on an upload", "algorithm", "adam", "dataset", "shared", "layers", List.of(2, 8, 2),
+                "epochs", 3, "seed", 5));
+        JsonNode job = free.api().awaitFinal(id, Duration.ofMinutes(2));
+        assertEquals("SUCCEEDED", job.get("status").asString(), job.toString());
+        assertEquals(free.name, job.get("node").asString(), "trained on the node that neither received the upload nor the job");
+        assertEquals(List.of(1, 2, 3), epochs(receiver.api(), id));
+        for (String b : busy) assertEquals("CANCELLED", cancel(free.api(), b));
+
+        assertEquals(204, poster.api().send("DELETE", "/datasets/shared", null, Map.of()).statusCode());
+        assertEquals(404, receiver.api().get("/datasets/shared").statusCode());
+        assertEquals(201, upload(free, "shared", "a,b,c,label\n" + "1,2,3,x\n4,5,6,y\n".repeat(10)).statusCode());
+        assertEquals(3, receiver.api().getJson("/datasets/shared").get("features").asInt(), "the new upload, not the copy held before");
+        String again = receiver.api().submit(Map.of("algorithm", "sgd", "dataset", "shared", "layers", List.of(3, 4, 2), "epochs", 1));
+        assertEquals("SUCCEEDED", receiver.api().awaitFinal(again, Duration.ofMinutes(2)).get("status").asString());
+        assertEquals(204, free.api().send("DELETE", "/datasets/shared", null, Map.of()).statusCode());
+    }
+
+    static java.net.http.HttpResponse<byte[]> upload(Node node, String name, String csv) {
+        String form = "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n--b\r\nContent-Disposition: form-data; "
+                + "name=\"file\"; filename=\"d.csv\"\r\n\r\n" + csv + "\r\n--b--\r\n";
+        return node.api().send("POST", "/datasets", form.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Content-Type", "multipart/form-data; boundary=b"));
+    }
+
+    static String cancel(Api api, String id) {
+        JsonNode job = Api.json(api.post("/jobs/" + id + "/cancel", Map.of()));
+        if (!job.get("status").asString().equals("CANCELLED")) job = api.awaitFinal(id, Duration.ofSeconds(30));
+        return job.get("status").asString();
+    }
+
+    @Test
+    @Order(5)
     void aCancelOnOneNodeStopsAJobOnAnother() {
         String id = nodes.get(0).api().submit(slow("cancelled", 40, 8));
         Node runner = runningOn(id, nodes.get(0).api());
@@ -151,7 +239,7 @@ class ClusterProcessTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aKilledNodesJobsResumeOnASurvivorWithEveryEpochOnce() throws Exception {
         int total = 10;
         Api api = nodes.get(1).api();
@@ -194,7 +282,7 @@ class ClusterProcessTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void afterEveryNodeIsKilledOneNodeAloneFinishesEverything() throws Exception {
         Api api = nodes.get(0).api();
         List<String> ids = new ArrayList<>();

@@ -414,6 +414,42 @@ class DashboardBrowserTest {
     }
 
     /**
+     * The reproduction view: the catalogue's cards, a quick run started by its button, and the run's tables with
+     * the paper's figure beside ours for training and test accuracy, gaps above a point flagged.
+     */
+    @Test
+    @Order(10)
+    void aReproductionStartedFromItsCardTablesThePapersFiguresBesideOursWithFlags() throws Exception {
+        open("#/reproductions");
+        until("the catalogue's cards", () -> driver.findElements(By.cssSelector("[data-testid='repro-card']")).size() >= 9);
+        By card = By.cssSelector("[data-testid='repro-card'][data-repro-id='sibp-table2']");
+        assertThat(text(card)).contains("Table 2").contains("Run quick (3 jobs)").contains("Run paper");
+        fullPageShot("30-reproductions-catalogue");
+        driver.findElement(By.cssSelector("[data-testid='repro-card'][data-repro-id='sibp-table2'] [data-testid='repro-run-quick']")).click();
+        until("the run's view", () -> driver.getCurrentUrl().contains("#/reproductions/runs/"));
+        By badge = By.cssSelector("[data-testid='repro-run-view'] [data-testid='repro-run-status']");
+        until("the run is done, live", () -> !driver.findElements(badge).isEmpty()
+                && "DONE".equals(driver.findElement(badge).getAttribute("data-status")), WAIT.multipliedBy(2));
+        By tables = By.cssSelector("[data-testid='repro-table']");
+        until("a table per metric with the three configurations", () -> driver.findElements(tables).size() == 2
+                && driver.findElements(By.cssSelector("[data-testid='repro-row']")).size() == 6
+                && !text(By.cssSelector("[data-testid='repro-table'][data-metric='testAccuracy']")).contains("—"));
+        String test = text(By.cssSelector("[data-testid='repro-table'][data-metric='testAccuracy']"));
+        assertThat(test).contains("algorithm=sibp").contains("0.9828").contains("algorithm=sgd").contains("0.9757").contains("algorithm=proxbp").contains("0.9719").contains("Table 2");
+        assertThat(text(By.cssSelector("[data-testid='repro-table'][data-metric='trainAccuracy']"))).contains("0.9842");
+        // One epoch on 1 000 images is far from 50 epochs on 60 000: the gaps exceed a point and are flagged.
+        assertThat(driver.findElements(By.cssSelector("[data-testid='repro-row'][data-flagged='true']"))).isNotEmpty();
+        assertThat(text(By.cssSelector("[data-testid='repro-tables']"))).contains("⚑");
+        fullPageShot("31-reproduction-run-table");
+        driver.findElement(By.cssSelector("[data-testid='repro-sweep-link']")).click();
+        until("the run is an ordinary sweep", () -> driver.getCurrentUrl().contains("#/sweeps/")
+                && !driver.findElements(By.cssSelector("[data-testid='heat-cell']")).isEmpty());
+        open("#/reproductions");
+        until("the card lists the run", () -> !driver.findElements(By.cssSelector(
+                "[data-testid='repro-card'][data-repro-id='sibp-table2'] [data-testid='repro-run-link']")).isEmpty());
+    }
+
+    /**
      * Every objective and diagnostics panel of an LPOM job is titled and captioned by the figure's definition
      * from GET /algorithms, one quantity per panel; the screenshot is for a person to look at.
      */

@@ -77,7 +77,7 @@ class MemoryEstimateTest {
         List<String> report = new ArrayList<>();
         try {
             Api api = ChildServer.await(server, log);
-            for (String algorithm : List.of("lpom", "sibp", "proxbp", "admm", "ipdlam", "dlam", "adam", "amsgrad", "sgd")) {
+            for (String algorithm : List.of("lpom", "sibp", "proxbp", "admm", "ipdlam", "dlam", "bcd", "adam", "amsgrad", "sgd")) {
                 int batch = largestAdmitted(validator, algorithm, samples);
                 assertTrue(batch > 0, algorithm + ": not even a batch of 1 is admitted");
                 if (batch < samples) {

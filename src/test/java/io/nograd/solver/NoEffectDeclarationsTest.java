@@ -43,7 +43,7 @@ class NoEffectDeclarationsTest {
         assertTrue(declarations().count() >= 10, "declarations found: " + declarations().count());
         ParamSpec alpha = SolverRegistry.builtIn().find("ipdlam").orElseThrow().params().stream()
                 .filter(p -> p.name().equals("alpha")).findFirst().orElseThrow();
-        assertTrue(alpha.description().contains("No effect when preset is dlam-bcd; or when mode is minibatch and iterations is 1."),
+        assertTrue(alpha.description().contains("No effect when preset is plain-am or dlam-bcd; or when mode is minibatch and iterations is 1."),
                 alpha.description());
         assertTrue(alpha.noEffect(Map.of("preset", "ipdlam", "mode", "minibatch", "iterations", 1), "mse"));
         assertFalse(alpha.noEffect(Map.of("preset", "ipdlam", "mode", "minibatch", "iterations", 2), "mse"));

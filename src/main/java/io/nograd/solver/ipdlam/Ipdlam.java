@@ -22,7 +22,8 @@ import io.nograd.solver.Solver;
  * for efficient neural network training" (ICASSP 2021): alternating minimisation of the penalty Φ_ρ of
  * problem (2), ℒ(y, z_L) + ρ/2 (Σ_l ‖z_l − W_l a_{l−1} − b_l‖² + Σ_{l<L} ‖a_l − σ(z_l)‖²), over z, (W, b) and a,
  * each step with a proximal term δρ/2‖· − ·̂‖² around an inertial extrapolation ·̂ (α for z, β for W and b,
- * γ for a), and the penalty warm-up ρ_{k+1} = min(θρ_k, ρ̄). α = β = γ = δ = 0 is plain DLAM (Zeng et al.).
+ * γ for a), and the penalty warm-up ρ_{k+1} = min(θρ_k, ρ̄). α = β = γ = δ = 0 (preset {@code plain-am}) is the paper's
+ * degenerate case; the paper's DLAM baseline, Zeng et al.'s BCD with its proximal terms, is the solver {@code bcd}.
  * Samples are columns; a_0 is the batch's input; the output layer has no activation (§2).
  * <p>
  * Choices the paper leaves open (the runs that decided them: bench/results/ipdlam.md):
@@ -36,8 +37,8 @@ import io.nograd.solver.Solver;
  *     pass sees, so test accuracy falls while Φ_ρ keeps falling; re-initialised per batch it rises.
  *     {@code full-batch} is the base code's setting: one iteration of Algorithm 1 per epoch over every sample.
  *     With one iteration per batch visit, z and a are re-initialised before any iterate repeats, so α and γ
- *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always (the gain over plain
- *     DLAM is δ's).</li>
+ *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always (the gain over
+ *     {@code plain-am} is δ's).</li>
  * <li><b>Update order</b> ({@code order}). §3.5 reports the order barely matters over 200 full-batch iterations.
  *     With z, a re-initialised per batch it decides everything: in Algorithm 1's block order a forward-consistent
  *     hidden z is a fixed point of step 4 and W_l of step 6, so only the output layer would learn. The default is

@@ -11,18 +11,18 @@ import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
 
-/** {@code ipdlam}: Qiao et al.'s inertial proximal DLAM, with plain DLAM (Zeng et al.'s BCD) as a preset. */
+/** {@code ipdlam}: Qiao et al.'s inertial proximal DLAM; preset {@code plain-am} drops the inertia and the proximal terms. */
 public final class IpdlamFactory implements SolverFactory {
 
 
     @Override public String name() { return "ipdlam"; }
 
-    @Override public String title() { return "iPDLAM: inertial proximal deep learning alternating minimization (preset dlam-bcd: plain DLAM)"; }
+    @Override public String title() { return "iPDLAM: inertial proximal deep learning alternating minimization (preset plain-am: no inertia, no proximal terms)"; }
 
     @Override
     public String paper() {
         return "Qiao, Sun, Pan & Li, Inertial Proximal Deep Learning Alternating Minimization for Efficient Neural Network "
-                + "Training (ICASSP 2021); DLAM: Zeng, Lau, Lin & Yao, Global Convergence of Block Coordinate Descent in Deep Learning (ICML 2019)";
+                + "Training (ICASSP 2021)";
     }
 
     @Override public List<String> activations() { return List.of("relu", "leaky-relu"); }

@@ -4,22 +4,25 @@ import io.nograd.solver.Param;
 
 /**
  * iPDLAM's hyperparameters, with the paper's names (Qiao et al., Algorithm 1 and §3). The preset
- * {@code dlam-bcd} sets α = β = γ = δ = 0, which the paper says "degenerates [to] the DLAM" (Zeng et al.'s
- * BCD), so the inertial gain can be seen on the same data and seed (the paper's Fig. 1); {@link #effective}
- * applies it.
+ * {@code plain-am} sets α = β = γ = δ = 0, which the paper says "degenerates [to] the DLAM": plain alternating
+ * minimisation of this paper's Φ_ρ, with its ρ warm-up and no proximal term. It is not the DLAM baseline the paper's
+ * Fig. 1 ran (Zeng et al.'s three-splitting BCD with its proximal terms, full batch): that is the solver {@code bcd}.
+ * {@code dlam-bcd}, the preset's former name, stays an alias so that stored jobs and sweeps that name it still run.
+ * {@link #effective} applies the preset.
  */
 record IpdlamParams(
         @Param(defaultValue = "ipdlam", description =
-                "ipdlam: the inertial proximal method with alpha, beta, gamma, delta below; dlam-bcd: plain DLAM "
-                        + "(Zeng et al.'s BCD), i.e. alpha = beta = gamma = delta = 0 whatever is given, to see the inertial gain")
+                "ipdlam: the inertial proximal method with alpha, beta, gamma, delta below; plain-am: alpha = beta = gamma = "
+                        + "delta = 0 whatever is given, plain alternating minimisation of Φ_ρ (the paper's degenerate case, not "
+                        + "Zeng et al.'s BCD with its proximal terms: that is algorithm bcd); dlam-bcd: the former name of plain-am")
         Preset preset,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = dlam-bcd", "mode = minibatch & iterations = 1"}, description = "α: inertia of z, ẑ = z^k + α(z^k − z^{k−1}); Table 1's best is 0.7, above 1 diverges")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = plain-am | dlam-bcd", "mode = minibatch & iterations = 1"}, description = "α: inertia of z, ẑ = z^k + α(z^k − z^{k−1}); Table 1's best is 0.7, above 1 diverges")
         double alpha,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = "preset = dlam-bcd", description = "β: inertia of W and b, Ŵ = W^k + β(W^k − W^{k−1})")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = "preset = plain-am | dlam-bcd", description = "β: inertia of W and b, Ŵ = W^k + β(W^k − W^{k−1})")
         double beta,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = dlam-bcd", "mode = minibatch & iterations = 1"}, description = "γ: inertia of a, â = a^k + γ(a^k − a^{k−1})")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = plain-am | dlam-bcd", "mode = minibatch & iterations = 1"}, description = "γ: inertia of a, â = a^k + γ(a^k − a^{k−1})")
         double gamma,
-        @Param(defaultValue = "1", min = 0, max = 1e6, noEffectWhen = "preset = dlam-bcd", description = "δ: weight of the proximal terms δρ/2‖x − x̂‖² in the z, W and a steps")
+        @Param(defaultValue = "1", min = 0, max = 1e6, noEffectWhen = "preset = plain-am | dlam-bcd", description = "δ: weight of the proximal terms δρ/2‖x − x̂‖² in the z, W and a steps")
         double delta,
         @Param(defaultValue = "1.1", min = 1, max = 10, description = "θ: penalty warm-up ρ ← min(θρ, ρ̄), once per epoch")
         double theta,
@@ -41,7 +44,8 @@ record IpdlamParams(
                 "Algorithm 1 iterations per visit of a mini-batch (full-batch takes one per epoch, in block order)")
         int iterations) {
 
-    enum Preset { IPDLAM, DLAM_BCD }
+    /** {@code DLAM_BCD} is the former name of {@code PLAIN_AM}, accepted for stored specs. */
+    enum Preset { IPDLAM, PLAIN_AM, DLAM_BCD }
 
     /** Where the auxiliary z, a live. */
     enum Mode { MINIBATCH, MINIBATCH_KEPT, FULL_BATCH }
@@ -51,7 +55,7 @@ record IpdlamParams(
 
     /** The values the algorithm runs with: the preset applied, ρ̄ at least ρ_0. */
     IpdlamParams effective() {
-        boolean dlam = preset == Preset.DLAM_BCD;
+        boolean dlam = preset != Preset.IPDLAM;
         return new IpdlamParams(preset, dlam ? 0 : alpha, dlam ? 0 : beta, dlam ? 0 : gamma, dlam ? 0 : delta, theta, rho0,
                 Math.max(rho0, rhoMax), mode, order, iterations);
     }

@@ -22,6 +22,9 @@ import io.nograd.nn.Spd;
  */
 final class LiftedBatch {
 
+    /** Power-iteration steps per hidden layer and batch for ρ̂ (warm-started from the layer's previous batch). */
+    private static final int RHO_STEPS = 6;
+
     private final Gemm gemm = Gemm.get();
     private final int n;
     private final int m;
@@ -39,8 +42,13 @@ final class LiftedBatch {
     /** inner[i] = W^i X̃^i + b^i for the second and later of K3 iterations of eq. (26). */
     private final R064Store[] inner;
     private final WeightStep[] weights;
-    /** ρ of Theorem 2 per hidden layer for the current batch's weights (−1: not yet computed); see {@link #average}. */
+    /** ρ̂ per hidden layer for the current batch (−1: not yet computed); see {@link #estimateRho} and {@link #average}. */
     private final double[] rho;
+    /** Per hidden layer i: the power iterate of {@link #estimateRho} (rows_i × m, kept as the next batch's start), √φ′ of
+     *  X^i's pre-activations, and W^i times the iterate. */
+    private final R064Store[] power;
+    private final R064Store[] slope;
+    private final R064Store[] upper;
     /** ‖X̃^i − X^i‖_F of layer i's latest update in this batch (0 before the first): the fixed-point residual. */
     private final double[] lastStep;
     /** Σ over this batch's second and later sweeps of ‖X̃ − X‖ at this sweep, resp. at the one before. */
@@ -63,6 +71,9 @@ final class LiftedBatch {
         rho = new double[n + 1];
         stepNow = new double[n + 1];
         stepBefore = new double[n + 1];
+        power = new R064Store[n + 1];
+        slope = new R064Store[n + 1];
+        upper = new R064Store[n + 1];
         for (int i = 2; i <= n; i++) {
             int rows = sizes[i - 1];
             x[i] = Ops.make(rows, m);
@@ -70,6 +81,12 @@ final class LiftedBatch {
             tilde[i] = Ops.make(rows, m);
             diff[i] = Ops.make(rows, m);
             if (p.k3() > 1 && i < n) inner[i] = Ops.make(sizes[i], m);
+            if (i < n) {
+                power[i] = Ops.make(rows, m);
+                java.util.Arrays.fill(power[i].data, 1);
+                slope[i] = Ops.make(rows, m);
+                upper[i] = Ops.make(sizes[i], m);
+            }
         }
         for (int i = 1; i < n; i++) weights[i] = new WeightStep(sizes[i], m);
     }
@@ -141,11 +158,7 @@ final class LiftedBatch {
         R064Store t = tilde[i];
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
-        if (rho[i] < 0) {
-            // ρ = (μ_{i+1}/μ_i)·κ²‖W^i‖₂², the spectral form of Theorem 2's bound on the linearised map (26)
-            double w = Ops.spectralNorm(net.weight(i - 1), 20);
-            rho[i] = phi(net, i).lipschitz() * next.lipschitz() * w * w;
-        }
+        if (rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1), next);
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
@@ -176,6 +189,53 @@ final class LiftedBatch {
         return loss.value(x[n], target);
     }
 
+    /** ρ̂ of hidden layer i for the current batch (−1 before its first update in the batch). */
+    double rho(int i) { return rho[i]; }
+
+    /**
+     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian: with μ_{i+1}/μ_i = 1,
+     * eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i, S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of
+     * X^{i+1}'s (for ReLU: the active units), similar to −S_jWᵀD_jWS_j. Theorem 2's κ²‖W^i‖₂² bounds it over every sample
+     * and every mask at once, also through directions a sample's inactive units never see. ρ̂ = ‖S WᵀD W S V‖/‖V‖ after
+     * {@link #RHO_STEPS} power steps on the whole batch at once (V is rows × m, normalised over the batch, warm-started
+     * from the layer's previous batch): the top curvature of the batch's typical sample, below its worst sample's.
+     * Two products the size of one sweep's per step; the scratch is this layer's own (X̃^i, diff[i + 1]).
+     */
+    private double estimateRho(Network net, int i, R064Store zi, R064Store zNext, Activation next) {
+        R064Store w = net.weight(i - 1);
+        double[] s = slope[i].data;
+        phi(net, i).derivative(zi.data, s, s.length);
+        for (int e = 0; e < s.length; e++) s[e] = Math.sqrt(s[e]);
+        double[] d = diff[i + 1].data;
+        next.derivative(zNext.data, d, d.length);
+        double[] v = power[i].data;
+        double[] y = tilde[i].data;
+        double[] u = upper[i].data;
+        double estimate = 0;
+        for (int step = 0; step < RHO_STEPS; step++) {
+            for (int e = 0; e < y.length; e++) y[e] = s[e] * v[e];
+            gemm.multiply(false, false, w, tilde[i], upper[i]);
+            for (int e = 0; e < u.length; e++) u[e] *= d[e];
+            gemm.multiply(true, false, w, upper[i], tilde[i]);
+            double ny = 0;
+            double nv = 0;
+            for (int e = 0; e < y.length; e++) {
+                y[e] *= s[e];
+                ny += y[e] * y[e];
+                nv += v[e] * v[e];
+            }
+            ny = Math.sqrt(ny);
+            if (ny == 0) {
+                // no active path through this layer: nothing to damp; restart the iterate from ones
+                java.util.Arrays.fill(v, 1);
+                return 0;
+            }
+            estimate = ny / Math.sqrt(nv);
+            for (int e = 0; e < y.length; e++) v[e] = y[e] / ny;
+        }
+        return estimate;
+    }
+
     /** W^{i-1}X^{i-1} + b^{i-1}, recomputed if X^{i-1} moved since. */
     private R064Store pre(Network net, int i) {
         if (!fresh[i]) {
@@ -200,9 +260,9 @@ final class LiftedBatch {
 
     /**
      * Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i; W^i X^i is stale afterwards. For a hidden layer ν is
-     * capped at 2/(2 + ρ): the map (26) converges by itself only for ρ < 1 (Theorem 2), and once the weights have
-     * grown its linearisation has eigenvalues down to −ρ; the averaged step X + ν(T(X) − X) then still contracts,
-     * to the same fixed point, at the rate ρ/(2 + ρ). Left at ν, ρ ≈ 4–13 on the deep net made the sweeps expand.
+     * capped at 2/(2 + ρ̂) ({@link #estimateRho}): the map (26) converges by itself only for ρ < 1 (Theorem 2); with
+     * eigenvalues of its linearisation down to −ρ̂ the averaged step X + ν(T(X) − X) has factors 1 − ν(1 + σ) and
+     * contracts, to the same fixed point, for ν < 2/(1 + ρ̂), fastest at 2/(2 + ρ̂) (Krasnosel'skii–Mann).
      */
     private void average(int i) {
         double nu = p.nu();
@@ -225,12 +285,13 @@ final class LiftedBatch {
     }
 
     /**
-     * Algorithm 2 for W^i, run in the m-dimensional sample space. Each step minimises the majorised (35) plus
-     * the proximal term λ/2‖W − Y‖² on W (the bias unpenalised): the ridge form of eq. (36) with the batch's
-     * centred activations X_c = X^i P, P = I − 11ᵀ/m, K = X_cᵀX_c. λ = lambda × tr(K)/n_in, the mean eigenvalue of
-     * the centred covariance, so the step does not depend on the layer's activation scale or width, nor on m.
-     * Every iterate is ΔW = Q·Xᵀ (Q·1 = 0) with pre-activations Z₀ + Q·K + c·1ᵀ, so the K2 steps cost products with
-     * the m × m matrix K only, and W^i, b^i are written once (b ← b₀ + c − ΔW·x̄).
+     * Algorithm 2 for W^i, run in the m-dimensional sample space. With A = [X^i; 1ᵀ] (the bias as a ones row), each step
+     * minimises the majorised (35) plus the proximal term (βλ/2)‖[W b] − Y‖²: eq. (36) with the ridge pseudo-inverse
+     * A^† = (AᵀA + λI)⁻¹Aᵀ. λ = lambda × tr(X_c X_cᵀ)/n_in, the mean eigenvalue of the batch's centred activation
+     * covariance (X_c = X^i less its row means), so the step does not depend on the layer's activation scale, width or m,
+     * and a large common mean (sigmoid's ≈ 0.5) does not inflate it. Every iterate is W₀ + Q·Aᵀ for an n_out × m matrix
+     * Q, with pre-activations W₀A + Q·AᵀA, so the K2 steps cost products with the m × m Gram matrix only, and W^i, b^i
+     * are written once.
      */
     private final class WeightStep {
         private final R064Store gram;
@@ -241,16 +302,7 @@ final class LiftedBatch {
         private final R064Store z;
         private final R064Store r;
 
-        private final double[] c;
-        private final double[] cPrev;
-        private final double[] cy;
-        private final double[] mean;
-
         WeightStep(int out, int m) {
-            c = new double[out];
-            cPrev = new double[out];
-            cy = new double[out];
-            mean = new double[m];
             gram = Ops.make(m, m);
             ridge = new Spd(m);
             q = Ops.make(out, m);
@@ -260,90 +312,68 @@ final class LiftedBatch {
             r = Ops.make(out, m);
         }
 
-
         void run(Network net, int i, R064Store z0, EpochFigures figures) {
             R064Store a = x[i];
             R064Store target = x[i + 1];
             Activation phi = phi(net, i + 1);
             double beta = phi.lipschitz();
-            int out = Ops.rows(q);
             gemm.multiply(true, false, a, a, gram);
             double[] g = gram.data;
-            // mean[j] = (XᵀX 1)_j / m, then double centring
-            double grand = 0;
-            for (int j = 0; j < m; j++) {
-                double s = 0;
-                for (int k = 0; k < m; k++) s += g[j * m + k];
-                mean[j] = s / m;
-                grand += s;
-            }
-            grand /= (double) m * m;
-            for (int j = 0; j < m; j++) {
-                for (int k = 0; k < m; k++) g[j * m + k] += grand - mean[j] - mean[k];
-            }
+            // tr(X_c X_cᵀ) = tr(XᵀX) − ‖X1‖²/m; then AᵀA = XᵀX + 11ᵀ
             double trace = 0;
+            double sum = 0;
             for (int j = 0; j < m; j++) trace += g[j * m + j];
-            // λ relative to the mean eigenvalue of the centred covariance X_c X_cᵀ (n_in × n_in)
-            double lambda = p.lambda() * trace / Ops.rows(a) + 1e-12;
+            for (int j = 0; j < g.length; j++) {
+                sum += g[j];
+                g[j] += 1;
+            }
+            double lambda = p.lambda() * (trace - sum / m) / Ops.rows(a) + 1e-12;
             addDiagonal(g, lambda);
             ridge.factor(gram);
             addDiagonal(g, -lambda);
+            // Algorithm 2: x_0 = x_1 = W₀ (Q = 0), θ_0 = 0
             java.util.Arrays.fill(q.data, 0);
             java.util.Arrays.fill(qPrev.data, 0);
-            java.util.Arrays.fill(c, 0);
-            java.util.Arrays.fill(cPrev, 0);
             double thetaPrev = 0;
             for (int k = 1; k <= p.k2(); k++) {
-                double cc = 1 - thetaPrev;
-                double sqrtTheta = (-cc + Math.sqrt(cc * cc + 4)) / 2;
+                // 1 − θ_k = √θ_k (1 − θ_{k-1})
+                double c = 1 - thetaPrev;
+                double sqrtTheta = (-c + Math.sqrt(c * c + 4)) / 2;
+                // y_k = θ_k x_k − √θ_k (θ_{k-1} x_{k-1} − x_k) = x_k + √θ_k θ_{k-1} (x_k − x_{k-1})
                 double momentum = sqrtTheta * thetaPrev;
                 double[] yq = y.data;
                 double[] qq = q.data;
                 double[] qp = qPrev.data;
                 for (int j = 0; j < yq.length; j++) yq[j] = qq[j] + momentum * (qq[j] - qp[j]);
-                for (int j = 0; j < out; j++) cy[j] = c[j] + momentum * (c[j] - cPrev[j]);
-                // Z_y = Z0 + Q_y·K + c_y·1ᵀ
+                // y_k A = W₀A + Q_y·AᵀA
                 Ops.copy(z0, z);
                 gemm.gemm(false, false, 1, y, gram, 1, z);
-                double[] zz = z.data;
-                for (int col = 0; col < m; col++) {
-                    for (int row = 0; row < out; row++) zz[col * out + row] += cy[row];
-                }
-                // G = φ(Z_y) − X^{i+1}; Q ← Q_y − (1/β) G P (K + λI)⁻¹, c ← c_y − (1/β) G1/m
+                // eq. (36): x_{k+1} = y_k − (1/β)(φ(y_k A) − X^{i+1}) A^†
                 phi.apply(z.data, r.data, r.data.length);
                 Ops.axpy(-1, target, r);
-                double[] rr = r.data;
-                Ops.copy(q, qPrev);
-                System.arraycopy(c, 0, cPrev, 0, out);
-                for (int row = 0; row < out; row++) {
-                    double s = 0;
-                    for (int col = 0; col < m; col++) s += rr[col * out + row];
-                    s /= m;
-                    c[row] = cy[row] - s / beta;
-                    for (int col = 0; col < m; col++) rr[col * out + row] -= s;
-                }
                 ridge.solveRight(r);
+                Ops.copy(q, qPrev);
                 Ops.copy(y, q);
                 Ops.axpy(-1 / beta, r, q);
                 thetaPrev = sqrtTheta * sqrtTheta;
             }
-            // W ← W₀ + Q·Xᵀ, b ← b₀ + c − Q·(XᵀX1/m)
+            // W ← W₀ + Q·Xᵀ, b ← b₀ + Q·1
             gemm.gemm(false, true, 1, q, a, 1, net.weight(i - 1));
             double[] bias = net.bias(i - 1).data;
             double[] qq = q.data;
-            for (int row = 0; row < out; row++) {
+            int rows = bias.length;
+            double onesStep = 0;
+            for (int k = 0; k < rows; k++) {
                 double s = 0;
-                for (int col = 0; col < m; col++) s += qq[col * out + row] * mean[col];
-                bias[row] += c[row] - s;
+                for (int j = 0; j < m; j++) s += qq[j * rows + k];
+                bias[k] += s;
+                onesStep += s * s;
             }
+            // the new W^i X^i + b^i, for the residual and F(W, X)
             Ops.copy(z0, z);
             gemm.gemm(false, false, 1, q, gram, 1, z);
-            double[] zz = z.data;
-            for (int col = 0; col < m; col++) {
-                for (int row = 0; row < out; row++) zz[col * out + row] += c[row];
-            }
-            // ‖ΔW‖²_F = ‖Q Xᵀ‖² = ⟨Q, Q·K⟩ = ⟨Q, z − z0⟩ (Q·1 = 0)
-            double moved = Math.sqrt(Math.max(0, Ops.dot(q, z) - Ops.dot(q, z0)));
+            // ‖ΔW‖²_F = ‖Q Xᵀ‖² = ⟨Q, Q·XᵀX⟩ = ⟨Q, z − z0⟩ − ‖Q1‖²
+            double moved = Math.sqrt(Math.max(0, Ops.dot(q, z) - Ops.dot(q, z0) - onesStep));
             figures.add(i, phi, target, z, r);
             figures.addWeightStep(i, moved, Ops.norm(net.weight(i - 1)));
         }

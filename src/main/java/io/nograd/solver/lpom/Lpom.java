@@ -7,40 +7,34 @@ import io.nograd.nn.Network;
 
 /**
  * Serial LPOM, Algorithm 1 of Li et al., "Training Neural Networks by Lifted Proximal Operator Machines"
- * (TPAMI 2022). Per mini-batch: the activations X^2..X^n by fixed-point iteration, then every W^i by
- * Algorithm 2 with the least-squares step (36).
- * <p>
- * Choices the paper leaves open, and the measurements behind them (Fashion-MNIST, 784-500-10, ReLU, MSE,
- * batch 100; bench/results/lpom.md):
+ * (TPAMI 2022), on the lifted objective F(W, X) of eq. (19):
+ * <pre>
+ * for each mini-batch (X^1, D):
+ *   X^2 … X^n ← forward pass with the current W
+ *   repeat K1 times:
+ *     ⓑ X^n  ← ν·X̃ + (1 − ν)·X^n,  X̃ after K3 steps of eq. (29): X̃ ← φ(W^{n-1}X^{n-1} − (1/μ)·∂ℓ(X̃, D)/∂X^n)
+ *     ⓐ X^i  ← ν_i·X̃ + (1 − ν_i)·X^i for i = n−1 … 2, X̃ after K3 steps of eq. (26):
+ *              X̃ ← φ(W^{i-1}X^{i-1} − (W^i)ᵀ(φ(W^i X̃) − X^{i+1}))
+ *   ⓒ W^i for i = 1 … n−1: K2 steps of Algorithm 2 on problem (31), each the least-squares step (36)
+ * </pre>
+ * Our choices where the paper leaves room (reasons and measurements: bench/results/lpom.md):
  * <ul>
- * <li><b>Start of a batch.</b> X^2..X^n come from a forward pass with the current weights; nothing per
- * sample survives between batches.</li>
- * <li><b>Order.</b> A forward-consistent X is a fixed point of eq. (26) (checked in LpomTest), so Algorithm
- * 1's literal order ⓐ then ⓑ would move only the output and train only the last layer. Each of the K1
- * sweeps updates X^n by eq. (29) first, then X^{n-1} … X^2 backwards, so the label's pull reaches every
- * layer within one sweep. K1 sweeps of one step per layer and K1 steps on each layer in turn gave the same
- * test accuracy (0.838 after 3 epochs on 10k samples); the sweep is kept as it is Algorithm 3's schedule.</li>
- * <li><b>Moving average</b> (footnote 5): every update is X ← ν·X̃ + (1 − ν)·X, X̃ after K3 fixed-point
- * steps, exactly as in Algorithm 3, so both solvers solve the same lifted problem by the same steps.</li>
- * <li><b>One μ</b> (§6.1.3): the ratio μ_{i+1}/μ_i of eq. (26) is 1, and μ enters the updates only as the
- * output step 1/μ of eq. (29). ℓ is summed over the batch, so μ does not depend on the batch size.</li>
- * <li><b>Pseudo-inverse.</b> (X^i)^† in eq. (36) is replaced by a ridge: each W step also pays λ/2‖W − Y‖² (bias
- * unpenalised), with λ = {@code lambda} × the mean eigenvalue of the batch's centred activation covariance at that
- * layer. The exact pseudo-inverse fits each batch with a step of 1 and random-walks (NOTES-solvers); a ridge fixed
- * in absolute terms (λ = 20 until issue 18) was too strong where activations vary little (it held a deep sigmoid
- * net at chance for two epochs) and too weak where they grow (the deep ReLU net's output layer drifted to 0.8 of
- * its data's eigenvalue and its accuracy dropped). Relative and centred, it means the same at every layer, width,
- * batch size and activation scale.</li>
- * <li><b>Damped sweeps.</b> Eq. (26) converges by itself only when Theorem 2's ρ &lt; 1; on the deep net ρ = ‖W^i‖₂²
- * reached 4–13, so the moving average's ν is capped per layer and batch at 2/(2 + ρ) (see LiftedBatch#average).</li>
- * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·Aᵀ, so the K2 steps run on
- * n_out × m matrices with the Gram matrix, and W is written once (see {@link LiftedBatch}). K2 = 1 is the
- * default: in prototyping K2 = 3 was no better and less stable.</li>
- * <li><b>Bias</b>: the augmented form [W b]·[X; 1] throughout; the bias column is dropped from (W^i)ᵀ in
- * eq. (26) because the ones row is not a variable.</li>
- * <li><b>Output</b>: φ on the output with MSE, as eq. (19) lifts every layer; under softmax cross-entropy
- * the output is linear and ∂ℓ/∂X^n = softmax(X^n) − D enters eq. (29) the same way.</li>
- * <li><b>β</b> of eq. (36) is φ's Lipschitz constant (1, or 1/4 for the sigmoid).</li>
+ * <li><b>Order.</b> A forward-consistent X is a fixed point of eq. (26), so the literal order ⓐ, ⓑ would train only the
+ * last layer: each sweep updates the output first, then the hidden layers backwards (Algorithm 3's schedule).</li>
+ * <li><b>Moving average</b> (footnote 5) in the serial solver too; one μ for every layer (§6.1.3), so μ_{i+1}/μ_i = 1 in
+ * eq. (26); ℓ summed over the batch; the bias as a ones row of X^i, dropped from (W^i)ᵀ in eq. (26); φ on the output
+ * under MSE, the identity under softmax cross-entropy; β of eq. (36) is φ's Lipschitz constant.</li>
+ * <li><b>Ridge instead of (X^i)^†</b> in eq. (36): each step also pays λ/2‖[W b] − Y‖², with λ = {@code lambda} × the mean
+ * eigenvalue of the batch's centred activation covariance at that layer, tr(X_c X_cᵀ)/n_in. The exact pseudo-inverse fits
+ * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,
+ * width, batch size and activation scale.</li>
+ * <li><b>Damped sweeps.</b> Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which deep nets exceed. ν_i =
+ * min(ν, 2/(2 + ρ̂_i)), the Krasnosel'skii–Mann step that contracts to the same fixed point, with ρ̂_i a power-iteration
+ * estimate, over the whole batch, of the top eigenvalue of eq. (26)'s linearisation at the batch's current point (the
+ * active units' Jacobian) rather than the global bound
+ * κ²‖W^i‖₂², which would also damp where the sweeps already contract (see LiftedBatch#estimateRho).</li>
+ * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
+ * n_out × m matrices with the m × m Gram matrix, and W is written once (see {@link LiftedBatch}).</li>
  * </ul>
  */
 final class Lpom extends LpomSolver {

@@ -43,15 +43,16 @@ public final class LpomFactory implements SolverFactory {
 
     /**
      * {@link LiftedBatch} per batch size m: X, pre-activations, X̃ and their difference for every layer above
-     * the input (plus the inner iterate when K3 &gt; 1), and per weight matrix the APG state (5 × out × m), the
-     * m × m Gram matrix of eq. (36) and its Cholesky factor.
+     * the input (plus the inner iterate when K3 &gt; 1), the power iterate, √φ′ and W times the iterate of ρ̂ per
+     * hidden layer (at most 3 × units × m), and per weight matrix the APG state (5 × out × m), the m × m Gram matrix of
+     * eq. (36) and its Cholesky factor.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
         LpomParams p = params.as(LpomParams.class);
         long units = shape.liftedUnits();
         int depth = shape.depth();
-        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> 8L * ((4 + (p.k3() > 1 ? 1 : 0) + 5) * units * m
+        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> 8L * ((4 + 3 + (p.k3() > 1 ? 1 : 0) + 5) * units * m
                 + depth * (long) m * m) + depth * Spd.bytes(m)));
     }
 

@@ -9,12 +9,12 @@ import io.nograd.solver.Param;
  */
 record LpomParams(
         @Param(defaultValue = "2", min = 1e-3, max = 1e4, description =
-                "penalty μ of eq. (19), the same for every layer; enters the output update eq. (29) as the step 1/μ "
-                        + "(μ ≤ 1 overshoots, μ ≥ 5 learns slowly)")
+                "penalty μ of eq. (19), the same for every layer; enters the output update eq. (29) as the step 1/μ, "
+                        + "so a larger μ moves the output less per sweep")
         double mu,
         @Param(defaultValue = "3", min = 1e-6, max = 1e6, description =
-                "proximal weight of the W step (ridge form of eq. (36)), relative to the mean eigenvalue of the batch's "
-                        + "centred activation covariance at each layer (bias unpenalised): scale-free, per layer")
+                "proximal weight of the W step (ridge form of eq. (36), on [W b] with the bias as a ones row), relative to "
+                        + "the mean eigenvalue of the batch's centred activation covariance at each layer: scale-free, per layer")
         double lambda,
         @Param(defaultValue = "3", min = 1, max = 100, description =
                 "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers)")
@@ -24,8 +24,8 @@ record LpomParams(
         @Param(defaultValue = "1", min = 1, max = 100, description = "K3: fixed-point iterations of eq. (26)/(29) inside each sweep, before the moving average")
         int k3,
         @Param(defaultValue = "0.5", min = 1e-3, max = 1, description =
-                "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update (serial too, footnote 5); "
-                        + "use 0.3 for deep equal-width autoencoders with parallel = true")
+                "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update (serial too, footnote 5); a hidden layer's ν "
+                        + "is capped at 2/(2 + ρ̂), ρ̂ the batch's estimate of Theorem 2's ρ; lower ν if parallel = true diverges")
         double nu,
         @Param(defaultValue = "false", description =
                 "true: synchronous-parallel LPOM (Algorithm 3), odd/even layers and all W on the job's threads; "

@@ -29,15 +29,13 @@ import io.nograd.solver.EpochReport;
  * pull enters in the first half-sweep, as in the serial order.</li>
  * <li>Within a group the costliest tasks are queued first (hidden layers, then the output), and the forward
  * pass that starts each batch is split by columns (samples) across the threads: it is a chain over layers,
- * and left serial it held the measured layer speedup on the 784×6 autoencoder at 1.63× (critical-path CPU).</li>
+ * and left serial it would bound the layer speedup.</li>
  * <li>Two X^i of one group are never adjacent, so they read each other's buffers only in the other group's
  * half-sweep: no locks, and the result does not depend on thread timing (runs are reproducible).</li>
  * <li>Sweeps: the odd/even schedule carries the label's pull down one layer per half-sweep, where the serial
- * backward sweep carries it through all layers, so at equal K1 sync-LPOM trails: on the 784×6 autoencoder
- * (10k samples, 5 epochs, K1 = 3) its training loss was 11% above serial's; with K1 = 4 it was 3.6% below
- * serial's K1 = 3, at 1.47× instead of 1.74× the speed (critical-path CPU). Give it one more sweep than serial.</li>
- * <li>ν: the deep equal-width autoencoder needed ν = 0.3 in prototyping (ν = 0.5 led for four epochs, then
- * collapsed with ‖W³‖₂ running away); the autoencoder bench uses 0.3 for both solvers.</li>
+ * backward sweep carries it through all layers, so at equal K1 sync-LPOM trails serial; give it one more sweep.</li>
+ * <li>ν: all X^i of a group move at once from their neighbours' old values, so the parallel schedule needs more
+ * damping than the serial one; the autoencoder bench uses ν = 0.3 for both solvers.</li>
  * </ul>
  * The parallelism is over layers: {@link #threads()} tells the job's thread budget to run BLAS single-threaded.
  */

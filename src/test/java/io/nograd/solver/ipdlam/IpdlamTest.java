@@ -39,7 +39,7 @@ class IpdlamTest {
     @Test
     void trainsFashionMnistAndBeatsPlainDlamOnTheSameData() {
         List<EpochMetrics> ipdlam = run(spec(List.of(784, 300, 10), "mse", 3, 256, 4000, Map.of()));
-        List<EpochMetrics> dlam = run(spec(List.of(784, 300, 10), "mse", 3, 256, 4000, Map.of("preset", "dlam-bcd")));
+        List<EpochMetrics> dlam = run(spec(List.of(784, 300, 10), "mse", 3, 256, 4000, Map.of("preset", "plain-am")));
         for (EpochMetrics m : ipdlam) {
             assertTrue(m.testAccuracy() > 0.76, "ipdlam test accuracy " + m.testAccuracy() + " at epoch " + m.epoch());
             assertEquals(2, m.diagnostics().get("weightFrobeniusNorms").length);
@@ -101,6 +101,17 @@ class IpdlamTest {
             double r = 0.1 + 3 * rng.nextDouble();
             assertMinimises(relu, Activation.of("relu", null), t, v, r);
             assertMinimises(leaky, Activation.of("leaky-relu", Map.of("alpha", 0.1)), t, v, r);
+        }
+    }
+
+    /** Stored jobs that name the preset by its former name run exactly as plain-am. */
+    @Test
+    void theFormerPresetNameIsPlainAm() {
+        List<EpochMetrics> renamed = run(spec(List.of(784, 32, 10), "mse", 2, 250, 1000, Map.of("preset", "plain-am")));
+        List<EpochMetrics> former = run(spec(List.of(784, 32, 10), "mse", 2, 250, 1000, Map.of("preset", "dlam-bcd")));
+        for (int e = 0; e < 2; e++) {
+            assertEquals(renamed.get(e).trainLoss(), former.get(e).trainLoss(), 0.0);
+            assertEquals(renamed.get(e).objective(), former.get(e).objective(), 0.0);
         }
     }
 

@@ -30,9 +30,10 @@ import io.nograd.solver.Params;
 import io.nograd.solver.SolverRegistry;
 
 /**
- * Issue 18: the two ways LPOM failed on deep nets, on small deep nets and synthetic data. Both failed on the code
- * before the fix (bench/results/lpom.md): the sweeps of eq. (26) expanded once ρ of Theorem 2 exceeded 3, and the
- * absolute ridge of the W step held a deep sigmoid net at chance.
+ * Issue 18: the two ways LPOM failed on deep nets, on small deep nets and synthetic data, and the cost of the first fix
+ * to the shallow net. The first two tests failed on the code before issue 18 (bench/results/lpom.md): the sweeps of
+ * eq. (26) expanded once ρ of Theorem 2 exceeded 3, and the absolute ridge of the W step held a deep sigmoid net at
+ * chance. The third fails where ν is capped by Theorem 2's global bound instead of the batch's Jacobian.
  */
 class LpomDeepNetTest {
 
@@ -63,6 +64,44 @@ class LpomDeepNetTest {
             assertTrue(Double.isFinite(last) && last < 0.5 * second[i],
                     "X^" + i + ": fixed-point residual " + second[i] + " at sweep 2, " + last + " at sweep 12");
         }
+    }
+
+    /**
+     * The cap on ν follows the batch's actual Jacobian, not Theorem 2's global κ²‖W^i‖₂²: here ‖W^2‖₂² ≥ 9 only through
+     * hidden units the batch never activates, so eq. (26) contracts for every sample and X^2 must move with the full ν
+     * (the global bound would cut it to 2/11).
+     */
+    @Test
+    void nuIsLeftAloneWhereTheBatchsMapContracts() {
+        int[] sizes = {20, 30, 4};
+        Activation relu = Activation.of("relu", null);
+        Network net = Network.create(sizes, relu, relu, Init.GLOROT, 5);
+        double[] w1 = net.weight(0).data;
+        double[] b1 = net.bias(0).data;
+        double[] w2 = net.weight(1).data;
+        for (int unit = 0; unit < 30; unit++) {
+            boolean active = unit < 15;
+            b1[unit] = active ? 5 : -1;
+            for (int in = 0; in < 20; in++) {
+                if (!active) w1[in * 30 + unit] = 0;
+            }
+            for (int out = 0; out < 4; out++) w2[unit * 4 + out] = active ? 0.02 : 3;
+        }
+        java.util.Arrays.fill(net.bias(1).data, 1);
+        assertTrue(Ops.spectralNorm(net.weight(1), 100) >= 3);
+        LpomParams p = Params.defaults(LpomParams.class);
+        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
+        lifted.initialise(net, batch.x());
+        lifted.updateOutput(net, batch.y());
+        double[] before = lifted.x(2).data.clone();
+        lifted.updateHidden(net, 2);
+        double moved = 0;
+        for (int e = 0; e < before.length; e++) moved += Math.pow(lifted.x(2).data[e] - before[e], 2);
+        moved = Math.sqrt(moved);
+        assertTrue(lifted.rho(2) < 1, "ρ̂ of X^2: " + lifted.rho(2));
+        assertTrue(lifted.lastStep(2) > 0 && Math.abs(moved / lifted.lastStep(2) - p.nu()) < 1e-9,
+                "X^2 moved " + moved + " of its fixed-point step " + lifted.lastStep(2) + ", expected ν = " + p.nu());
     }
 
     /** 20-64-32-16-8-4 sigmoid, μ = 5 (Table 6's activation and μ on a deep net): learns, and stays learnt. */
