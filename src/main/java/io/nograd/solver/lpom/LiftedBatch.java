@@ -320,17 +320,16 @@ final class LiftedBatch {
             gemm.multiply(true, false, a, a, gram);
             double[] g = gram.data;
             // tr(X_c X_cᵀ) = tr(XᵀX) − ‖X1‖²/m; then AᵀA = XᵀX + 11ᵀ
-            double trace = 0;
+            double trace = Ops.trace(gram);
             double sum = 0;
-            for (int j = 0; j < m; j++) trace += g[j * m + j];
             for (int j = 0; j < g.length; j++) {
                 sum += g[j];
                 g[j] += 1;
             }
             double lambda = p.lambda() * (trace - sum / m) / Ops.rows(a) + 1e-12;
-            addDiagonal(g, lambda);
+            Ops.addDiagonal(gram, lambda);
             ridge.factor(gram);
-            addDiagonal(g, -lambda);
+            Ops.addDiagonal(gram, -lambda);
             // Algorithm 2: x_0 = x_1 = W₀ (Q = 0), θ_0 = 0
             java.util.Arrays.fill(q.data, 0);
             java.util.Arrays.fill(qPrev.data, 0);
@@ -376,10 +375,6 @@ final class LiftedBatch {
             double moved = Math.sqrt(Math.max(0, Ops.dot(q, z) - Ops.dot(q, z0) - onesStep));
             figures.add(i, phi, target, z, r);
             figures.addWeightStep(i, moved, Ops.norm(net.weight(i - 1)));
-        }
-
-        private void addDiagonal(double[] g, double s) {
-            for (int j = 0; j < m; j++) g[j * m + j] += s;
         }
     }
 }
