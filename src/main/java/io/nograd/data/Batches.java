@@ -12,7 +12,8 @@ import io.nograd.nn.Task;
  * The training batches of one epoch: the first {@code trainLimit} samples, shuffled by a generator seeded
  * from (seed, epoch) so every run of a spec sees the same order, cut into batches of {@code batchSize}
  * (the last one smaller when the count does not divide). Buffers are allocated once per batch size and
- * refilled, so iterating allocates nothing per batch.
+ * refilled, so iterating allocates nothing per batch beyond the batch's handle; the float64 inputs only for
+ * solvers that ask for them whole ({@link Batch#x()}).
  */
 public final class Batches implements Iterable<Batch> {
 
@@ -97,51 +98,66 @@ public final class Batches implements Iterable<Batch> {
                 fill(b, next, size);
                 next += size;
                 served++;
-                return new Batch(b.x, b.y, b.labels, size, index++, b.samples);
+                return new Batch(b.inputs, b.y, b.labels, size, index++, b.samples);
             }
         };
     }
 
     private Buffers buffers(int size) {
         if (size == batchSize) {
-            if (full == null) full = new Buffers(data.features(), targetRows(), size);
+            if (full == null) full = new Buffers(targetRows(), size);
             return full;
         }
-        if (tail == null || tail.labels.length != size) tail = new Buffers(data.features(), targetRows(), size);
+        if (tail == null || tail.labels.length != size) tail = new Buffers(targetRows(), size);
         return tail;
     }
 
+    /** The batch's samples, labels and targets; the inputs wait for {@link Batch#x()}. */
     private void fill(Buffers b, int from, int size) {
-        int f = data.features();
-        float[] src = data.trainX();
         int[] labels = data.trainY();
-        double[] x = b.x.data;
         double[] y = b.y.data;
         int rows = targetRows();
         if (task == Task.CLASSIFICATION) java.util.Arrays.fill(y, 0);
         for (int j = 0; j < size; j++) {
             int s = order[from + j];
             b.samples[j] = s;
-            int so = s * f;
-            int xo = j * f;
-            for (int i = 0; i < f; i++) x[xo + i] = src[so + i];
             b.labels[j] = labels[s];
             if (task == Task.CLASSIFICATION) {
                 y[j * rows + labels[s]] = 1;
             } else {
-                System.arraycopy(x, xo, y, j * rows, f);
+                data.widenTrain(b.samples, j, j + 1, y, j * rows);
             }
         }
     }
 
-    private static final class Buffers {
-        final R064Store x;
+    /** The inputs of the batches of one size: the float64 copy, allocated and filled on demand. */
+    final class Inputs {
+        private final int size;
+        private R064Store x;
+        private Batch filledFor;
+
+        Inputs(int size) {
+            this.size = size;
+        }
+
+        R064Store all(Batch batch) {
+            if (x == null) x = R064Store.FACTORY.make(data.features(), size);
+            if (filledFor != batch) {
+                data.widenTrain(batch.samples(), 0, size, x.data, 0);
+                filledFor = batch;
+            }
+            return x;
+        }
+    }
+
+    private final class Buffers {
+        final Inputs inputs;
         final R064Store y;
         final int[] labels;
         final int[] samples;
 
-        Buffers(int features, int targetRows, int size) {
-            x = R064Store.FACTORY.make(features, size);
+        Buffers(int targetRows, int size) {
+            inputs = new Inputs(size);
             y = R064Store.FACTORY.make(targetRows, size);
             labels = new int[size];
             samples = new int[size];

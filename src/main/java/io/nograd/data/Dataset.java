@@ -26,6 +26,18 @@ public record Dataset(String name, int features, int classes,
 
     public int size(Split split) { return y(split).length; }
 
+    /**
+     * The training features of samples[from..to), widened to float64 into {@code into} from element {@code at}
+     * as columns (features × (to − from), column-major): a batch read a few columns at a time, with no copy kept.
+     */
+    public void widenTrain(int[] samples, int from, int to, double[] into, int at) {
+        for (int j = from; j < to; j++) {
+            int src = samples[j] * features;
+            int dst = at + (j - from) * features;
+            for (int i = 0; i < features; i++) into[dst + i] = trainX[src + i];
+        }
+    }
+
     /** Bytes held in memory (features and labels). */
     public long bytes() {
         return 4L * (trainX.length + testX.length + trainY.length + testY.length);

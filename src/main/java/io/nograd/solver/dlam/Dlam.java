@@ -3,11 +3,13 @@ package io.nograd.solver.dlam;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
+import io.nograd.data.Dataset;
 import io.nograd.nn.Activation;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
@@ -69,6 +71,12 @@ import io.nograd.solver.Solver;
  * F falls at every iteration. With MSE, where z_L fits the targets at once and little descent is left, the
  * guard holds ε high and the forward pass can stay at chance, so MSE jobs should set epsilonGuard false.
  * ε starts at 1: from 100 (the authors' code) the first iterations only halve a slack ε.</li>
+ * <li><b>Storage.</b> Problem 2 lifts every sample, so z_l and a_l are n_l × N: they are kept in float32 and
+ * every product runs in float64 on {@value #CHUNK} columns at a time, widened on the way in. The residuals
+ * r_l = W_l a_{l−1} + b_l − z_l are not stored but recomputed where a step needs them (one product per
+ * pass), and the inputs a_0 = x are read from the float32 dataset. Only ∇_a φ of Algorithm 3 is kept whole
+ * (float32), because each backtracking trial needs it. At N = 60 000 this is what fits a 784-500-500-10 run
+ * in 1 GB of heap (bench/results/performance.md §4).</li>
  * </ul>
  */
 final class Dlam implements Solver {
@@ -79,6 +87,9 @@ final class Dlam implements Solver {
     /** Milder shrinks of ε the guard tries before keeping ε. */
     private static final int GUARD_STEPS = 6;
 
+    /** Columns per pass over a batch's lifted variables (see Storage). */
+    static final int CHUNK = 1000;
+
     private final DlamParams p;
     private final Loss loss;
     private final Activation h;
@@ -87,11 +98,15 @@ final class Dlam implements Solver {
     private final int depth;
     private final R064Store[] gradW;
     private final R064Store[] shift;
+    private final R064Store[] means;
     private final double[] theta;
     private final double[] tau;
     private final Map<Integer, Lifted> lifted = new HashMap<>();
     private final LossProx lossProx;
-    private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
+    private final BatchBuffers<float[]> gradients = new BatchBuffers<>();
+    private final IntFunction<float[]> newGradient;
+    private final BatchBuffers<Chunk> chunks = new BatchBuffers<>(CHUNK);
+    private final IntFunction<Chunk> newChunk;
     private double epsilon = Double.NaN;
     private double lastRisk = Double.NaN;
     /** The penalty of the summed form for the batch in hand, ρ/N (see Scaling); "ρ" in the step comments. */
@@ -107,13 +122,20 @@ final class Dlam implements Solver {
         this.depth = sizes.length - 1;
         gradW = new R064Store[depth];
         shift = new R064Store[depth];
+        means = new R064Store[depth + 1];
+        int widest = 0;
         for (int l = 0; l < depth; l++) {
             gradW[l] = Ops.make(sizes[l + 1], sizes[l]);
             shift[l] = Ops.make(sizes[l + 1], 1);
+            if (l > 0) widest = Math.max(widest, sizes[l]);
         }
+        for (int l = 0; l <= depth; l++) means[l] = Ops.make(sizes[l], 1);
         theta = new double[depth];
         tau = new double[depth];
         lossProx = new LossProx(loss, sizes[depth]);
+        int hiddenRows = widest;
+        newGradient = columns -> new float[hiddenRows * columns];
+        newChunk = Chunk::new;
     }
 
     @Override
@@ -125,156 +147,213 @@ final class Dlam implements Solver {
             cancel.check();
             Lifted s = lifted.get(batch.index());
             if (s == null || s.columns != batch.size()) {
-                s = new Lifted(batch.size());
-                s.forward(net, batch.x());
+                s = new Lifted(batches.dataset(), batch.samples(), batch.size());
+                s.forward(net, batch);
                 lifted.put(batch.index(), s);
-                initial += loss.value(s.z[depth - 1], batch.y()) / batch.size();
+                initial += s.risk / batch.size();
             }
-            iterate(net, batch, s, workspace(batch.size()));
-            risk += loss.value(s.z[depth - 1], batch.y()) / batch.size();
+            iterate(net, batch, s);
+            risk += s.risk / batch.size();
         }
         lastRisk = risk / batches.batchCount();
         if (Double.isNaN(lastObjective)) lastObjective = initial;
         double objective = risk;
         for (Lifted s : lifted.values()) objective += s.penalty();
-        objective += shrinkEpsilon(lastObjective - objective);
+        objective += shrinkEpsilon(lastObjective - objective, net);
         lastObjective = objective;
         return new EpochReport(objective, diagnostics(net));
     }
 
     /** One iteration k → k+1 of Algorithm 1 on one batch's lifted variables. */
-    private void iterate(Network net, Batch batch, Lifted s, Workspace w) {
+    private void iterate(Network net, Batch batch, Lifted s) {
         penalty = p.rho() / batch.size();
         for (int l = 0; l < depth; l++) {
-            R064Store in = l == 0 ? batch.x() : s.a[l];
-            updateWeight(l, net.weight(l), in, s.r[l], w.p[l]);            // line 4: Algorithm 2
-            updateBias(l, net.bias(l), s.r[l]);                             // line 5: eq. (3)
+            updateWeight(l, net, s);                            // line 4: Algorithm 2
+            updateBias(l, net, s);                              // line 5: eq. (3)
             if (l == depth - 1) {
-                updateOutput(s.z[l], s.r[l], batch.y(), w.p[l]);            // line 7: eq. (5)
+                updateOutput(net, batch, s);                    // line 7: eq. (5)
             } else {
-                updateZ(s.z[l], s.r[l], s.a[l + 1]);                        // line 9: eq. (4)
-                updateA(l, net.weight(l + 1), s.a[l + 1], s.z[l], s.r[l + 1], w); // line 10: Algorithm 3
+                updateZ(l, net, s);                             // line 9: eq. (4)
+                updateA(l, net, s);                             // line 10: Algorithm 3
             }
         }
     }
 
     /**
      * Algorithm 2: ζ = W − ∇_W φ/θ minimises the quadratic approximation P (eq. 2); θ ← θγ until
-     * φ(ζ) ≤ P(ζ; θ). With r = W a + b − z, ∇_W φ = ρ r aᵀ and D = (∇_W φ) a, φ(ζ) = (ρ/2)‖r − D/θ‖².
+     * φ(ζ) ≤ P(ζ; θ). With r = W a + b − z, ∇_W φ = ρ r aᵀ and D = (∇_W φ) a, φ(ζ) = (ρ/2)‖r − D/θ‖², where
+     * ⟨r, D⟩ = ‖∇_W φ‖²/ρ: one pass for ∇_W φ and ‖r‖², one for ‖D‖².
      */
-    private void updateWeight(int l, R064Store weight, R064Store in, R064Store r, R064Store d) {
+    private void updateWeight(int l, Network net, Lifted s) {
         Gemm gemm = Gemm.get();
         R064Store g = gradW[l];
-        gemm.gemm(false, true, penalty, r, in, 0, g);
+        double rr = 0;
+        for (int from = 0; from < s.columns; from += CHUNK) {
+            int to = Math.min(from + CHUNK, s.columns);
+            Chunk c = chunk(from, to);
+            R064Store in = s.input(l, from, to, c);
+            R064Store r = s.residual(net, l, in, from, c.out[l + 1]);
+            rr += Ops.dot(r, r);
+            gemm.gemm(false, true, penalty, r, in, from == 0 ? 0 : 1, g);
+        }
         double gg = Ops.dot(g, g);
         if (gg == 0) return;
-        gemm.multiply(false, false, g, in, d);
-        double rr = Ops.dot(r, r);
-        double rd = Ops.dot(r, d);
-        double dd = Ops.dot(d, d);
+        double dd = 0;
+        for (int from = 0; from < s.columns; from += CHUNK) {
+            int to = Math.min(from + CHUNK, s.columns);
+            Chunk c = chunk(from, to);
+            R064Store d = c.step[l + 1];
+            gemm.multiply(false, false, g, s.input(l, from, to, c), d);
+            dd += Ops.dot(d, d);
+        }
+        double rd = gg / penalty;
         double phi = 0.5 * penalty * rr;
         double alpha = penalty;
         while (0.5 * penalty * (rr - 2 * rd / alpha + dd / (alpha * alpha)) > phi - gg / (2 * alpha) + TOLERANCE * phi) {
             alpha *= p.gamma();
         }
         theta[l] = alpha;
-        Ops.axpy(-1 / alpha, g, weight);
-        Ops.axpy(-1 / alpha, d, r);
+        Ops.axpy(-1 / alpha, g, net.weight(l));
     }
 
-    /** Eq. (3) with L_b = ρN: b ← b − ∇_b φ/(ρN) = b − mean_j r_j, and r follows. */
-    private void updateBias(int l, R064Store bias, R064Store r) {
-        R064Store m = shift[l];
-        Ops.rowSums(r, -1.0 / Ops.cols(r), m);
-        Ops.axpy(1, m, bias);
-        Ops.addColumn(r, m);
-    }
-
-    /** Eq. (4): z_l ← min(max(B₁, z − ∇_z φ/ρ), B₂) = the projection of u = W a + b onto [B₁, B₂]. */
-    private void updateZ(R064Store z, R064Store r, R064Store a) {
-        double[] zd = z.data;
-        double[] rd = r.data;
-        double[] ad = a.data;
-        double eps = epsilon;
-        for (int i = 0; i < zd.length; i++) {
-            double u = zd[i] + rd[i];
-            double lo = ball.lower(ad[i] - eps);
-            double hi = ball.upper(ad[i] + eps);
-            double zi = u < lo ? lo : (u > hi ? hi : u);
-            zd[i] = zi;
-            rd[i] = u - zi;
+    /** Eq. (3) with L_b = ρN: b ← b − ∇_b φ/(ρN) = b − mean_j r_j, where mean_j r_j = W mean_j a_j + b − mean_j z_j. */
+    private void updateBias(int l, Network net, Lifted s) {
+        R064Store in = means[l];
+        java.util.Arrays.fill(in.data, 0);
+        for (int from = 0; from < s.columns; from += CHUNK) {
+            int to = Math.min(from + CHUNK, s.columns);
+            Ops.accumulateRowSums(s.input(l, from, to, chunk(from, to)), in);
         }
+        Ops.scale(in, 1.0 / s.columns);
+        R064Store m = shift[l];
+        Gemm.get().multiply(false, false, net.weight(l), in, m);
+        rowMeans(s.z[l], sizes[l + 1], s.columns, means[l + 1]);
+        double[] md = m.data;
+        double[] b = net.bias(l).data;
+        double[] mz = means[l + 1].data;
+        for (int i = 0; i < md.length; i++) b[i] -= md[i] + b[i] - mz[i];
+    }
+
+    /**
+     * Eq. (4): z_l ← min(max(B₁, z − ∇_z φ/ρ), B₂) = the projection of u = W a + b onto [B₁, B₂]; the pass
+     * also gives ‖r_l‖² at the end of the iteration.
+     */
+    private void updateZ(int l, Network net, Lifted s) {
+        s.rr[l] = s.project(l, net, epsilon, true);
     }
 
     /**
      * Eq. (5) with a proximal term δ: z_L ← argmin (ρ/2N)‖z − u‖² + (δ/2N)‖z − z^k‖² + R(z; y) with R the mean
      * loss, i.e. per sample min ((ρ + δ)/2)‖z − v‖² + ℓ(z; y) with v = (ρu + δz^k)/(ρ + δ), by the shared
-     * {@link LossProx}, from the better of v and z^k so that the step never raises F; u = W a + b = z + r, and r
-     * follows. {@code centre} is scratch of z's shape.
+     * {@link LossProx}, from the better of v and z^k so that the step never raises F; u = W a + b.
      */
-    private void updateOutput(R064Store z, R064Store r, R064Store y, R064Store centre) {
+    private void updateOutput(Network net, Batch batch, Lifted s) {
         double rho = p.rho();
         double delta = p.delta();
-        Ops.axpy(1, z, r);
-        double[] v = centre.data;
-        double[] u = r.data;
-        double[] zk = z.data;
-        for (int i = 0; i < v.length; i++) v[i] = (rho * u[i] + delta * zk[i]) / (rho + delta);
-        lossProx.applyFrom(y, centre, rho + delta, z);
-        Ops.axpy(-1, z, r);
+        int l = depth - 1;
+        int rows = sizes[depth];
+        float[] zk = s.z[l];
+        double rr = 0;
+        double risk = 0;
+        for (int from = 0; from < s.columns; from += CHUNK) {
+            int to = Math.min(from + CHUNK, s.columns);
+            Chunk c = chunk(from, to);
+            R064Store u = c.out[depth];
+            ForwardPass.affine(net, l, s.input(l, from, to, c), u);
+            double[] ud = u.data;
+            double[] v = c.centre.data;
+            double[] z = c.output.data;
+            int off = from * rows;
+            for (int i = 0; i < v.length; i++) {
+                z[i] = zk[off + i];
+                v[i] = (rho * ud[i] + delta * z[i]) / (rho + delta);
+            }
+            System.arraycopy(batch.y().data, off, c.target.data, 0, v.length);
+            lossProx.applyFrom(c.target, c.centre, rho + delta, c.output);
+            for (int i = 0; i < v.length; i++) {
+                float zi = (float) z[i];
+                zk[off + i] = zi;
+                z[i] = zi;
+                rr += (ud[i] - zi) * (ud[i] - zi);
+            }
+            risk += loss.value(c.output, c.target);
+        }
+        s.rr[l] = rr;
+        s.risk = risk;
     }
 
     /**
      * Algorithm 3 for a_{l+1}: β = Π_ball(a − ∇_a φ/t) with ∇_a φ = ρ W_{l+1}ᵀ r_{l+1}; t ← tη until
-     * φ(β) ≤ Q(β; t) (eq. 6), then a ← β.
+     * φ(β) ≤ Q(β; t) (eq. 6), then a ← β. φ is quadratic in a, φ(β) = φ(a) + ⟨∇_a φ, β − a⟩ + (ρ/2)‖W_{l+1}(β − a)‖²,
+     * so the test is ρ‖W_{l+1} d‖² ≤ t‖d‖² with d = β − a: one product per trial.
      */
-    private void updateA(int l, R064Store next, R064Store a, R064Store z, R064Store rNext, Workspace w) {
+    private void updateA(int l, Network net, Lifted s) {
         Gemm gemm = Gemm.get();
-        R064Store g = w.p[l];
-        R064Store d = w.q[l];
-        R064Store wd = w.p[l + 1];
-        gemm.gemm(true, false, penalty, next, rNext, 0, g);
-        double phi = 0.5 * penalty * Ops.dot(rNext, rNext);
+        R064Store next = net.weight(l + 1);
+        int rows = sizes[l + 1];
+        float[] a = s.a[l + 1];
+        float[] z = s.z[l];
+        float[] grad = gradients.get(s.columns, newGradient);
+        double rr = 0;
+        for (int from = 0; from < s.columns; from += CHUNK) {
+            int to = Math.min(from + CHUNK, s.columns);
+            Chunk c = chunk(from, to);
+            R064Store rNext = s.residual(net, l + 1, s.input(l + 1, from, to, c), from, c.out[l + 2]);
+            rr += Ops.dot(rNext, rNext);
+            R064Store g = c.step[l + 1];
+            gemm.gemm(true, false, penalty, next, rNext, 0, g);
+            narrow(g.data, grad, from * rows);
+        }
+        double phi = 0.5 * penalty * rr;
         if (tau[l] == 0) {
-            double s = Ops.spectralNorm(next, 30);
-            tau[l] = p.eta() * penalty * s * s;
+            double norm = Ops.spectralNorm(next, 30);
+            tau[l] = p.eta() * penalty * norm * norm;
         }
         double t = tau[l] / p.eta();
-        double[] ad = a.data;
-        double[] zd = z.data;
-        double[] gd = g.data;
-        double[] dd = d.data;
-        double[] rn = rNext.data;
-        double[] wdd = wd.data;
-        double eps = epsilon;
         while (true) {
-            double gTd = 0;
             double dTd = 0;
-            for (int i = 0; i < ad.length; i++) {
-                double hz = h.apply(zd[i]);
-                double beta = ad[i] - gd[i] / t;
-                beta = beta < hz - eps ? hz - eps : (beta > hz + eps ? hz + eps : beta);
-                double di = beta - ad[i];
-                dd[i] = di;
-                gTd += gd[i] * di;
-                dTd += di * di;
+            double wdwd = 0;
+            for (int from = 0; from < s.columns; from += CHUNK) {
+                int to = Math.min(from + CHUNK, s.columns);
+                Chunk c = chunk(from, to);
+                R064Store d = c.step[l + 1];
+                dTd += step(a, z, grad, t, from * rows, d.data, false);
+                R064Store wd = c.out[l + 2];
+                gemm.multiply(false, false, next, d, wd);
+                wdwd += Ops.dot(wd, wd);
             }
             if (!(dTd > 0)) break; // nothing moves; NaN is left to the training loop's divergence check
-            gemm.multiply(false, false, next, d, wd);
-            double phiBeta = 0;
-            for (int i = 0; i < rn.length; i++) {
-                double v = rn[i] + wdd[i];
-                phiBeta += v * v;
-            }
-            phiBeta *= 0.5 * penalty;
-            if (phiBeta <= phi + gTd + 0.5 * t * dTd + TOLERANCE * phi) {
-                Ops.axpy(1, d, a);
-                Ops.axpy(1, wd, rNext);
+            if (penalty * wdwd <= t * dTd + 2 * TOLERANCE * phi) {
+                for (int from = 0; from < s.columns; from += CHUNK) {
+                    step(a, z, grad, t, from * rows, chunk(from, Math.min(from + CHUNK, s.columns)).step[l + 1].data, true);
+                }
                 break;
             }
             t *= p.eta();
         }
         tau[l] = t;
+    }
+
+    /**
+     * d = β − a on the columns of {@code d} from element {@code off}, β = Π_ball(a − g/t); returns ‖d‖², and
+     * when {@code take} sets a ← β.
+     */
+    private double step(float[] a, float[] z, float[] g, double t, int off, double[] d, boolean take) {
+        double eps = epsilon;
+        double dTd = 0;
+        for (int i = 0; i < d.length; i++) {
+            double ai = a[off + i];
+            double hz = h.apply(z[off + i]);
+            double lo = hz - eps;
+            double hi = hz + eps;
+            double beta = ai - g[off + i] / t;
+            beta = beta < lo ? lo : (beta > hi ? hi : beta);
+            double di = beta - ai;
+            d[i] = di;
+            dTd += di * di;
+            if (take) a[off + i] = inside(beta, lo, hi);
+        }
+        return dTd;
     }
 
     /**
@@ -286,7 +365,7 @@ final class Dlam implements Solver {
      *
      * @return the rise of F caused by the shrink (0 when ε stays)
      */
-    private double shrinkEpsilon(double descent) {
+    private double shrinkEpsilon(double descent, Network net) {
         double candidate = switch (p.epsilonSchedule()) {
             case DECAY -> Math.max(epsilon * p.epsilonDecay(), p.epsilonMin());
             case ADAPTIVE -> epsilon > 10 * lastRisk ? Math.max(epsilon * p.epsilonDecay(), p.epsilonMin()) : epsilon;
@@ -295,9 +374,9 @@ final class Dlam implements Solver {
         double ratio = candidate / epsilon;
         for (int j = 0; j < GUARD_STEPS && candidate < epsilon; j++) {
             double cost = 0;
-            for (Lifted s : lifted.values()) cost += s.restrict(candidate, false);
+            for (Lifted s : lifted.values()) cost += s.restrict(net, candidate, false);
             if (!p.epsilonGuard() || cost <= 0.5 * descent) {
-                for (Lifted s : lifted.values()) s.restrict(candidate, true);
+                for (Lifted s : lifted.values()) s.restrict(net, candidate, true);
                 epsilon = candidate;
                 return cost;
             }
@@ -312,7 +391,7 @@ final class Dlam implements Solver {
         double[] norms = new double[depth];
         int samples = 0;
         for (Lifted s : lifted.values()) {
-            for (int l = 0; l < depth; l++) residuals[l] += Ops.dot(s.r[l], s.r[l]);
+            for (int l = 0; l < depth; l++) residuals[l] += s.rr[l];
             samples += s.columns;
         }
         for (int l = 0; l < depth; l++) {
@@ -329,83 +408,190 @@ final class Dlam implements Solver {
         return d;
     }
 
-    private Workspace workspace(int columns) {
-        return buffers.get(columns, Workspace::new);
+    /** The float64 scratch for columns [from, to) of a batch. */
+    private Chunk chunk(int from, int to) {
+        return chunks.get(to - from, newChunk);
     }
 
-    /** Scratch for one batch size: p[l] (n_{l+1} × N) for D and ∇_a φ, q[l] for the step β − a. */
-    private final class Workspace {
-        final int columns;
-        final R064Store[] p;
-        final R064Store[] q;
+    /** means ← the row means of a float32 rows × columns matrix. */
+    private static void rowMeans(float[] x, int rows, int columns, R064Store means) {
+        double[] m = means.data;
+        java.util.Arrays.fill(m, 0);
+        for (int j = 0; j < columns; j++) {
+            int off = j * rows;
+            for (int i = 0; i < rows; i++) m[i] += x[off + i];
+        }
+        for (int i = 0; i < rows; i++) m[i] /= columns;
+    }
 
-        Workspace(int columns) {
-            this.columns = columns;
-            p = new R064Store[depth];
-            q = new R064Store[depth];
-            for (int l = 0; l < depth; l++) {
-                p[l] = Ops.make(sizes[l + 1], columns);
-                if (l < depth - 1) q[l] = Ops.make(sizes[l + 1], columns);
+    /**
+     * x ∈ [lo, hi] rounded to the float32 nearest it within [lo, hi], so that the stored z, a satisfy the ε-ball
+     * constraints exactly. Rounding to nearest would put an a projected onto the edge h(z) + ε = ε of a ReLU
+     * ball just above ε, where the lower bound of eq. (4) jumps from −∞ to a − ε: z would then move to 0.
+     */
+    static float inside(double x, double lo, double hi) {
+        float f = (float) x;
+        if (f > hi) return Math.nextDown(f);
+        if (f < lo) return Math.nextUp(f);
+        return f;
+    }
+
+    private static void widen(float[] from, int off, double[] to) {
+        for (int i = 0; i < to.length; i++) to[i] = from[off + i];
+    }
+
+    private static void narrow(double[] from, float[] to, int off) {
+        for (int i = 0; i < from.length; i++) to[off + i] = (float) from[i];
+    }
+
+    /**
+     * Float64 scratch of one chunk width, by the row count n_k it has: in[k] for layer k's input columns,
+     * out[k] for a layer's pre-activation or residual, step[k] for a step direction or gradient (D of
+     * Algorithm 2, ∇_a φ and β − a of Algorithm 3); and the output step's centre, z_L and targets.
+     */
+    private final class Chunk {
+        final R064Store[] in = new R064Store[depth];
+        final R064Store[] out = new R064Store[depth + 1];
+        final R064Store[] step = new R064Store[depth + 1];
+        final R064Store centre;
+        final R064Store output;
+        final R064Store target;
+
+        Chunk(int width) {
+            for (int k = 0; k <= depth; k++) {
+                if (k < depth) in[k] = Ops.make(sizes[k], width);
+                if (k > 0) {
+                    out[k] = Ops.make(sizes[k], width);
+                    step[k] = Ops.make(sizes[k], width);
+                }
             }
+            centre = Ops.make(sizes[depth], width);
+            output = Ops.make(sizes[depth], width);
+            target = Ops.make(sizes[depth], width);
         }
     }
 
-    /** One batch's auxiliary variables z_l, a_l and the residuals r_l = W_l a_{l−1} + b_l − z_l. */
+    /**
+     * One batch's auxiliary variables z_l (every layer) and a_l (hidden layers), float32, column-major; the
+     * squared residual norms ‖r_l‖² and the risk as of the last step that set them.
+     */
     private final class Lifted {
+        final Dataset data;
+        final int[] samples;
         final int columns;
-        final R064Store[] z;
-        final R064Store[] a;
-        final R064Store[] r;
+        final float[][] z;
+        final float[][] a;
+        final double[] rr;
+        double risk;
 
-        Lifted(int columns) {
+        /** For the batch of these training samples (a fixed partition: DLAM does not shuffle). */
+        Lifted(Dataset data, int[] samples, int columns) {
+            this.data = data;
+            this.samples = java.util.Arrays.copyOf(samples, columns);
             this.columns = columns;
-            z = new R064Store[depth];
-            a = new R064Store[depth];
-            r = new R064Store[depth];
+            z = new float[depth][];
+            a = new float[depth][];
+            rr = new double[depth];
             for (int l = 0; l < depth; l++) {
-                z[l] = Ops.make(sizes[l + 1], columns);
-                r[l] = Ops.make(sizes[l + 1], columns);
-                if (l > 0) a[l] = Ops.make(sizes[l], columns);
+                z[l] = new float[sizes[l + 1] * columns];
+                if (l > 0) a[l] = new float[sizes[l] * columns];
             }
+        }
+
+        /** Columns [from, to) of layer l's input (x, or a_l), float64, in the chunk's scratch. */
+        R064Store input(int l, int from, int to, Chunk c) {
+            R064Store in = c.in[l];
+            if (l == 0) data.widenTrain(samples, from, to, in.data, 0);
+            else widen(a[l], from * sizes[l], in.data);
+            return in;
+        }
+
+        /** Columns [from, …) of r_l = W_l a_{l−1} + b_l − z_l into {@code r}, given those columns of the input. */
+        R064Store residual(Network net, int l, R064Store in, int from, R064Store r) {
+            ForwardPass.affine(net, l, in, r);
+            double[] rd = r.data;
+            float[] zl = z[l];
+            int off = from * sizes[l + 1];
+            for (int i = 0; i < rd.length; i++) rd[i] -= zl[off + i];
+            return r;
         }
 
         /** Σ_l φ_l = (ρ/N) / 2 · Σ_l ‖r_l‖². */
         double penalty() {
-            double rr = 0;
-            for (int l = 0; l < depth; l++) rr += Ops.dot(r[l], r[l]);
-            return 0.5 * p.rho() / columns * rr;
+            double sum = 0;
+            for (int l = 0; l < depth; l++) sum += rr[l];
+            return 0.5 * p.rho() / columns * sum;
+        }
+
+        /**
+         * The eq. (4) step for ε = {@code eps}, z_l ← Π_[B₁, B₂](u) with u = W_l a_{l−1} + b_l, made only when
+         * {@code apply}; returns ‖u − z_l‖² after it.
+         */
+        double project(int l, Network net, double eps, boolean apply) {
+            int rows = sizes[l + 1];
+            float[] zl = z[l];
+            float[] al = a[l + 1];
+            double sum = 0;
+            for (int from = 0; from < columns; from += CHUNK) {
+                int to = Math.min(from + CHUNK, columns);
+                Chunk c = chunk(from, to);
+                R064Store u = c.out[l + 1];
+                ForwardPass.affine(net, l, input(l, from, to, c), u);
+                double[] ud = u.data;
+                int off = from * rows;
+                for (int i = 0; i < ud.length; i++) {
+                    double ui = ud[i];
+                    double lo = ball.lower(al[off + i] - eps);
+                    double hi = ball.upper(al[off + i] + eps);
+                    float zi = inside(ui < lo ? lo : (ui > hi ? hi : ui), lo, hi);
+                    sum += (ui - zi) * (ui - zi);
+                    if (apply) zl[off + i] = zi;
+                }
+            }
+            return sum;
         }
 
         /**
          * The rise of Σ_l φ_l when every hidden z_l is projected onto the ε-ball of radius {@code eps} (the
          * eq. (4) step for that ε); the projection is made only when {@code apply}.
          */
-        double restrict(double eps, boolean apply) {
+        double restrict(Network net, double eps, boolean apply) {
             double rise = 0;
             for (int l = 0; l < depth - 1; l++) {
-                double[] zd = z[l].data;
-                double[] rd = r[l].data;
-                double[] ad = a[l + 1].data;
-                for (int i = 0; i < zd.length; i++) {
-                    double u = zd[i] + rd[i];
-                    double lo = ball.lower(ad[i] - eps);
-                    double hi = ball.upper(ad[i] + eps);
-                    double zi = u < lo ? lo : (u > hi ? hi : u);
-                    rise += (u - zi) * (u - zi) - rd[i] * rd[i];
-                    if (apply) {
-                        zd[i] = zi;
-                        rd[i] = u - zi;
-                    }
-                }
+                double after = project(l, net, eps, apply);
+                rise += after - rr[l];
+                if (apply) rr[l] = after;
             }
             return 0.5 * p.rho() / columns * rise;
         }
 
-        /** z_l = W_l a_{l−1} + b_l, a_l = h(z_l): every constraint holds with r = 0. */
-        void forward(Network net, R064Store x) {
+        /** z_l = W_l a_{l−1} + b_l, a_l = h(z_l): every constraint holds (r = 0 up to the float32 rounding of z). */
+        void forward(Network net, Batch batch) {
+            risk = 0;
             for (int l = 0; l < depth; l++) {
+                int rows = sizes[l + 1];
                 boolean hidden = l < depth - 1;
-                ForwardPass.layer(net, l, l == 0 ? x : a[l], z[l], hidden ? h : null, hidden ? a[l + 1] : null);
+                double sum = 0;
+                for (int from = 0; from < columns; from += CHUNK) {
+                    int to = Math.min(from + CHUNK, columns);
+                    Chunk c = chunk(from, to);
+                    R064Store u = c.out[l + 1];
+                    ForwardPass.affine(net, l, input(l, from, to, c), u);
+                    double[] ud = u.data;
+                    int off = from * rows;
+                    for (int i = 0; i < ud.length; i++) {
+                        float zi = (float) ud[i];
+                        z[l][off + i] = zi;
+                        sum += (ud[i] - zi) * (ud[i] - zi);
+                        if (hidden) a[l + 1][off + i] = (float) h.apply(zi);
+                        else ud[i] = zi;
+                    }
+                    if (!hidden) {
+                        System.arraycopy(batch.y().data, off, c.target.data, 0, ud.length);
+                        risk += loss.value(u, c.target);
+                    }
+                }
+                rr[l] = sum;
             }
         }
     }

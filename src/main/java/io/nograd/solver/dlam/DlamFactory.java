@@ -43,22 +43,30 @@ public final class DlamFactory implements SolverFactory {
     }
 
     /**
-     * Every training sample's z_l, r_l (all layers) and a_l (hidden layers), the scratch p_l, q_l of one batch
-     * size, the batch's input and target columns, all float64, plus the weights four times over.
+     * Every training sample's z_l (all layers) and a_l (hidden layers) and one hidden layer's ∇_a φ, float32;
+     * its float64 targets; the float64 scratch of two chunk widths (three stores per layer width, and the
+     * output step's three); the weights four times over. The inputs are read from the shared dataset.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
         int[] n = shape.layers();
         long outputs = 0;
         long hidden = 0;
+        long widest = 0;
+        long units = 0;
         long weights = 0;
         for (int l = 1; l < n.length; l++) {
             outputs += n[l];
-            if (l < n.length - 1) hidden += n[l];
+            if (l < n.length - 1) {
+                hidden += n[l];
+                widest = Math.max(widest, n[l]);
+            }
             weights += (long) n[l] * (n[l - 1] + 1);
         }
-        long perSample = 3 * outputs + 2 * hidden + n[0] + n[n.length - 1];
-        return OptionalLong.of(8L * (4 * weights + perSample * shape.trainSamples()));
+        for (int width : n) units += width;
+        long perSample = 4 * (outputs + hidden + widest) + 8L * n[n.length - 1] + 8;
+        long scratch = 2L * Dlam.CHUNK * 8 * (3 * units + 3L * n[n.length - 1]);
+        return OptionalLong.of(8L * 4 * weights + scratch + perSample * shape.trainSamples());
     }
 
     @Override
