@@ -16,6 +16,7 @@ import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
+import io.nograd.solver.ColumnSample;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
 import io.nograd.solver.TrainingShape;
@@ -63,9 +64,14 @@ import io.nograd.solver.TrainingShape;
  * </ul>
  * <b>Reported per epoch:</b> the augmented Lagrangian (14) after each batch's sweep (true loss, not its
  * quadratic model; the indicators are zero since the copies are feasible), averaged over the epoch's batches,
- * and the per-layer figures that {@link AdmmFactory#diagnostics()} defines.
+ * and the per-layer figures that {@link AdmmFactory#diagnostics()} defines. Their constraint terms need one more
+ * product per layer with the new weights, which no step has; they are estimated on the first
+ * {@value AdmmFactory#REPORT_COLUMNS} columns of each batch (a random sample: batches are shuffled).
  */
 final class Admm implements Solver {
+
+    /** The columns of each batch on which the reported Lagrangian's constraint terms are evaluated. */
+    static final ColumnSample REPORT_SAMPLE = new ColumnSample(AdmmFactory.REPORT_COLUMNS);
 
     private final AdmmParams p;
     private final Loss loss;
@@ -305,19 +311,20 @@ final class Admm implements Solver {
         systems[i].ridge(w.v[i - 1], w.target[i], p.weightDecay() / p.rho()[i]);
     }
 
-    /** eq. (14) after the sweep, with the new weights; also fills w.residual. */
+    /**
+     * eq. (14) after the sweep, with the new weights; also fills w.residual. Reporting only: the constraint terms
+     * are estimated on {@link #REPORT_SAMPLE}'s columns (see {@link AdmmFactory#objective()}).
+     */
     private double lagrangian(Network net, Batch batch, Workspace w) {
-        Gemm gemm = Gemm.get();
         double value = loss.value(w.x[depth], batch.y());
+        double scale = REPORT_SAMPLE.scale(w.m);
         for (int i = 1; i <= depth; i++) {
             R064Store r = w.work[i];
-            Ops.copy(w.x[i], r);
-            Ops.subtractColumn(r, net.bias(i - 1));
-            gemm.gemm(false, false, -1, net.weight(i - 1), w.v[i - 1], 1, r);
-            double norm = Ops.norm(r);
-            w.residual[i] = norm;
+            int s = REPORT_SAMPLE.residual(net.weight(i - 1), net.bias(i - 1), w.v[i - 1], w.x[i], r);
+            double rr = scale * ColumnSample.dot(r, r, s);
+            w.residual[i] = Math.sqrt(rr);
             double wb = Ops.dot(net.weight(i - 1), net.weight(i - 1)) + Ops.dot(net.bias(i - 1), net.bias(i - 1));
-            value += 0.5 * p.weightDecay() * wb + 0.5 * p.rho()[i] * norm * norm + Ops.dot(w.lambda[i], r);
+            value += 0.5 * p.weightDecay() * wb + 0.5 * p.rho()[i] * rr + scale * ColumnSample.dot(w.lambda[i], r, s);
         }
         return value;
     }

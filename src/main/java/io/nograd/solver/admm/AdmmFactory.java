@@ -70,18 +70,25 @@ public final class AdmmFactory implements SolverFactory {
                 + shape.perBatchSize(m -> 8L * m * (5 * shape.liftedUnits() + perHidden * hidden)));
     }
 
+    /** Columns of each batch on which the reported constraint terms are evaluated (reporting only; see below). */
+    static final int REPORT_COLUMNS = 500;
+
+    private static final String SAMPLED = "; the constraint terms are evaluated on the first " + REPORT_COLUMNS
+            + " columns (samples) of each batch and scaled by m/" + REPORT_COLUMNS + " (exact for batches of at most "
+            + REPORT_COLUMNS + "; batches are shuffled, so the columns are a random sample)";
+
     @Override
     public Diagnostic objective() {
         return Diagnostic.perLayer("admmLagrangian", "Augmented Lagrangian (eq. (14))",
                 "L of eq. (14): loss + Σ_i [γ/2‖(W_i, b_i)‖² + ρ_i/2‖X_i − V_{i−1}W_i − e·b_i‖_F² + ⟨Λ_i, X_i − V_{i−1}W_i − e·b_i⟩], "
-                        + "after each batch's iteration, averaged over the epoch's batches", "per batch");
+                        + "after each batch's iteration, averaged over the epoch's batches" + SAMPLED, "per batch");
     }
 
     @Override
     public List<Diagnostic> diagnostics() {
         return List.of(
                 Diagnostic.perLayer("admmResiduals", "Constraint residuals (eq. (12))",
-                        "‖X_i − V_{i−1}W_i − e·b_i‖_F after each batch's iteration, averaged over the epoch's batches", "1"),
+                        "‖X_i − V_{i−1}W_i − e·b_i‖_F after each batch's iteration, averaged over the epoch's batches" + SAMPLED, "1"),
                 Diagnostic.WEIGHT_SPECTRAL_NORMS,
                 Diagnostic.perLayer("multiplierNorms", "Multiplier norms",
                         "‖Λ_i‖_F, the multiplier of layer i's constraint after each batch's iteration, averaged over the epoch's batches", "1"));

@@ -133,7 +133,7 @@ final class Ipdlam implements Solver {
                 aSpd[l] = new Spd(n);
             }
         }
-        account = new PhiAccount(depth, hidden, loss, gemm);
+        account = new PhiAccount(depth, hidden, loss);
     }
 
     @Override

@@ -77,17 +77,30 @@ public final class IpdlamFactory implements SolverFactory {
         return 4L * perSample * shape.trainSamples();
     }
 
+    /** Columns of each batch on which the reported constraint terms are evaluated (reporting only; see below). */
+    static final int REPORT_COLUMNS = 128;
+
+    private static final String SAMPLED = "; the Σ‖W_l a_{l−1} + b_l − z_l‖² terms are evaluated on the first " + REPORT_COLUMNS
+            + " columns (samples) of each batch and scaled by m/" + REPORT_COLUMNS + " (exact for batches of at most "
+            + REPORT_COLUMNS + "; a random sample in mini-batch mode, which shuffles, else the same samples every epoch)";
+
+    /** {@link Diagnostic#CONSTRAINT_RESIDUALS} estimated on the sample: a different figure, so a different name. */
+    static final Diagnostic SAMPLED_RESIDUALS = Diagnostic.perLayer("sampledConstraintResiduals",
+            "Constraint residuals (RMS, sampled)",
+            "√(Σ_samples ‖W_l a_{l−1} + b_l − z_l‖² / N): root mean square per sample of layer l's linear constraint, with the "
+                    + "stored z, a and the weights after the updates of the batch each sample belongs to" + SAMPLED, "1");
+
     @Override
     public Diagnostic objective() {
         return Diagnostic.perLayer("ipdlamPhi", "Penalised objective Φ_ρ",
                 "Σ_batches [ℓ(z_L, y) + ρ/2(Σ_l ‖W_l a_{l−1} + b_l − z_l‖² + Σ_l ‖a_l − σ(z_l)‖²)] with each batch's variables after "
-                        + "its iteration, at the epoch's ρ (a sum over samples, not a mean)", "sum over samples");
+                        + "its iteration, at the epoch's ρ (a sum over samples, not a mean)" + SAMPLED, "sum over samples");
     }
 
     @Override
     public List<Diagnostic> diagnostics() {
         return List.of(
-                Diagnostic.CONSTRAINT_RESIDUALS,
+                SAMPLED_RESIDUALS,
                 Diagnostic.perLayer("activationGaps", "Activation gaps (RMS)",
                         "√(Σ_samples ‖a_l − σ(z_l)‖² / N) for each hidden layer l, after the updates of the batch each sample belongs to", "1"),
                 Diagnostic.WEIGHT_FROBENIUS_NORMS,

@@ -43,7 +43,7 @@ class IpdlamTest {
         for (EpochMetrics m : ipdlam) {
             assertTrue(m.testAccuracy() > 0.76, "ipdlam test accuracy " + m.testAccuracy() + " at epoch " + m.epoch());
             assertEquals(2, m.diagnostics().get("weightFrobeniusNorms").length);
-            assertEquals(2, m.diagnostics().get("constraintResiduals").length);
+            assertEquals(2, m.diagnostics().get("sampledConstraintResiduals").length);
             assertEquals(1, m.diagnostics().get("activationGaps").length);
         }
         // Fig. 1: the inertial proximal terms pay off against α = β = γ = δ = 0
