@@ -103,19 +103,15 @@ public class OpenApiConfig {
 
             Operation create = op(api, "/jobs", PathItem.HttpMethod.POST);
             if (create != null) {
-                create.requestBody(new RequestBody().required(true)
-                        .description("A JobSpec, sent as application/json (or with no Content-Type; other types are a 415), at most "
-                                + "1 MiB (413), parsed strictly: unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.")
-                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("JobSpec")))));
+                jsonBody(create, "JobSpec", "A JobSpec, sent as application/json (or with no Content-Type; other types are a 415), at most "
+                        + "1 MiB (413), parsed strictly: unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.");
                 created(create, "created; Location: /jobs/{id}", ref("Job"));
             }
             c.addSchemas("SweepRequest", sweepRequest());
             Operation sweep = op(api, "/sweeps", PathItem.HttpMethod.POST);
             if (sweep != null) {
-                sweep.requestBody(new RequestBody().required(true)
-                        .description("A SweepRequest as JSON, at most 1 MiB (413), parsed strictly like a JobSpec; every cell is validated "
-                                + "as a job before any is queued, a bad one a 400 naming the cell's field.")
-                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("SweepRequest")))));
+                jsonBody(sweep, "SweepRequest", "A SweepRequest as JSON, at most 1 MiB (413), parsed strictly like a JobSpec; every cell is "
+                        + "validated as a job before any is queued, a bad one a 400 naming the cell's field.");
                 created(sweep, "created; Location: /sweeps/{id}; its cells are released as maxConcurrent allows", ref("Sweep"));
             }
             Operation run = op(api, "/reproductions/{id}/runs", PathItem.HttpMethod.POST);
@@ -162,9 +158,7 @@ public class OpenApiConfig {
             }
             Operation predict = op(api, "/jobs/{id}/predict", PathItem.HttpMethod.POST);
             if (predict != null) {
-                predict.requestBody(new RequestBody().required(true)
-                        .description("application/json, at most 96 MiB, 10 000 rows, 4 000 000 values and 50 000 000 rows × units (413 beyond)")
-                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("PredictRequest")))));
+                jsonBody(predict, "PredictRequest", "application/json, at most 96 MiB, 10 000 rows, 4 000 000 values and 50 000 000 rows × units (413 beyond)");
                 ok(predict, "200", "the network's outputs", json(ref("Prediction")));
             }
 
@@ -264,6 +258,12 @@ public class OpenApiConfig {
     private static Operation op(OpenAPI api, String path, PathItem.HttpMethod method) {
         PathItem item = api.getPaths() == null ? null : api.getPaths().get(path);
         return item == null ? null : item.readOperationsMap().get(method);
+    }
+
+    /** A required JSON request body of the named schema. */
+    private static void jsonBody(Operation o, String schema, String description) {
+        o.requestBody(new RequestBody().required(true).description(description)
+                .content(new Content().addMediaType("application/json", new MediaType().schema(ref(schema)))));
     }
 
     /** A creating POST answers 201 (with Location), not the 200 springdoc assumes. */
