@@ -89,17 +89,61 @@ export async function copyText(text: string): Promise<boolean> {
   return ok;
 }
 
-/** Calls fn at most once per animation frame however often it is scheduled. */
-export function frameThrottle(fn: () => void): () => void {
-  let pending = false;
-  return () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      fn();
-    });
+/**
+ * How often at most a live view redraws while data streams in (ms): a few times a second reads as live, and a
+ * job with an epoch every few milliseconds no longer keeps the page busy (bench/results/dashboard.md).
+ */
+export const REDRAW_MS = 150;
+
+/** A coalesced redraw: call it as often as data arrives; {@link redrawer}. */
+export interface Redraw {
+  (): void;
+  /** Draws on the next frame, whatever the interval: for a status change, so the final state is never held back. */
+  now(): void;
+  /** Forgets a pending draw (the view is gone). */
+  cancel(): void;
+}
+
+/**
+ * Coalesces redraws: fn runs on an animation frame, at most once per `ms` however often it is asked. A request
+ * after a quiet spell draws on the next frame; requests within `ms` of the last draw join one draw at the end of
+ * the interval. fn draws from the view's state (every epoch is kept there), so merging draws drops no data. A job
+ * that sends an epoch every few milliseconds thus redraws a few times a second, not at the frame rate, and the
+ * page stays responsive.
+ */
+export function redrawer(fn: () => void, ms: number): Redraw {
+  let last = -Infinity;
+  let timer: number | undefined;
+  let frame: number | undefined;
+  const draw = () => {
+    frame = undefined;
+    last = performance.now();
+    fn();
   };
+  const onFrame = () => {
+    if (frame === undefined) frame = requestAnimationFrame(draw);
+  };
+  const r = (() => {
+    if (frame !== undefined || timer !== undefined) return;
+    const wait = last + ms - performance.now();
+    if (wait <= 0) onFrame();
+    else timer = window.setTimeout(() => {
+      timer = undefined;
+      onFrame();
+    }, wait);
+  }) as Redraw;
+  r.now = () => {
+    window.clearTimeout(timer);
+    timer = undefined;
+    onFrame();
+  };
+  r.cancel = () => {
+    window.clearTimeout(timer);
+    timer = undefined;
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    frame = undefined;
+  };
+  return r;
 }
 
 /**

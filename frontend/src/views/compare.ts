@@ -5,7 +5,7 @@ import { LineChart, PALETTE } from '../charts';
 import { LiveFeed } from '../live';
 import { EpochStore } from '../series';
 import type { EpochRow, Job, LiveMessage } from '../types';
-import { arch, clear, fmtNum, fmtPct, frameThrottle, h, statusBadge } from '../util';
+import { arch, clear, fmtNum, fmtPct, h, REDRAW_MS, redrawer, statusBadge } from '../util';
 
 const METRICS: { key: keyof EpochRow; title: string; y: string; range?: [number, number] }[] = [
   { key: 'testAccuracy', title: 'Test accuracy', y: 'accuracy', range: [0, 1] },
@@ -84,7 +84,7 @@ export function mountCompare(root: HTMLElement, query: URLSearchParams): () => v
     }
     if (!sel.length) summaryBody.append(h('tr', {}, h('td', { colspan: 9, class: 'empty' }, 'Nothing picked yet.')));
   };
-  const schedule = frameThrottle(render);
+  const schedule = redrawer(render, REDRAW_MS);
 
   const fetchMetrics = async (id: string) => {
     const since = performance.now();
@@ -145,11 +145,12 @@ export function mountCompare(root: HTMLElement, query: URLSearchParams): () => v
       const s = stores.get(m.jobId) ?? new EpochStore();
       s.upsert(m);
       stores.set(m.jobId, s);
+      schedule();
     } else {
       const j = jobs.find((x) => x.id === m.jobId);
       if (j) j.status = m.status;
+      schedule.now();
     }
-    schedule();
   };
 
   const feed = new LiveFeed(undefined, {
@@ -166,6 +167,7 @@ export function mountCompare(root: HTMLElement, query: URLSearchParams): () => v
 
   return () => {
     disposed = true;
+    schedule.cancel();
     feed.stop();
     for (const c of charts) c.destroy();
   };

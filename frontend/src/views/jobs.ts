@@ -4,7 +4,7 @@ import { api, ApiError } from '../api';
 import { LiveFeed } from '../live';
 import { STATUSES, type Job, type LiveMessage } from '../types';
 import { mountClusterPanel } from './cluster';
-import { arch, clear, coalesce, fmtNum, fmtPct, fmtTime, h, statusBadge } from '../util';
+import { arch, clear, coalesce, fmtNum, fmtPct, fmtTime, h, REDRAW_MS, redrawer, statusBadge } from '../util';
 
 const filters = { status: '', algorithm: '' };
 const selected = new Set<string>();
@@ -122,6 +122,17 @@ export function mountJobs(root: HTMLElement): () => void {
     algoSel.value = filters.algorithm;
   }).catch(() => {});
 
+  // Rows whose job sent epochs since the last redraw; redrawn together, a few times a second at most.
+  const stale = new Set<string>();
+  const redrawRows = redrawer(() => {
+    for (const jid of stale) {
+      const j = jobs.find((x) => x.id === jid);
+      const old = tbody.querySelector(`tr[data-job-id="${CSS.escape(jid)}"]`);
+      if (j && old) old.replaceWith(row(j));
+    }
+    stale.clear();
+  }, REDRAW_MS);
+
   const onMessage = (m: LiveMessage) => {
     const j = jobs.find((x) => x.id === m.jobId);
     if (!j) {
@@ -132,8 +143,8 @@ export function mountJobs(root: HTMLElement): () => void {
       if (!j.latest || m.epoch >= j.latest.epoch) j.latest = m;
       j.epochsDone = Math.max(j.epochsDone ?? 0, m.epoch);
       if (j.status === 'QUEUED') j.status = 'RUNNING';
-      const old = tbody.querySelector(`tr[data-job-id="${CSS.escape(j.id)}"]`);
-      if (old) old.replaceWith(row(j));
+      stale.add(j.id);
+      redrawRows();
     } else {
       // A status change moves queue positions and filter membership: ask the server.
       j.status = m.status;
@@ -148,6 +159,7 @@ export function mountJobs(root: HTMLElement): () => void {
   return () => {
     disposed = true;
     reload.cancel();
+    redrawRows.cancel();
     feed.stop();
     cluster.stop();
   };

@@ -5,7 +5,7 @@ import { axisLabel, LineChart, PALETTE } from '../charts';
 import { LiveFeed } from '../live';
 import { EpochStore } from '../series';
 import { FINAL, type Algorithm, type EpochRow, type Job, type LiveMessage } from '../types';
-import { arch, clear, copyText, fmtNum, fmtPct, fmtSeconds, fmtTime, frameThrottle, h, statusBadge } from '../util';
+import { arch, clear, copyText, fmtNum, fmtPct, fmtSeconds, fmtTime, h, REDRAW_MS, redrawer, statusBadge } from '../util';
 
 const FORMATS = ['safetensors', 'npz', 'json'] as const;
 
@@ -48,8 +48,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     return b;
   };
 
-  root.append(
-    h('section', { class: 'view', 'data-testid': 'job-view', 'data-job-id': id, 'aria-labelledby': 'job-title-h' },
+  const view = h('section', { class: 'view', 'data-testid': 'job-view', 'data-job-id': id, 'aria-labelledby': 'job-title-h' },
       h('div', { class: 'view-head' },
         h('div', { class: 'title-block', id: 'job-title-h' }, title, statusSlot),
         h('div', { class: 'actions' }, compareLink, cancelBtn)),
@@ -62,24 +61,34 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       h('h2', {}, 'Weights'), downloads,
       h('div', { class: 'two-col' },
         h('div', {}, h('div', { class: 'code-head' }, h('h2', {}, 'Spec'), copyBtn(specPre, 'JSON', 'copy-spec')), specPre),
-        h('div', {}, h('div', { class: 'code-head' }, h('h2', {}, 'curl'), copyBtn(curlPre, 'command', 'copy-curl')), curlPre))));
+        h('div', {}, h('div', { class: 'code-head' }, h('h2', {}, 'curl'), copyBtn(curlPre, 'command', 'copy-curl')), curlPre)));
+  root.append(view);
 
   const lossChart = new LineChart({ title: 'Loss', yLabel: 'loss', testid: 'chart-loss' });
   const accChart = new LineChart({ title: 'Accuracy', yLabel: 'accuracy', yRange: [0, 1], testid: 'chart-accuracy' });
   chartGrid.append(lossChart.el, accChart.el);
   charts.set('loss', lossChart).set('accuracy', accChart);
 
+  // What the header was last built from: its parts are rebuilt only when that changes, so a redraw for a new epoch
+  // leaves the badge, the details and the links in place (a test or a screen reader holding them keeps them).
+  let headerFor: Job | null = null;
+  let headerKey = '';
   const renderHeader = () => {
     if (!job) return;
     const spec = job.spec;
-    title.textContent = job.name || `Job ${job.id.slice(0, 8)}`;
-    clear(statusSlot);
-    statusSlot.append(statusBadge(job.status, 'job-status'));
     const last = store.last();
     const done = Math.max(job.epochsDone ?? 0, last?.epoch ?? 0);
     const n = spec?.epochs ?? last?.epochs ?? 0;
     progressText.textContent = `epoch ${done} / ${n}` + (job.status === 'QUEUED' && job.queuePosition ? ` · queued #${job.queuePosition}` : '');
     (progressBar.firstChild as HTMLElement).style.width = `${n ? Math.min(100, (100 * done) / n) : 0}%`;
+    const hasWeights = done > 0;
+    const key = [job.status, job.error, hasWeights, getToken() ? 'token' : ''].join('|');
+    if (job === headerFor && key === headerKey) return;
+    headerFor = job;
+    headerKey = key;
+    title.textContent = job.name || `Job ${job.id.slice(0, 8)}`;
+    clear(statusSlot);
+    statusSlot.append(statusBadge(job.status, 'job-status'));
     cancelBtn.disabled = FINAL.includes(job.status);
     errorBox.hidden = !job.error;
     errorBox.className = job.status === 'PRUNED' ? 'message pruned' : 'message error';
@@ -100,7 +109,6 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       ...((job.attempt ?? 1) > 1 ? item('Attempt', `${job.attempt} (resumed after a restart)`) : []),
     );
     clear(downloads);
-    const hasWeights = done > 0;
     for (const f of FORMATS) {
       const href = `/jobs/${encodeURIComponent(job.id)}/weights?format=${f}`;
       const a = h('a', { class: `btn${hasWeights ? '' : ' disabled'}`, href, download: '', 'data-testid': `download-${f}`, 'aria-disabled': hasWeights ? null : 'true' }, `Download ${f}`);
@@ -128,7 +136,10 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
 
   let tableRows = 0;
   let lastTableEpoch = -1;
+  let redraws = 0;
   const renderData = () => {
+    // how often the view redrew, for tests and bench/results/dashboard.md (redraws per second of a fast job)
+    view.dataset.redraws = String(++redraws);
     const rows = store.sorted();
     const x = rows.map((r) => r.epoch);
     const col = (k: keyof EpochRow) => rows.map((r) => (typeof r[k] === 'number' ? (r[k] as number) : null));
@@ -208,7 +219,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
     if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, job && job.status === 'QUEUED' ? 'Waiting in the queue…' : 'No epoch finished yet.')));
     renderHeader();
   };
-  const schedule = frameThrottle(renderData);
+  const schedule = redrawer(renderData, REDRAW_MS);
 
   const fail = (e: unknown) => {
     if (disposed) return;
@@ -240,7 +251,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       store.replace(rows, since);
       message.textContent = '';
       message.className = 'message';
-      schedule();
+      schedule.now();
     } catch (e) {
       fail(e);
     }
@@ -257,12 +268,12 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
         job.status = m.status;
         if (m.error !== undefined) job.error = m.error;
       }
-      schedule();
+      schedule.now();
       // Timestamps, error text, final epochsDone: ask the server.
       api.job(id).then((j) => {
         if (!disposed) {
           job = j;
-          schedule();
+          schedule.now();
         }
       }).catch(() => {});
     }
@@ -274,7 +285,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
       const j = await api.cancel(id);
       if (j && j.id) job = j;
       else await resync();
-      schedule();
+      schedule.now();
     } catch (e) {
       message.className = 'message error';
       message.textContent = `Cancel failed: ${e instanceof ApiError ? e.message : String(e)}`;
@@ -294,6 +305,7 @@ export function mountJobView(root: HTMLElement, id: string): () => void {
 
   return () => {
     disposed = true;
+    schedule.cancel();
     feed.stop();
     for (const c of charts.values()) c.destroy();
   };

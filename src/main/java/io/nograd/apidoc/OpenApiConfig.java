@@ -39,7 +39,8 @@ import io.nograd.jobs.JobSpec;
  * The OpenAPI 3.1 description springdoc serves at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}),
  * committed as {@code docs/openapi.json} and checked against the served one by {@code OpenApiDocTest}.
  * springdoc derives most of it from the controllers; this adds what their signatures cannot say: the
- * raw-body {@code POST /jobs} reads a JobSpec, the metrics' CSV, the SSE stream, the three weight formats,
+ * raw-body {@code POST /jobs} reads a JobSpec and {@code POST /sweeps} a SweepRequest, the multipart CSV upload, the
+ * 201s of the creating POSTs, the metrics' CSV, the SSE stream, the three weight formats,
  * the predict answer, the parameter list of {@code GET /algorithms}, and the problem+json of every 4xx.
  * Kept here rather than as annotations on the controllers so the features carry no documentation library.
  */
@@ -102,12 +103,35 @@ public class OpenApiConfig {
 
             Operation create = op(api, "/jobs", PathItem.HttpMethod.POST);
             if (create != null) {
-                create.requestBody(new RequestBody().required(true)
-                        .description("A JobSpec, sent as application/json (or with no Content-Type; other types are a 415), at most "
-                                + "1 MiB (413), parsed strictly: unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.")
-                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("JobSpec")))));
-                ok(create, "201", "created; Location: /jobs/{id}", json(ref("Job")));
-                create.getResponses().remove("200");
+                jsonBody(create, "JobSpec", "A JobSpec, sent as application/json (or with no Content-Type; other types are a 415), at most "
+                        + "1 MiB (413), parsed strictly: unknown fields, \"10\" for a number and trailing garbage are 400s naming the field.");
+                created(create, "created; Location: /jobs/{id}", ref("Job"));
+            }
+            c.addSchemas("SweepRequest", sweepRequest());
+            Operation sweep = op(api, "/sweeps", PathItem.HttpMethod.POST);
+            if (sweep != null) {
+                jsonBody(sweep, "SweepRequest", "A SweepRequest as JSON, at most 1 MiB (413), parsed strictly like a JobSpec; every cell is "
+                        + "validated as a job before any is queued, a bad one a 400 naming the cell's field.");
+                created(sweep, "created; Location: /sweeps/{id}; its cells are released as maxConcurrent allows", ref("Sweep"));
+            }
+            Operation run = op(api, "/reproductions/{id}/runs", PathItem.HttpMethod.POST);
+            if (run != null) created(run, "the run, started as a sweep; Location: /sweeps/{id}", ref("Sweep"));
+            Operation upload = op(api, "/datasets", PathItem.HttpMethod.POST);
+            if (upload != null) {
+                // The form's fields, not query parameters (Spring reads either; the form is what clients send).
+                if (upload.getParameters() != null) {
+                    upload.getParameters().removeIf(p -> "query".equals(p.getIn()));
+                    if (upload.getParameters().isEmpty()) upload.setParameters(null);
+                }
+                Schema<?> form = new ObjectSchema()
+                        .addProperty("file", new BinarySchema().description("the CSV: a header row, numeric feature columns and a label column"))
+                        .addProperty("name", new StringSchema().description("the dataset's name; default: the file's name without .csv"))
+                        .addProperty("labelColumn", new StringSchema().description("the label column's header; default: the last column"))
+                        .addProperty("testFraction", new NumberSchema()._default(java.math.BigDecimal.valueOf(0.2)).description("the share of rows held out for testing, in [0, 0.9]"));
+                form.setRequired(List.of("file"));
+                upload.requestBody(new RequestBody().required(true)
+                        .content(new Content().addMediaType("multipart/form-data", new MediaType().schema(form))));
+                created(upload, "uploaded; Location: /datasets/{name}", ref("DatasetInfo"));
             }
             Operation metrics = op(api, "/jobs/{id}/metrics", PathItem.HttpMethod.GET);
             if (metrics != null) {
@@ -134,9 +158,7 @@ public class OpenApiConfig {
             }
             Operation predict = op(api, "/jobs/{id}/predict", PathItem.HttpMethod.POST);
             if (predict != null) {
-                predict.requestBody(new RequestBody().required(true)
-                        .description("application/json, at most 96 MiB, 10 000 rows, 4 000 000 values and 50 000 000 rows × units (413 beyond)")
-                        .content(new Content().addMediaType("application/json", new MediaType().schema(ref("PredictRequest")))));
+                jsonBody(predict, "PredictRequest", "application/json, at most 96 MiB, 10 000 rows, 4 000 000 values and 50 000 000 rows × units (413 beyond)");
                 ok(predict, "200", "the network's outputs", json(ref("Prediction")));
             }
 
@@ -148,6 +170,51 @@ public class OpenApiConfig {
                         .content(new Content().addMediaType("application/problem+json", new MediaType().schema(ref("Problem")))));
             }));
         };
+    }
+
+    /**
+     * SweepRequest, written out: its records hold Jackson trees (the base, grid values), which the model resolver
+     * cannot introspect. OpenApiDocTest checks that the properties are the record's components.
+     */
+    private static Schema<?> sweepRequest() {
+        Schema<?> values = new ArraySchema().items(new Schema<>());
+        Schema<?> grid = new ObjectSchema().additionalProperties(values)
+                .description("spec path (params.lr, batchSize, activation, layers, init.scale, …) → the values to try; the cells are every combination");
+        Schema<?> pair = new ArraySchema().items(new NumberSchema()).minItems(2).maxItems(2);
+        Schema<?> distribution = new ObjectSchema().description("exactly one of uniform, logUniform, intUniform: [a, b], or choice: [...]")
+                .addProperty("uniform", pair)
+                .addProperty("logUniform", pair)
+                .addProperty("intUniform", new ArraySchema().items(new IntegerSchema()).minItems(2).maxItems(2))
+                .addProperty("choice", values);
+        Schema<?> random = new ObjectSchema().description("seeded random draws, instead of or beside the grid (each grid point × each draw)")
+                .addProperty("n", new IntegerSchema().description("how many points to draw"))
+                .addProperty("seed", new IntegerSchema().format("int64").description("seeds the draws (default 0)"))
+                .addProperty("space", new ObjectSchema().additionalProperties(distribution).description("spec path → its distribution"));
+        Schema<?> value = new ObjectSchema()
+                .addProperty("coordinates", new ObjectSchema().additionalProperties(new Schema<>())
+                        .description("swept path → value; the figure belongs to every configuration whose coordinates include these"))
+                .addProperty("metric", new StringSchema().description("testAccuracy (default), trainAccuracy, testLoss, trainLoss or objective"))
+                .addProperty("value", new NumberSchema().description("the reported figure, in the metric's unit (accuracy as a fraction)"))
+                .addProperty("source", new StringSchema().description("where it is printed, e.g. Table 4, LPOM row"));
+        Schema<?> reference = new ObjectSchema().description("figures to compare with, e.g. a paper's table: the table shows them beside the sweep's own")
+                .addProperty("label", new StringSchema())
+                .addProperty("tolerance", new NumberSchema().description("|ours − reference| above this is flagged (default 0.01)"))
+                .addProperty("values", new ArraySchema().items(value).maxItems(1000));
+        Schema<?> s = new ObjectSchema().description("A base JobSpec and the values to sweep, by the path of the spec's field")
+                .addProperty("name", new StringSchema())
+                .addProperty("base", ref("JobSpec").description("a JobSpec as for POST /jobs; every cell is it with the cell's coordinates set"))
+                .addProperty("grid", grid)
+                .addProperty("grids", new ArraySchema().items(grid).description("instead of grid: several grids, the cells the union of their combinations"))
+                .addProperty("random", random)
+                .addProperty("seeds", new ArraySchema().items(new IntegerSchema().format("int64"))
+                        .description("the seed of every configuration's repeats; default: the base's seed"))
+                .addProperty("maxConcurrent", new IntegerSchema().description("cells queued or running at once"))
+                .addProperty("prune", ref("Prune").description("early stopping of cells at epoch boundaries; absent for none"))
+                .addProperty("shuffle", new IntegerSchema().format("int64")
+                        .description("when set, cells are released in an order shuffled by this seed instead of the grid's order"))
+                .addProperty("reference", reference);
+        s.setRequired(List.of("base"));
+        return s;
     }
 
     /** Marks {@code required} properties and lets the {@code nullable} ones be JSON null (OpenAPI 3.1 style). */
@@ -191,6 +258,18 @@ public class OpenApiConfig {
     private static Operation op(OpenAPI api, String path, PathItem.HttpMethod method) {
         PathItem item = api.getPaths() == null ? null : api.getPaths().get(path);
         return item == null ? null : item.readOperationsMap().get(method);
+    }
+
+    /** A required JSON request body of the named schema. */
+    private static void jsonBody(Operation o, String schema, String description) {
+        o.requestBody(new RequestBody().required(true).description(description)
+                .content(new Content().addMediaType("application/json", new MediaType().schema(ref(schema)))));
+    }
+
+    /** A creating POST answers 201 (with Location), not the 200 springdoc assumes. */
+    private static void created(Operation o, String description, Schema<?> body) {
+        ok(o, "201", description, json(body));
+        o.getResponses().remove("200");
     }
 
     private static void ok(Operation o, String code, String description, Content content) {

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.nograd.sweeps.SweepRequest;
 import io.nograd.system.Api;
 import io.nograd.system.ServerTest;
 import tools.jackson.databind.JsonNode;
@@ -36,11 +40,25 @@ class OpenApiDocTest extends ServerTest {
         }
         assertTrue(served.get("openapi").asString().startsWith("3.1"), "OpenAPI 3.1: " + served.get("openapi"));
         JsonNode schemas = served.get("components").get("schemas");
-        for (String s : List.of("JobSpec", "Job", "JobPage", "EpochMetrics", "Problem", "DatasetInfo", "Algorithm", "ParamInfo", "Prediction")) {
+        for (String s : List.of("JobSpec", "Job", "JobPage", "EpochMetrics", "Problem", "DatasetInfo", "Algorithm", "ParamInfo", "Prediction", "SweepRequest")) {
             assertTrue(schemas.has(s), "schema " + s + " in " + schemas.propertyNames());
         }
         assertEquals("#/components/schemas/JobSpec", served.at("/paths/~1jobs/post/requestBody/content/application~1json/schema/$ref").asString(),
                 "POST /jobs declares its JobSpec body");
+        assertEquals("#/components/schemas/SweepRequest", served.at("/paths/~1sweeps/post/requestBody/content/application~1json/schema/$ref").asString(),
+                "POST /sweeps declares its SweepRequest body");
+        assertEquals("#/components/schemas/JobSpec", served.at("/components/schemas/SweepRequest/properties/base/$ref").asString(), "a sweep's base");
+        assertEquals(Arrays.stream(SweepRequest.class.getRecordComponents()).map(RecordComponent::getName).sorted().toList(),
+                served.at("/components/schemas/SweepRequest/properties").propertyNames().stream().sorted().toList(),
+                "the written-out SweepRequest schema has the record's fields");
+        assertTrue(served.at("/paths/~1datasets/post/requestBody/content/multipart~1form-data/schema/properties/file").isObject(),
+                "POST /datasets declares its multipart form");
+        // Every POST that reads a body declares it; the others read none (their input is the path and the query).
+        Set<String> bodiless = Set.of("/jobs/{id}/cancel", "/sweeps/{id}/cancel", "/reproductions/{id}/runs");
+        for (String path : served.get("paths").propertyNames()) {
+            JsonNode post = served.get("paths").get(path).get("post");
+            if (post != null) assertEquals(!bodiless.contains(path), post.has("requestBody"), "POST " + path + " declares a request body");
+        }
         assertTrue(Files.isRegularFile(COMMITTED), "docs/openapi.json is missing: run scripts/openapi.sh");
         JsonNode committed = Api.JSON.readTree(Files.readString(COMMITTED));
         if (!served.equals(committed)) {

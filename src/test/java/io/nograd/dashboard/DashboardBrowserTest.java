@@ -46,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The dashboard in a real headless Chromium (Debian's {@code chromium} + {@code chromium-driver}) against
  * the real server on a random port and a temporary data dir: the form creates a job whose curve grows
  * live, a job is cancelled, two jobs are overlaid in compare, a late-opened page shows every epoch so
- * far, a server restart under an open page ends with the resumed job's full curve without a reload, and
+ * far, a job with an epoch every few milliseconds reads RUNNING steadily (the page coalesces its redraws) and is
+ * cancelled with every kept epoch shown, a server restart under an open page ends with the resumed job's full curve without a reload, and
  * a token typed once goes along on fetch and WebSocket, and a sweep's view shows its heat map with the best and the
  * pruned cells, opens a cell's job and overlays ticked cells in compare.
  * Screenshots land in {@code target/screenshots/}.
@@ -201,7 +202,7 @@ class DashboardBrowserTest {
     @Test
     @Order(3)
     void cancelButtonCancelsARunningJob() throws Exception {
-        // LPOM, not SGD: float32 SGD runs a spirals epoch in a few ms, and a page redrawn that often never reads a stable status.
+        // a slow job, so the page shows it RUNNING for a while; a fast one is aFastSgdJobReadsRunningSteadilyAndIsCancelledFromThePage's
         cancelledJob = createJob("long lpom (to cancel)", "lpom", 5000, 100, "{}");
         open("#/jobs/" + cancelledJob);
         until("the job runs", () -> "RUNNING".equals(status()) && points(By.cssSelector("[data-testid='chart-loss']")) > 0);
@@ -227,6 +228,55 @@ class DashboardBrowserTest {
         assertThat(driver.findElements(By.cssSelector(".message.error")).stream().filter(WebElement::isDisplayed).map(WebElement::getText))
                 .as("no error shown").allMatch(String::isBlank);
         shot("07-jobs-list");
+    }
+
+    /**
+     * A job fast enough to send an epoch every few milliseconds (float32 SGD on spirals, batch 4): the page coalesces
+     * its redraws, so its status reads RUNNING steadily, cancel works from the page, and the curve and table still
+     * hold every epoch the server kept. Prints the redraw rate for bench/results/dashboard.md.
+     */
+    @Test
+    @Order(5)
+    void aFastSgdJobReadsRunningSteadilyAndIsCancelledFromThePage() throws Exception {
+        String id = createJob("fast sgd (to cancel)", "sgd", 100_000, 4, "{\"lr\": 0.01}");
+        open("#/jobs/" + id);
+        By lossChart = By.cssSelector("[data-testid='chart-loss']");
+        until("the job runs", () -> "RUNNING".equals(status()) && points(lossChart) > 0);
+        JavascriptExecutor js = driver;
+        String redraws = "return Number(document.querySelector(\"[data-testid='job-view']\").dataset.redraws);";
+        int epochs0 = metricsCount(id);
+        long t0 = System.nanoTime();
+        long r0 = ((Number) js.executeScript(redraws)).longValue();
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            seen.add(status());
+            sleep(100);
+        }
+        long r1 = ((Number) js.executeScript(redraws)).longValue();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int epochs1 = metricsCount(id);
+        double perSecond = (r1 - r0) / seconds;
+        System.out.printf("fast sgd job view: %.1f redraws/s while the server sent %.0f epochs/s (%d redraws in %.2f s)%n",
+                perSecond, (epochs1 - epochs0) / seconds, r1 - r0, seconds);
+        assertThat(seen).as("the status read every 100 ms for 3 s").containsOnly("RUNNING");
+        assertThat(epochs1 - epochs0).as("epochs kept arriving meanwhile").isGreaterThan(10);
+        // at most one redraw per coalescing interval (150 ms) for epochs, plus the odd one for a status or a resize
+        assertThat(perSecond).as("redraws per second").isLessThan(10);
+        shot("06b-fast-sgd-running");
+
+        WebElement cancel = driver.findElement(By.cssSelector("[data-testid='cancel-job']"));
+        assertThat(cancel.isEnabled()).isTrue();
+        cancel.click();
+        until("the job is CANCELLED", () -> "CANCELLED".equals(status()));
+        JsonNode job = JSON.readTree(get("/jobs/" + id));
+        assertThat(job.get("status").asString()).isEqualTo("CANCELLED");
+        int done = job.get("epochsDone").asInt();
+        assertThat(done).isLessThan(100_000);
+        // nothing dropped: every epoch the server kept is on the curve and in the table
+        until("the full curve of the cancelled job", () -> points(lossChart) == 2 * done);
+        assertThat(epochRows()).isEqualTo(range(1, done));
+        assertThat(text(By.cssSelector("[data-testid='job-progress']"))).startsWith("epoch " + done + " / 100000");
+        assertThat(driver.findElement(By.cssSelector("[data-testid='cancel-job']")).isEnabled()).isFalse();
     }
 
     @Test

@@ -22,10 +22,7 @@ class TrainingTest {
     }
 
     private static List<EpochMetrics> run(JobSpec spec) {
-        ValidatedSpec vs = TestData.validate(spec);
-        List<EpochMetrics> out = new ArrayList<>();
-        new Training(vs, TestData.DATASETS.get(vs.datasetName())).run(vs.newNetwork(), 1, () -> false, out::add);
-        return out;
+        return TestData.train(spec).epochs();
     }
 
     private static List<Double> figures(List<EpochMetrics> ms) {

@@ -108,7 +108,7 @@ class ReproductionsTest {
         String sweepId = sweep.get("id").asString();
         assertEquals("/sweeps/" + sweepId, r.headers().firstValue("Location").orElseThrow());
         assertTrue(sweep.get("name").asString().matches(".*" + java.util.regex.Pattern.quote(id) + " v\\d+ \\(quick\\).*"), sweep.get("name").asString());
-        JsonNode done = awaitSweep(sweepId, Duration.ofMinutes(4));
+        JsonNode done = api.awaitSweep(sweepId, Duration.ofMinutes(4));
         assertEquals("DONE", done.get("status").asString(), done.toString());
         for (JsonNode c : done.get("cells")) assertEquals("SUCCEEDED", c.get("status").asString(), c.toString());
 
@@ -160,16 +160,6 @@ class ReproductionsTest {
         assertEquals(400, seeds.statusCode());
         assertEquals("seeds", Api.json(seeds).get("errors").get(0).get("field").asString());
         assertEquals(before, api.getJson("/sweeps").get("total").asLong(), "no sweep was started by a refused request");
-    }
-
-    private JsonNode awaitSweep(String id, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode s = api.getJson("/sweeps/" + id);
-            if (!s.get("status").asString().equals("RUNNING")) return s;
-            Api.sleep(200);
-        }
-        throw new AssertionError("sweep " + id + " did not end: " + api.getJson("/sweeps/" + id).get("progress"));
     }
 
     /** The first {@code train} and {@code test} images and labels of the installed MNIST, as gzipped IDX files. */

@@ -18,8 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.nograd.TestData;
 import io.nograd.jobs.JobSpec;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Network;
 
 /**
@@ -91,10 +89,8 @@ class NoEffectDeclarationsTest {
 
     private static Network train(SolverFactory f, String loss, Map<String, Object> params) {
         String activation = f.activations().contains("relu") ? "relu" : f.activations().get(0);
-        ValidatedSpec vs = TestData.validate(new JobSpec("no effect " + f.name(), f.name(), "blobs", "classification",
-                List.of(20, 16, 4), activation, null, loss, 2, 100, 400, 5L, params, null));
-        Network net = vs.newNetwork();
-        new Training(vs, TestData.DATASETS.get("blobs")).run(net, 1, Cancellation.NEVER, row -> { });
+        Network net = TestData.train(new JobSpec("no effect " + f.name(), f.name(), "blobs", "classification",
+                List.of(20, 16, 4), activation, null, loss, 2, 100, 400, 5L, params, null)).net();
         assertTrue(net.isFinite(), f.name() + " " + params);
         return net;
     }

@@ -63,7 +63,7 @@ class SweepRestartTest {
         server = ChildServer.start(dir, dir.resolve("server.log"));
         try {
             Api api = ChildServer.await(server, dir.resolve("server.log"));
-            JsonNode done = SweepTest.awaitSweep(api, id, Duration.ofMinutes(8));
+            JsonNode done = api.awaitSweep(id, Duration.ofMinutes(8));
             assertEquals("DONE", done.get("status").asString(), done.get("progress").toString());
             JsonNode jobs = api.getJson("/jobs?sweep=" + id + "&limit=100");
             assertEquals(12, jobs.get("total").asInt(), "one job per cell, none twice");

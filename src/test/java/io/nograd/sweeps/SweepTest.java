@@ -40,16 +40,6 @@ class SweepTest extends ServerTest {
     }
 
     /** Waits for the sweep to leave RUNNING. */
-    static JsonNode awaitSweep(Api api, String id, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode s = api.getJson("/sweeps/" + id);
-            if (!s.get("status").asString().equals("RUNNING")) return s;
-            Api.sleep(100);
-        }
-        throw new AssertionError("sweep " + id + " did not end: " + api.getJson("/sweeps/" + id).get("progress"));
-    }
-
     @Test
     void aGridOfTwentyFourCellsRunsWithinMaxConcurrentAndTabulatesItsMeans() {
         Map<String, Object> req = new LinkedHashMap<>();
@@ -70,7 +60,7 @@ class SweepTest extends ServerTest {
         for (JsonNode c : sweep.get("cells")) coords.add(c.get("coordinates").toString());
         assertEquals(24, coords.size(), "every cell has its own coordinates");
 
-        JsonNode done = awaitSweep(api, id, Duration.ofMinutes(5));
+        JsonNode done = api.awaitSweep(id, Duration.ofMinutes(5));
         assertEquals("DONE", done.get("status").asString(), done.get("progress").toString());
         assertEquals(24, done.get("progress").get("succeeded").asInt());
         assertEquals(72, done.get("progress").get("epochsDone").asLong());
@@ -164,7 +154,7 @@ class SweepTest extends ServerTest {
         req.put("prune", Map.of("rule", "median", "warmup", 1, "minPeers", 2));
         HttpResponse<byte[]> created = api.post("/sweeps", req);
         assertEquals(201, created.statusCode(), new String(created.body()));
-        JsonNode done = awaitSweep(api, Api.json(created).get("id").asString(), Duration.ofMinutes(3));
+        JsonNode done = api.awaitSweep(Api.json(created).get("id").asString(), Duration.ofMinutes(3));
         JsonNode cells = done.get("cells");
         for (int i = 0; i < 3; i++) assertEquals("SUCCEEDED", cells.get(i).get("status").asString(), cells.get(i).toString());
         for (int i = 3; i < 5; i++) {
@@ -197,7 +187,7 @@ class SweepTest extends ServerTest {
         req.put("prune", Map.of("rule", "asha", "reduction", 2, "minEpochs", 2));
         HttpResponse<byte[]> created = api.post("/sweeps", req);
         assertEquals(201, created.statusCode(), new String(created.body()));
-        JsonNode done = awaitSweep(api, Api.json(created).get("id").asString(), Duration.ofMinutes(3));
+        JsonNode done = api.awaitSweep(Api.json(created).get("id").asString(), Duration.ofMinutes(3));
         JsonNode cells = done.get("cells");
         assertEquals("SUCCEEDED", cells.get(0).get("status").asString());
         for (int i = 1; i < 3; i++) {

@@ -88,6 +88,17 @@ public final class Api {
         throw new AssertionError("job " + id + " did not end within " + timeout + ": " + getJson("/jobs/" + id));
     }
 
+    /** Polls the sweep until it is no longer RUNNING; returns it. */
+    public JsonNode awaitSweep(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode s = getJson("/sweeps/" + id);
+            if (!s.get("status").asString().equals("RUNNING")) return s;
+            sleep(100);
+        }
+        throw new AssertionError("sweep " + id + " did not end within " + timeout + ": " + getJson("/sweeps/" + id).get("progress"));
+    }
+
     /**
      * Follows one job over a real WebSocket ({@code /ws?job=}) on {@code port} until the server closes the
      * socket (after the job's final status); returns every message, in arrival order.

@@ -8,21 +8,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.nograd.TestData;
 import io.nograd.data.DatasetRegistry;
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobSpec;
 import io.nograd.jobs.JobSpecValidator;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Loss;
-import io.nograd.nn.Network;
-import io.nograd.solver.Cancellation;
 import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.SolverRegistry;
@@ -44,11 +40,7 @@ class AdmmTest {
     }
 
     private static List<EpochMetrics> train(JobSpec spec) {
-        ValidatedSpec vs = VALIDATOR.validate(spec);
-        Network net = vs.newNetwork();
-        List<EpochMetrics> rows = new ArrayList<>();
-        new Training(vs, DATASETS.get(vs.datasetName())).run(net, 1, Cancellation.NEVER, rows::add);
-        return rows;
+        return TestData.train(VALIDATOR.validate(spec)).epochs();
     }
 
     private static boolean fashionInstalled() {

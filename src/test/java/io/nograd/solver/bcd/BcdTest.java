@@ -3,7 +3,6 @@ package io.nograd.solver.bcd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,9 +12,6 @@ import org.junit.jupiter.api.Test;
 import io.nograd.TestData;
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobSpec;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
-import io.nograd.solver.Cancellation;
 
 class BcdTest {
 
@@ -26,11 +22,8 @@ class BcdTest {
 
     private static List<EpochMetrics> run(String dataset, List<Integer> layers, String loss, int epochs, Integer batch,
                                           Integer trainLimit, Map<String, Object> params) {
-        ValidatedSpec vs = TestData.validate(new JobSpec("bcd test", "bcd", dataset, null, layers, "relu", null, loss, epochs,
-                batch, trainLimit, 1L, params, null));
-        List<EpochMetrics> out = new ArrayList<>();
-        new Training(vs, TestData.DATASETS.get(vs.datasetName())).run(vs.newNetwork(), 1, Cancellation.NEVER, out::add);
-        return out;
+        return TestData.train(new JobSpec("bcd test", "bcd", dataset, null, layers, "relu", null, loss, epochs,
+                batch, trainLimit, 1L, params, null)).epochs();
     }
 
     /** Full batch with the authors' defaults: the objective falls every iteration and MNIST is learnt. */

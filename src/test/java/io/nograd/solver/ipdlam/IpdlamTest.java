@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import io.nograd.TestData;
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobSpec;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Activation;
 import io.nograd.nn.Loss;
 import io.nograd.solver.Params;
@@ -30,10 +27,7 @@ class IpdlamTest {
     }
 
     private static List<EpochMetrics> run(JobSpec spec) {
-        ValidatedSpec vs = TestData.validate(spec);
-        List<EpochMetrics> out = new ArrayList<>();
-        new Training(vs, TestData.DATASETS.get(vs.datasetName())).run(vs.newNetwork(), 1, () -> false, out::add);
-        return out;
+        return TestData.train(spec).epochs();
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.nograd.solver.proxbp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -12,35 +10,17 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 
-import io.nograd.data.DatasetRegistry;
-import io.nograd.jobs.EpochMetrics;
+import io.nograd.TestData;
+import io.nograd.TestData.Run;
 import io.nograd.jobs.JobSpec;
-import io.nograd.jobs.JobSpecValidator;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
-import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
-import io.nograd.solver.Cancellation;
-import io.nograd.solver.SolverRegistry;
 
 class ProxbpTest {
 
-    private static final DatasetRegistry DATASETS = new DatasetRegistry(
-            Path.of("/usr/share/datasets/fashion-mnist"), Path.of("/usr/local/share/datasets/mnist"));
-
-    private record Run(List<EpochMetrics> epochs, Network net) {
-        EpochMetrics last() { return epochs.get(epochs.size() - 1); }
-    }
-
     private static Run train(String dataset, List<Integer> layers, String activation, String loss, int epochs,
                              Integer trainLimit, Map<String, Object> params) {
-        JobSpec spec = new JobSpec("proxbp test", "proxbp", dataset, null, layers, activation, null, loss, epochs, 100,
-                trainLimit, 3L, params, null);
-        ValidatedSpec vs = new JobSpecValidator(SolverRegistry.builtIn(), DATASETS, 1, Runtime.getRuntime().maxMemory()).validate(spec);
-        Network net = vs.newNetwork();
-        List<EpochMetrics> out = new ArrayList<>();
-        new Training(vs, DATASETS.get(vs.datasetName())).run(net, 1, Cancellation.NEVER, out::add);
-        return new Run(out, net);
+        return TestData.train(new JobSpec("proxbp test", "proxbp", dataset, null, layers, activation, null, loss, epochs, 100,
+                trainLimit, 3L, params, null));
     }
 
     /** A layer's proximal subproblem: input a, error g, weights θ^k = [W b], built from a seed. */

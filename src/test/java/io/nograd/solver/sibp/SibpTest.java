@@ -3,8 +3,6 @@ package io.nograd.solver.sibp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,37 +12,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ojalgo.matrix.store.R064Store;
 
-import io.nograd.data.DatasetRegistry;
+import io.nograd.TestData;
+import io.nograd.TestData.Run;
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobSpec;
-import io.nograd.jobs.JobSpecValidator;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Activation;
 import io.nograd.nn.Gemm;
-import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
-import io.nograd.solver.Cancellation;
-import io.nograd.solver.SolverRegistry;
 
 class SibpTest {
 
-    private static final DatasetRegistry DATASETS = new DatasetRegistry(
-            Path.of("/usr/share/datasets/fashion-mnist"), Path.of("/usr/local/share/datasets/mnist"));
-
-    private record Run(List<EpochMetrics> epochs, Network net) {
-        EpochMetrics last() { return epochs.get(epochs.size() - 1); }
-    }
-
     private static Run train(String dataset, List<Integer> layers, String activation, String loss, int epochs,
                              Integer trainLimit, Map<String, Object> params) {
-        JobSpec spec = new JobSpec("sibp test", "sibp", dataset, null, layers, activation, null, loss, epochs, 100,
-                trainLimit, 3L, params, null);
-        ValidatedSpec vs = new JobSpecValidator(SolverRegistry.builtIn(), DATASETS, 1, Runtime.getRuntime().maxMemory()).validate(spec);
-        Network net = vs.newNetwork();
-        List<EpochMetrics> out = new ArrayList<>();
-        new Training(vs, DATASETS.get(vs.datasetName())).run(net, 1, Cancellation.NEVER, out::add);
-        return new Run(out, net);
+        return TestData.train(new JobSpec("sibp test", "sibp", dataset, null, layers, activation, null, loss, epochs, 100,
+                trainLimit, 3L, params, null));
     }
 
     @Test
@@ -97,7 +78,7 @@ class SibpTest {
         JobSpec spec = new JobSpec("sibp", "sibp", "blobs", null, List.of(20, 8, 4), "relu", null, "cross-entropy", 1, 100,
                 null, 3L, Map.of("lambda", List.of(1, 2, 3)), null);
         var e = org.junit.jupiter.api.Assertions.assertThrows(io.nograd.system.ValidationException.class,
-                () -> new JobSpecValidator(SolverRegistry.builtIn(), DATASETS, 1, Runtime.getRuntime().maxMemory()).validate(spec));
+                () -> TestData.validate(spec));
         assertEquals("params.lambda", e.errors().get(0).field());
     }
 
