@@ -258,9 +258,7 @@ final class Dlam implements Solver {
         for (int from = 0; from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
-            R064Store u = c.out[depth];
-            ForwardPass.affine(net, l, s.input(l, from, to, c), u);
-            double[] ud = u.data;
+            double[] ud = s.affine(net, l, from, to).data;
             double[] v = c.centre.data;
             double[] z = c.output.data;
             int off = from * rows;
@@ -483,6 +481,8 @@ final class Dlam implements Solver {
         final float[][] a;
         final double[] rr;
         double risk;
+        /** ‖u − z_l‖² before the last {@link #project}. */
+        double unprojected;
 
         /** For the batch of these training samples (a fixed partition: DLAM does not shuffle). */
         Lifted(Dataset data, int[] samples, int columns) {
@@ -516,6 +516,14 @@ final class Dlam implements Solver {
             return r;
         }
 
+        /** Columns [from, to) of u_l = W_l a_{l−1} + b_l, in the chunk's scratch. */
+        R064Store affine(Network net, int l, int from, int to) {
+            Chunk c = chunk(from, to);
+            R064Store u = c.out[l + 1];
+            ForwardPass.affine(net, l, input(l, from, to, c), u);
+            return u;
+        }
+
         /** Σ_l φ_l = (ρ/N) / 2 · Σ_l ‖r_l‖². */
         double penalty() {
             double sum = 0;
@@ -525,19 +533,16 @@ final class Dlam implements Solver {
 
         /**
          * The eq. (4) step for ε = {@code eps}, z_l ← Π_[B₁, B₂](u) with u = W_l a_{l−1} + b_l, made only when
-         * {@code apply}; returns ‖u − z_l‖² after it.
+         * {@code apply}; returns ‖u − z_l‖² after it and leaves the value before it in {@link #unprojected}.
          */
         double project(int l, Network net, double eps, boolean apply) {
             int rows = sizes[l + 1];
             float[] zl = z[l];
             float[] al = a[l + 1];
             double sum = 0;
+            double before = 0;
             for (int from = 0; from < columns; from += CHUNK) {
-                int to = Math.min(from + CHUNK, columns);
-                Chunk c = chunk(from, to);
-                R064Store u = c.out[l + 1];
-                ForwardPass.affine(net, l, input(l, from, to, c), u);
-                double[] ud = u.data;
+                double[] ud = affine(net, l, from, Math.min(from + CHUNK, columns)).data;
                 int off = from * rows;
                 for (int i = 0; i < ud.length; i++) {
                     double ui = ud[i];
@@ -545,21 +550,24 @@ final class Dlam implements Solver {
                     double hi = ball.upper(al[off + i] + eps);
                     float zi = inside(ui < lo ? lo : (ui > hi ? hi : ui), lo, hi);
                     sum += (ui - zi) * (ui - zi);
+                    before += (ui - zl[off + i]) * (ui - zl[off + i]);
                     if (apply) zl[off + i] = zi;
                 }
             }
+            unprojected = before;
             return sum;
         }
 
         /**
          * The rise of Σ_l φ_l when every hidden z_l is projected onto the ε-ball of radius {@code eps} (the
-         * eq. (4) step for that ε); the projection is made only when {@code apply}.
+         * eq. (4) step for that ε), both sides with the weights in force (with one batch, those of its
+         * iteration); the projection is made only when {@code apply}.
          */
         double restrict(Network net, double eps, boolean apply) {
             double rise = 0;
             for (int l = 0; l < depth - 1; l++) {
                 double after = project(l, net, eps, apply);
-                rise += after - rr[l];
+                rise += after - unprojected;
                 if (apply) rr[l] = after;
             }
             return 0.5 * p.rho() / columns * rise;
@@ -574,9 +582,7 @@ final class Dlam implements Solver {
                 double sum = 0;
                 for (int from = 0; from < columns; from += CHUNK) {
                     int to = Math.min(from + CHUNK, columns);
-                    Chunk c = chunk(from, to);
-                    R064Store u = c.out[l + 1];
-                    ForwardPass.affine(net, l, input(l, from, to, c), u);
+                    R064Store u = affine(net, l, from, to);
                     double[] ud = u.data;
                     int off = from * rows;
                     for (int i = 0; i < ud.length; i++) {
@@ -587,8 +593,9 @@ final class Dlam implements Solver {
                         else ud[i] = zi;
                     }
                     if (!hidden) {
-                        System.arraycopy(batch.y().data, off, c.target.data, 0, ud.length);
-                        risk += loss.value(u, c.target);
+                        R064Store y = chunk(from, to).target;
+                        System.arraycopy(batch.y().data, off, y.data, 0, ud.length);
+                        risk += loss.value(u, y);
                     }
                 }
                 rr[l] = sum;
