@@ -372,9 +372,9 @@ final class Dlam implements Solver {
         double ratio = candidate / epsilon;
         for (int j = 0; j < GUARD_STEPS && candidate < epsilon; j++) {
             double cost = 0;
-            for (Lifted s : lifted.values()) cost += s.restrict(net, candidate, false);
+            for (Lifted s : lifted.values()) cost += s.restrict(net, candidate);
             if (!p.epsilonGuard() || cost <= 0.5 * descent) {
-                for (Lifted s : lifted.values()) s.restrict(net, candidate, true);
+                for (Lifted s : lifted.values()) s.shrink();
                 epsilon = candidate;
                 return cost;
             }
@@ -420,6 +420,13 @@ final class Dlam implements Solver {
             for (int i = 0; i < rows; i++) m[i] += x[off + i];
         }
         for (int i = 0; i < rows; i++) m[i] /= columns;
+    }
+
+    /** Eq. (4) for one entry: u projected onto [B₁, B₂] = [lower(a − ε), upper(a + ε)], as a float32 inside it. */
+    private float projection(double u, double a, double eps) {
+        double lo = ball.lower(a - eps);
+        double hi = ball.upper(a + eps);
+        return inside(u < lo ? lo : (u > hi ? hi : u), lo, hi);
     }
 
     /**
@@ -480,6 +487,9 @@ final class Dlam implements Solver {
         final float[][] z;
         final float[][] a;
         final double[] rr;
+        /** ‖r_l‖² after the shrink {@link #restrict} last costed; {@code pending}: its projection is still to make. */
+        final double[] shrunk;
+        final boolean[] pending;
         double risk;
         /** ‖u − z_l‖² before the last {@link #project}. */
         double unprojected;
@@ -492,6 +502,8 @@ final class Dlam implements Solver {
             z = new float[depth][];
             a = new float[depth][];
             rr = new double[depth];
+            shrunk = new double[depth];
+            pending = new boolean[depth];
             for (int l = 0; l < depth; l++) {
                 z[l] = new float[sizes[l + 1] * columns];
                 if (l > 0) a[l] = new float[sizes[l] * columns];
@@ -512,6 +524,12 @@ final class Dlam implements Solver {
             double[] rd = r.data;
             float[] zl = z[l];
             int off = from * sizes[l + 1];
+            if (pending[l]) {
+                // the projection of the last ε shrink (see shrink), made here from the same u = W a + b
+                float[] al = a[l + 1];
+                for (int i = 0; i < rd.length; i++) zl[off + i] = projection(rd[i], al[off + i], epsilon);
+                if (from + Ops.cols(r) == columns) pending[l] = false;
+            }
             for (int i = 0; i < rd.length; i++) rd[i] -= zl[off + i];
             return r;
         }
@@ -546,9 +564,7 @@ final class Dlam implements Solver {
                 int off = from * rows;
                 for (int i = 0; i < ud.length; i++) {
                     double ui = ud[i];
-                    double lo = ball.lower(al[off + i] - eps);
-                    double hi = ball.upper(al[off + i] + eps);
-                    float zi = inside(ui < lo ? lo : (ui > hi ? hi : ui), lo, hi);
+                    float zi = projection(ui, al[off + i], eps);
                     sum += (ui - zi) * (ui - zi);
                     before += (ui - zl[off + i]) * (ui - zl[off + i]);
                     if (apply) zl[off + i] = zi;
@@ -561,16 +577,27 @@ final class Dlam implements Solver {
         /**
          * The rise of Σ_l φ_l when every hidden z_l is projected onto the ε-ball of radius {@code eps} (the
          * eq. (4) step for that ε), both sides with the weights in force (with one batch, those of its
-         * iteration); the projection is made only when {@code apply}.
+         * iteration); nothing is changed.
          */
-        double restrict(Network net, double eps, boolean apply) {
+        double restrict(Network net, double eps) {
             double rise = 0;
             for (int l = 0; l < depth - 1; l++) {
-                double after = project(l, net, eps, apply);
-                rise += after - unprojected;
-                if (apply) rr[l] = after;
+                shrunk[l] = project(l, net, eps, false);
+                rise += shrunk[l] - unprojected;
             }
             return 0.5 * p.rho() / columns * rise;
+        }
+
+        /**
+         * Takes the shrink {@link #restrict} last costed: its ‖r_l‖² now, its projection of z_l in the next pass
+         * that computes u = W_l a_{l−1} + b_l ({@link #residual}, the next iteration's first for layer l), which
+         * saves a pass; with one batch nothing in between changes u, so z_l is what it would be now.
+         */
+        void shrink() {
+            for (int l = 0; l < depth - 1; l++) {
+                rr[l] = shrunk[l];
+                pending[l] = true;
+            }
         }
 
         /** z_l = W_l a_{l−1} + b_l, a_l = h(z_l): every constraint holds (r = 0 up to the float32 rounding of z). */
