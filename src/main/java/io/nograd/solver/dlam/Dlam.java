@@ -99,6 +99,8 @@ final class Dlam implements Solver {
     private final R064Store[] gradW;
     private final R064Store[] shift;
     private final R064Store[] means;
+    /** ∇_W φ · x xᵀ of the first layer. */
+    private final R064Store gradWGram;
     private final double[] theta;
     private final double[] tau;
     private final Map<Integer, Lifted> lifted = new HashMap<>();
@@ -130,6 +132,7 @@ final class Dlam implements Solver {
             if (l > 0) widest = Math.max(widest, sizes[l]);
         }
         for (int l = 0; l <= depth; l++) means[l] = Ops.make(sizes[l], 1);
+        gradWGram = Ops.make(sizes[1], sizes[0]);
         theta = new double[depth];
         tau = new double[depth];
         lossProx = new LossProx(loss, sizes[depth]);
@@ -182,7 +185,8 @@ final class Dlam implements Solver {
     /**
      * Algorithm 2: ζ = W − ∇_W φ/θ minimises the quadratic approximation P (eq. 2); θ ← θγ until
      * φ(ζ) ≤ P(ζ; θ). With r = W a + b − z, ∇_W φ = ρ r aᵀ and D = (∇_W φ) a, φ(ζ) = (ρ/2)‖r − D/θ‖², where
-     * ⟨r, D⟩ = ‖∇_W φ‖²/ρ: one pass for ∇_W φ and ‖r‖², one for ‖D‖².
+     * ⟨r, D⟩ = ‖∇_W φ‖²/ρ: one pass for ∇_W φ and ‖r‖², one for ‖D‖²; for the first layer, whose input x never
+     * changes, ‖D‖² = ⟨∇_W φ · x xᵀ, ∇_W φ⟩ from the input's Gram matrix, computed once.
      */
     private void updateWeight(int l, Network net, Lifted s) {
         Gemm gemm = Gemm.get();
@@ -198,8 +202,8 @@ final class Dlam implements Solver {
         }
         double gg = Ops.dot(g, g);
         if (gg == 0) return;
-        double dd = 0;
-        for (int from = 0; from < s.columns; from += CHUNK) {
+        double dd = l == 0 ? s.inputGramNorm(g, gradWGram) : 0;
+        for (int from = 0; l > 0 && from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
             R064Store d = c.step[l + 1];
@@ -490,6 +494,8 @@ final class Dlam implements Solver {
         /** ‖r_l‖² after the shrink {@link #restrict} last costed; {@code pending}: its projection is still to make. */
         final double[] shrunk;
         final boolean[] pending;
+        /** x xᵀ of the batch's inputs, once the first W step needs it. */
+        R064Store inputGram;
         double risk;
         /** ‖u − z_l‖² before the last {@link #project}. */
         double unprojected;
@@ -540,6 +546,20 @@ final class Dlam implements Solver {
             R064Store u = c.out[l + 1];
             ForwardPass.affine(net, l, input(l, from, to, c), u);
             return u;
+        }
+
+        /** ⟨g · x xᵀ, g⟩ = ‖g x‖² for the first layer's inputs x; x xᵀ is made on the first call. */
+        double inputGramNorm(R064Store g, R064Store product) {
+            if (inputGram == null) {
+                inputGram = Ops.make(sizes[0], sizes[0]);
+                for (int from = 0; from < columns; from += CHUNK) {
+                    int to = Math.min(from + CHUNK, columns);
+                    R064Store in = input(0, from, to, chunk(from, to));
+                    Gemm.get().gemm(false, true, 1, in, in, from == 0 ? 0 : 1, inputGram);
+                }
+            }
+            Gemm.get().multiply(false, false, g, inputGram, product);
+            return Ops.dot(product, g);
         }
 
         /** Σ_l φ_l = (ρ/N) / 2 · Σ_l ‖r_l‖². */

@@ -45,7 +45,8 @@ public final class DlamFactory implements SolverFactory {
     /**
      * Every training sample's z_l (all layers) and a_l (hidden layers) and one hidden layer's ∇_a φ, float32;
      * its float64 targets; the float64 scratch of two chunk widths (three stores per layer width, and the
-     * output step's three); the weights four times over. The inputs are read from the shared dataset.
+     * output step's three); the weights four times over and the inputs' Gram matrix. The inputs are read from the
+     * shared dataset.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
@@ -66,7 +67,8 @@ public final class DlamFactory implements SolverFactory {
         for (int width : n) units += width;
         long perSample = 4 * (outputs + hidden + widest) + 8L * n[n.length - 1] + 8;
         long scratch = 2L * Dlam.CHUNK * 8 * (3 * units + 3L * n[n.length - 1]);
-        return OptionalLong.of(8L * 4 * weights + scratch + perSample * shape.trainSamples());
+        long inputGram = 8L * n[0] * n[0];
+        return OptionalLong.of(8L * 4 * weights + inputGram + scratch + perSample * shape.trainSamples());
     }
 
     @Override
