@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>Origin, when a browser sends one: the request's own origin (same scheme-less host and port as Host),
  * a loopback page (the dashboard's dev server), or an allowed host. A cross-site page's write, even a
  * "simple" {@code no-cors} one, is refused.</li>
- * <li>Content-Type on writes with a body: {@code application/json} (or none) for {@code POST /jobs} and
- * {@code POST /jobs/{id}/predict}, {@code multipart/form-data} for {@code POST /datasets}; the types a
+ * <li>Content-Type on writes with a body: {@code application/json} (or none) for {@code POST /jobs},
+ * {@code POST /sweeps} and {@code POST /jobs/{id}/predict}, {@code multipart/form-data} for {@code POST /datasets}; the types a
  * cross-site form or {@code text/plain} fetch can send without a preflight are refused with 415.</li>
  * </ul>
  * {@code GET /actuator/health} is exempt from the Host check, so probes may use any name.
@@ -84,7 +84,9 @@ public class RequestGuard extends OncePerRequestFilter {
     /** The Content-Type a write must declare, or null when any (or none) is fine. */
     static String expectedType(String method, String path) {
         if (!"POST".equals(method)) return null;
-        if (path.equals("/jobs") || (path.startsWith("/jobs/") && path.endsWith("/predict"))) return MediaType.APPLICATION_JSON_VALUE;
+        if (path.equals("/jobs") || path.equals("/sweeps") || (path.startsWith("/jobs/") && path.endsWith("/predict"))) {
+            return MediaType.APPLICATION_JSON_VALUE;
+        }
         if (path.equals("/datasets")) return MediaType.MULTIPART_FORM_DATA_VALUE;
         return null;
     }

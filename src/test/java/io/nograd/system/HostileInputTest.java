@@ -148,6 +148,8 @@ class HostileInputTest {
                 c("cross-site text/plain POST /jobs", 403, "POST", "/jobs", "text/plain", utf8(SPEC), EVIL),
                 c("text/plain POST /jobs", 415, "POST", "/jobs", "text/plain", utf8(SPEC)),
                 c("form-encoded POST /jobs", 415, "POST", "/jobs", "application/x-www-form-urlencoded", utf8(SPEC)),
+                c("form-encoded POST /sweeps (curl -d without -H)", 415, "POST", "/sweeps", "application/x-www-form-urlencoded",
+                        utf8("{\"base\": " + SPEC + ", \"grid\": {\"params.lr\": [0.01, 0.1]}}")),
                 c("cross-site POST /jobs of an untyped Blob", 403, "POST", "/jobs", null, utf8(SPEC), EVIL),
                 c("multipart POST /jobs", 415, "POST", "/jobs", MULTIPART, upload("d.csv", CSV)),
                 c("cross-site multipart POST /datasets", 403, "POST", "/datasets", MULTIPART, upload("d.csv", CSV, "name", "xsite"), EVIL),
