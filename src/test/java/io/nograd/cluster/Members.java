@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.nograd.jobs.JobRepository;
 import io.nograd.system.PortableSchema;
+import io.nograd.system.V10DlamSpecsMigration;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Builds in-process cluster pieces on a real database for the tests that need no HTTP: schema, repository, members. */
@@ -25,13 +26,14 @@ final class Members {
     private Members() {
     }
 
-    /** A pool on {@code url}, migrated by the application's own Flyway scripts and callback. */
+    /** A pool on {@code url}, migrated by the application's own Flyway scripts, Java migration and callback. */
     static HikariDataSource migrated(String url, int pool) {
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(url);
         ds.setUsername("postgres");
         ds.setMaximumPoolSize(pool);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").callbacks(new PortableSchema()).load().migrate();
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").callbacks(new PortableSchema())
+                .javaMigrations(new V10DlamSpecsMigration()).load().migrate();
         return ds;
     }
 

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * stored with the parameter DLAM no longer takes. The server started on it migrates (V10), then runs the queued
  * job, resumes the running one and releases the cell, each to SUCCEEDED; the ended job keeps the spec it ran with.
  */
-class RemovedParamResumeTest {
+public class RemovedParamResumeTest {
 
     static final int EPOCHS = 3;
 
@@ -39,21 +39,7 @@ class RemovedParamResumeTest {
         String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("nograd");
         Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("9").load().migrate();
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-            insertJob(c, "v10-queued", "QUEUED", 0);
-            insertJob(c, "v10-running", "RUNNING", 1);
-            insertJob(c, "v10-ended", "SUCCEEDED", 1);
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO sweeps (id, name, status, request, max_concurrent, cell_count, created_at)
-                    VALUES ('v10-sweep', 'old dlam sweep', 'RUNNING', ?, 1, 1, ?)""")) {
-                s.setString(1, "{\"name\": \"old dlam sweep\", \"base\": " + spec("old dlam sweep") + ", \"grid\": {\"seed\": [1]}, \"maxConcurrent\": 1}");
-                s.setTimestamp(2, Timestamp.from(Instant.now()));
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO sweep_cells (sweep_id, idx, release_rank, coordinates, spec) VALUES ('v10-sweep', 0, 0, '{"seed": 1}', ?)""")) {
-                s.setString(1, spec("old dlam sweep"));
-                s.executeUpdate();
-            }
+            seedV9(c);
         }
 
         Path log = dir.resolve("server.log");
@@ -80,6 +66,30 @@ class RemovedParamResumeTest {
         } finally {
             server.destroy();
             server.waitFor();
+        }
+    }
+
+    /**
+     * The rows of a V9 database this test (and the same migration on PostgreSQL, {@code cluster.V10OnPostgresTest})
+     * starts from: DLAM jobs queued ({@code v10-queued}), running ({@code v10-running}) and ended ({@code v10-ended}),
+     * and a running sweep ({@code v10-sweep}) whose one cell is not released yet, every spec with
+     * {@code params.fistaIterations}.
+     */
+    public static void seedV9(Connection c) throws Exception {
+        insertJob(c, "v10-queued", "QUEUED", 0);
+        insertJob(c, "v10-running", "RUNNING", 1);
+        insertJob(c, "v10-ended", "SUCCEEDED", 1);
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO sweeps (id, name, status, request, max_concurrent, cell_count, created_at)
+                VALUES ('v10-sweep', 'old dlam sweep', 'RUNNING', ?, 1, 1, ?)""")) {
+            s.setString(1, "{\"name\": \"old dlam sweep\", \"base\": " + spec("old dlam sweep") + ", \"grid\": {\"seed\": [1]}, \"maxConcurrent\": 1}");
+            s.setTimestamp(2, Timestamp.from(Instant.now()));
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO sweep_cells (sweep_id, idx, release_rank, coordinates, spec) VALUES ('v10-sweep', 0, 0, '{"seed": 1}', ?)""")) {
+            s.setString(1, spec("old dlam sweep"));
+            s.executeUpdate();
         }
     }
 
