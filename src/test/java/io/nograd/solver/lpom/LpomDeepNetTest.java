@@ -2,17 +2,16 @@ package io.nograd.solver.lpom;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.nograd.TestData;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.data.Dataset;
-import io.nograd.data.DatasetRegistry;
 import io.nograd.data.Synthetic;
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobSpec;
@@ -117,11 +116,9 @@ class LpomDeepNetTest {
     }
 
     private static List<EpochMetrics> train(List<Integer> layers, String activation, double mu, int epochs) {
-        DatasetRegistry registry = new DatasetRegistry(Path.of("/usr/share/datasets/fashion-mnist"),
-                Path.of("/usr/local/share/datasets/mnist"));
         JobSpec spec = new JobSpec("deep", "lpom", "blobs", null, layers, activation, null, "mse", epochs, 100, null, 1L,
                 Map.of("mu", mu), null);
-        ValidatedSpec vs = new JobSpecValidator(SolverRegistry.builtIn(), registry, 2, 4L << 30).validate(spec);
+        ValidatedSpec vs = new JobSpecValidator(SolverRegistry.builtIn(), TestData.DATASETS, 2, 4L << 30).validate(spec);
         Network net = vs.newNetwork();
         List<EpochMetrics> out = new ArrayList<>();
         new Training(vs, BLOBS).run(net, 1, Cancellation.NEVER, out::add);

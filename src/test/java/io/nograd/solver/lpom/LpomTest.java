@@ -5,52 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 
+import io.nograd.TestData;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
-import io.nograd.data.DatasetRegistry;
 import io.nograd.jobs.EpochMetrics;
 import io.nograd.jobs.JobSpec;
-import io.nograd.jobs.JobSpecValidator;
-import io.nograd.jobs.Training;
-import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Activation;
 import io.nograd.nn.Init;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Task;
-import io.nograd.solver.Cancellation;
 import io.nograd.solver.Params;
-import io.nograd.solver.SolverRegistry;
 
 /** Real training on Fashion-MNIST subsets and the synthetic spirals, plus cheap checks of the paper's claims. */
 class LpomTest {
 
-    private static DatasetRegistry datasets;
-
-    @BeforeAll
-    static void data() {
-        datasets = new DatasetRegistry(Path.of("/usr/share/datasets/fashion-mnist"), Path.of("/usr/local/share/datasets/mnist"));
-    }
-
     private static List<EpochMetrics> train(String dataset, String task, List<Integer> layers, String activation, String loss,
                                              int epochs, Integer trainLimit, Map<String, Object> params) {
-        JobSpec spec = new JobSpec("test", "lpom", dataset, task, layers, activation, null, loss, epochs, 100, trainLimit, 1L,
-                params, null);
-        ValidatedSpec vs = new JobSpecValidator(SolverRegistry.builtIn(), datasets, 2, 4L << 30).validate(spec);
-        Network net = vs.newNetwork();
-        List<EpochMetrics> out = new ArrayList<>();
-        new Training(vs, datasets.get(vs.datasetName())).run(net, 1, Cancellation.NEVER, out::add);
-        return out;
+        return TestData.train(new JobSpec("test", "lpom", dataset, task, layers, activation, null, loss, epochs, 100, trainLimit, 1L,
+                params, null)).epochs();
     }
 
     @Test
@@ -118,7 +98,7 @@ class LpomTest {
         int[] sizes = {784, 50, 30, 10};
         Network net = Network.create(sizes, Activation.of("relu", null), Activation.of("relu", null), Init.GLOROT, 3);
         LpomParams p = Params.defaults(LpomParams.class);
-        Batches batches = new Batches(datasets.get("fashion-mnist"), Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1);
+        Batches batches = new Batches(TestData.DATASETS.get("fashion-mnist"), Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1);
         Batch batch = batches.iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
