@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Ops;
 
@@ -25,6 +26,20 @@ public final class GemmBench {
             {2048, 100, 2048, 0, 0},
             {2000, 2000, 2000, 0, 0}};
 
+    /**
+     * The lifted solvers' products with float64 operands (m, n, k, transA, transB): SIBP's C·K and W update at batch
+     * 100, ADMM's forward, ridge and slack products at batch 3000, iPDLAM's at batch 512, and the output layer's.
+     */
+    static final int[][] LIFTED = {
+            {500, 100, 100, 0, 0},
+            {500, 784, 100, 0, 1},
+            {500, 3000, 784, 0, 0},
+            {600, 500, 3000, 0, 1},
+            {500, 3000, 600, 1, 0},
+            {10, 3000, 600, 0, 0},
+            {1500, 512, 1500, 0, 0},
+            {1500, 1500, 512, 0, 1}};
+
     private GemmBench() {
     }
 
@@ -42,6 +57,21 @@ public final class GemmBench {
             double flops = 2.0 * s[0] * s[1] * s[2];
             System.out.printf(Locale.ROOT, "%5d %5d %5d  %d  %d  %7.1f  %7.1f  %7.1f%n", s[0], s[1], s[2], s[3], s[4],
                     gflops(active, ta, tb, a, b, c, flops), gflops(ojalgo, ta, tb, a, b, c, flops), sgemm(active, s, flops));
+        }
+        // float64 operands, float64 result: dgemm, and Float32Gemm (narrow, sgemm, widen) with the copies counted
+        Gemm mixed = new Float32Gemm(active);
+        System.out.println("# float64 operands: dgemm vs Float32Gemm (copies included), GFLOP/s");
+        System.out.println("    m     n     k  tA tB    dgemm  float32   ratio");
+        for (int[] s : LIFTED) {
+            boolean ta = s[3] == 1;
+            boolean tb = s[4] == 1;
+            R064Store a = random(ta ? s[2] : s[0], ta ? s[0] : s[2]);
+            R064Store b = random(tb ? s[1] : s[2], tb ? s[2] : s[1]);
+            R064Store c = Ops.make(s[0], s[1]);
+            double flops = 2.0 * s[0] * s[1] * s[2];
+            double d = gflops(active, ta, tb, a, b, c, flops);
+            double f = gflops(mixed, ta, tb, a, b, c, flops);
+            System.out.printf(Locale.ROOT, "%5d %5d %5d  %d  %d  %7.1f  %7.1f  %6.2f%n", s[0], s[1], s[2], s[3], s[4], d, f, f / d);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.nograd.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,5 +74,44 @@ class GemmTest {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) assertEquals(got.get(i, j), got.get(j, i), 0, "symmetric at " + i + "," + j);
         }
+    }
+
+    @ParameterizedTest(name = "float32 products of float64 operands, transA={0} transB={1} alpha={2} beta={3}, both implementations")
+    @CsvSource({"false,false,1,0", "true,false,1,0", "false,true,0.5,1", "true,true,-2,0.25"})
+    void float32ProductsAgreeWithFloat64ToFloat32Rounding(boolean transA, boolean transB, double alpha, double beta) {
+        int m = 37, n = 23, k = 51;
+        R064Store a = transA ? RandomStores.uniform(k, m, 1) : RandomStores.uniform(m, k, 1);
+        R064Store b = transB ? RandomStores.uniform(n, k, 2) : RandomStores.uniform(k, n, 2);
+        for (Gemm inner : new Gemm[] {Gemm.get(), new Gemm.OjalgoGemm()}) {
+            Gemm f32 = new Float32Gemm(inner);
+            R064Store expected = RandomStores.uniform(m, n, 3);
+            R064Store c = expected.copy();
+            Gemm.get().gemm(transA, transB, alpha, a, b, beta, expected);
+            // twice: the second call reuses the float32 buffers
+            for (int round = 0; round < 2; round++) {
+                R064Store got = round == 0 ? c : RandomStores.uniform(m, n, 3);
+                f32.gemm(transA, transB, alpha, a, b, beta, got);
+                double err = Ops.distance(expected, got);
+                // float32 rounding of the operands and the sums: ~1e-7 relative per entry, not float64's 1e-16
+                assertTrue(err < 1e-5 * Math.sqrt(m * n * k) && err > 0, inner.name() + " error " + err);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "float32 gram trans={0}")
+    @CsvSource({"true", "false"})
+    void float32GramIsSymmetricAndCloseToFloat64(boolean trans) {
+        R064Store a = RandomStores.uniform(41, 29, 7);
+        int n = trans ? 29 : 41;
+        R064Store expected = Ops.make(n, n);
+        R064Store got = RandomStores.uniform(n, n, 8);
+        Gemm.get().gram(trans, 1.5, a, expected);
+        Gemm f32 = Float32Gemm.of(true, Gemm.get());
+        f32.gram(trans, 1.5, a, got);
+        assertTrue(Ops.distance(expected, got) < 1e-5 * n * 41, "error " + Ops.distance(expected, got));
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) assertEquals(got.get(i, j), got.get(j, i), 0, "symmetric at " + i + "," + j);
+        }
+        assertSame(Gemm.get(), Float32Gemm.of(false, Gemm.get()), "float64 is the Gemm itself, unchanged");
     }
 }
