@@ -2,12 +2,13 @@
 """Multiply-adds per mini-batch of each lifted solver's matrix products, as implemented, against Adam's forward and
 backward pass on the same net and batch: the epoch-time ratio the arithmetic alone implies.
 
-    python3 bench/floor.py [--r64 GFLOPS] [--r32 GFLOPS] [--trsm GFLOPS]
+    python3 bench/floor.py [--r64 GFLOPS] [--r32 GFLOPS] [--mixed GFLOPS] [--trsm GFLOPS] [--details]
 
 Each term names the code that runs it (default parameters, the acceptance nets of bench/solver-times.sh). Terms are
 split into products (gemm/syrk, which a float32 path can run with sgemm) and Cholesky factors and triangular solves
-(float64 always). --r64/--r32 are dgemm/sgemm rates (GFLOP/s) at these shapes on this machine (bench/gemm.sh's
-`float32` table; single-thread defaults measured 2026-11-30, core 0), --trsm the rate of Spd's factor and solves.
+(float64 always). --r64/--r32 are dgemm/sgemm rates (GFLOP/s) at these shapes on this machine, --mixed the rate of
+Float32Gemm on float64 operands, copies included (bench/gemm.sh; the defaults: single thread, core 0, 2026-11-30),
+--trsm the rate of Spd's factor and solves (assumed equal to dgemm's unless given).
 The ratio at equal speed counts every multiply-add alike; the timed ratio divides each solver's work by the rates its
 precision runs at, and Adam's (float32) by --r32. Both ignore element-wise work: where a solver's measured ratio is
 above its timed ratio, the difference is time outside the products (bench/results/performance.md, "Why each solver's
@@ -145,26 +146,30 @@ def total(parts):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--r64", type=float, default=40.0, help="dgemm GFLOP/s (single thread)")
-    ap.add_argument("--r32", type=float, default=80.0, help="sgemm GFLOP/s (single thread)")
+    ap.add_argument("--r64", type=float, default=55.0, help="dgemm GFLOP/s (single thread)")
+    ap.add_argument("--r32", type=float, default=115.0, help="sgemm GFLOP/s (single thread)")
+    ap.add_argument("--mixed", type=float, default=100.0, help="Float32Gemm GFLOP/s on float64 operands, copies included")
     ap.add_argument("--trsm", type=float, default=None, help="GFLOP/s of Spd's factor and solves (default: --r64)")
     ap.add_argument("--details", action="store_true", help="print every term")
     a = ap.parse_args()
     trsm = a.trsm or a.r64
     jobs = [
         # name, the solver's (products, factor/solve) terms per batch, samples per batch, Adam's net and batch
-        ("lpom 784-500-10, batch 100", lpom([784, 500, 10], 100), 100, [784, 500, 10], 100),
-        ("sibp 784-500-10, batch 100", sibp([784, 500, 10], 100), 100, [784, 500, 10], 100),
-        ("proxbp 784-500-10, batch 100", proxbp([784, 500, 10], 100), 100, [784, 500, 10], 100),
-        ("admm 784-500-600-10, batch 3000", admm([784, 500, 600, 10], 3000), 3000, [784, 500, 600, 10], 3000),
-        ("ipdlam 784-1500-1500-10, batch 512", ipdlam([784, 1500, 1500, 10], 512), 512, [784, 1500, 1500, 10], 512),
-        ("dlam 784-500-500-10, full batch (Adam: batch 100)", dlam([784, 500, 500, 10], 60000), 60000, [784, 500, 500, 10], 100),
+        # and whether its products run in float32 by default
+        ("lpom 784-500-10, batch 100", lpom([784, 500, 10], 100), 100, [784, 500, 10], 100, False),
+        ("sibp 784-500-10, batch 100", sibp([784, 500, 10], 100), 100, [784, 500, 10], 100, True),
+        ("proxbp 784-500-10, batch 100", proxbp([784, 500, 10], 100), 100, [784, 500, 10], 100, False),
+        ("admm 784-500-600-10, batch 3000", admm([784, 500, 600, 10], 3000), 3000, [784, 500, 600, 10], 3000, True),
+        ("ipdlam 784-1500-1500-10, batch 512", ipdlam([784, 1500, 1500, 10], 512), 512, [784, 1500, 1500, 10], 512, True),
+        ("dlam 784-500-500-10, full batch (Adam: batch 100)", dlam([784, 500, 500, 10], 60000), 60000, [784, 500, 500, 10], 100, False),
     ]
-    print(f"# rates: dgemm {a.r64} GFLOP/s, sgemm {a.r32}, factor/trsm {trsm}; Adam float32 on the same net and batch")
+    print(f"# rates: dgemm {a.r64} GFLOP/s, sgemm {a.r32} (Adam), Float32Gemm {a.mixed}, factor/trsm {trsm}; "
+          "Adam float32 on the same net and batch")
     print("| job | solver MAC per sample (products + factor/solves) | Adam MAC per sample | ratio, equal speed "
-          "| timed ratio, float64 products | timed ratio, float32 products |")
-    print("|---|---|---|---|---|---|")
-    for name, (g, f), samples, asizes, am in jobs:
+          "| timed ratio, float64 products | timed ratio, float32 products | floor s/epoch, solver (default precision) / Adam |")
+    print("|---|---|---|---|---|---|---|")
+    epoch = 60000
+    for name, (g, f), samples, asizes, am, f32 in jobs:
         ad, _ = adam(asizes, am)
         adam_mac = total(ad) / am
         gm = total(g) / samples
@@ -173,12 +178,15 @@ def main():
         g64 = sum(v for k, v in g.items() if "ColumnSample" in k) / samples
         t_adam = adam_mac / a.r32
         t64 = gm / a.r64 + fm / trsm
-        t32 = (gm - g64) / a.r32 + g64 / a.r64 + fm / trsm
+        t32 = (gm - g64) / a.mixed + g64 / a.r64 + fm / trsm
+        # seconds per 60 000-sample epoch: 2 flops per multiply-add, rates in GFLOP/s
+        floor = (t32 if f32 else t64) * 2 * epoch / 1e9
         print(f"| {name} | {gm / 1e3:,.0f}k + {fm / 1e3:,.0f}k | {adam_mac / 1e3:,.0f}k | {(gm + fm) / adam_mac:.2f} "
-              f"| {t64 / t_adam:.2f} | {t32 / t_adam:.2f} |")
+              f"| {t64 / t_adam:.2f} | {t32 / t_adam:.2f} | {floor:.2f} ({'float32' if f32 else 'float64'}) / "
+              f"{t_adam * 2 * epoch / 1e9:.2f} |")
         if a.details:
             for k, v in list(g.items()) + [("[f64] " + k, v) for k, v in f.items()]:
-                print(f"|   {k} | {v / samples / 1e3:,.1f}k | | | | |")
+                print(f"|   {k} | {v / samples / 1e3:,.1f}k | | | | | |")
 
 
 if __name__ == "__main__":

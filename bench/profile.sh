@@ -14,4 +14,4 @@ trap 'rm -f "$jfc"' EXIT
 sed 's|<setting name="period" control="method-sampling-native-interval">20 ms</setting>|<setting name="period" control="method-sampling-native-interval">10 ms</setting>|' \
   "$jh/lib/jfr/profile.jfc" > "$jfc"
 OPENBLAS_NUM_THREADS=1 JAVA_OPTS="-Xmx8g -XX:StartFlightRecording=filename=$out,settings=$jfc" bench/run.sh "$@"
-jfr print --json --events jdk.ExecutionSample,jdk.NativeMethodSample "$out" | python3 "$(dirname "$0")/jfr_shares.py"
+jfr print --json --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$out" | python3 "$(dirname "$0")/jfr_shares.py"

@@ -1,7 +1,7 @@
 package io.nograd.nn;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
@@ -13,14 +13,15 @@ import org.ojalgo.matrix.store.R064Store;
  * and whose Cholesky factors and triangular solves ({@link Spd}) stay float64: only the large products lose
  * precision, each entry rounded as a float32 dot product of float32-rounded operands.
  * <p>
- * The copies cost one pass over A, B and C against the product's m·n·k multiply-adds, so this pays on products
- * whose inner dimension is in the hundreds. The float32 buffers are kept per shape and operand, so a solver's
+ * The copies cost one pass over A, B and C against the product's m·n·k multiply-adds, little unless a dimension is
+ * small (bench/gemm.sh compares). The float32 buffers are kept per shape and operand, so a solver's
  * steady state allocates nothing; an instance is not thread-safe (one per solver).
  */
 public final class Float32Gemm implements Gemm {
 
     private final Gemm inner;
-    private final Map<Long, R032Store> scratch = new HashMap<>();
+    /** Per operand (A, B, C): the float32 buffers of each shape seen, looked up by a scan (a solver has a few shapes). */
+    private final List<List<R032Store>> buffers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 
     public Float32Gemm(Gemm inner) {
         this.inner = inner;
@@ -79,8 +80,14 @@ public final class Float32Gemm implements Gemm {
     private R032Store buffer(R064Store like, int operand) {
         long rows = like.countRows();
         long cols = like.countColumns();
-        long key = (long) operand << 62 | rows << 31 | cols;
-        return scratch.computeIfAbsent(key, k -> R032Store.FACTORY.make(rows, cols));
+        List<R032Store> list = buffers.get(operand);
+        for (int i = 0; i < list.size(); i++) {
+            R032Store b = list.get(i);
+            if (b.countRows() == rows && b.countColumns() == cols) return b;
+        }
+        R032Store b = R032Store.FACTORY.make(rows, cols);
+        list.add(b);
+        return b;
     }
 
     private R032Store narrow(R064Store from, int operand) {
