@@ -2,12 +2,15 @@
 # Every solver's acceptance job for a few epochs beside Adam (float32 default and float64) and SGD on the same
 # net and batch size: seconds per epoch, last test accuracy and heap, one line per run. Run it on an idle machine.
 #   bench/solver-times.sh [logdir]
+# ONLY="sibp adam-500" runs those tags only; on a shared machine pin it and fix BLAS's threads, e.g.
+#   OPENBLAS_NUM_THREADS=1 taskset -c 0 bench/solver-times.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/solver-times}
 mkdir -p "$out"
 run() {
   local tag=$1; shift
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $tag "* ]]; then return; fi
   bench/run.sh "$@" > "$out/$tag.log" 2>&1
   echo "$tag: $(grep '^# mean' "$out/$tag.log") | last: $(grep -E '^ +[0-9]+ ' "$out/$tag.log" | tail -1 | awk '{print "testAcc", $5, "s", $6, "heapMB", $8}')"
 }

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Ops;
 
@@ -25,6 +26,20 @@ public final class GemmBench {
             {2048, 100, 2048, 0, 0},
             {2000, 2000, 2000, 0, 0}};
 
+    /**
+     * The lifted solvers' products with float64 operands (m, n, k, transA, transB): SIBP's C·K and W update at batch
+     * 100, ADMM's forward, ridge and slack products at batch 3000, iPDLAM's at batch 512, and the output layer's.
+     */
+    static final int[][] LIFTED = {
+            {500, 100, 100, 0, 0},
+            {500, 784, 100, 0, 1},
+            {500, 3000, 784, 0, 0},
+            {600, 500, 3000, 0, 1},
+            {500, 3000, 600, 1, 0},
+            {10, 3000, 600, 0, 0},
+            {1500, 512, 1500, 0, 0},
+            {1500, 1500, 512, 0, 1}};
+
     private GemmBench() {
     }
 
@@ -34,18 +49,28 @@ public final class GemmBench {
         System.out.println("# gemm " + active.name() + ", float64, GFLOP/s (best of several runs)");
         System.out.println("    m     n     k  tA tB   active   ojalgo  sgemm32");
         for (int[] s : SHAPES) {
-            boolean ta = s[3] == 1;
-            boolean tb = s[4] == 1;
-            R064Store a = random(ta ? s[2] : s[0], ta ? s[0] : s[2]);
-            R064Store b = random(tb ? s[1] : s[2], tb ? s[2] : s[1]);
-            R064Store c = Ops.make(s[0], s[1]);
-            double flops = 2.0 * s[0] * s[1] * s[2];
             System.out.printf(Locale.ROOT, "%5d %5d %5d  %d  %d  %7.1f  %7.1f  %7.1f%n", s[0], s[1], s[2], s[3], s[4],
-                    gflops(active, ta, tb, a, b, c, flops), gflops(ojalgo, ta, tb, a, b, c, flops), sgemm(active, s, flops));
+                    gflops(active, s), gflops(ojalgo, s), sgemm(active, s, 2.0 * s[0] * s[1] * s[2]));
+        }
+        // float64 operands, float64 result: dgemm, and Float32Gemm (narrow, sgemm, widen) with the copies counted
+        Gemm mixed = new Float32Gemm(active);
+        System.out.println("# float64 operands: dgemm vs Float32Gemm (copies included), GFLOP/s");
+        System.out.println("    m     n     k  tA tB    dgemm  float32   ratio");
+        for (int[] s : LIFTED) {
+            double d = gflops(active, s);
+            double f = gflops(mixed, s);
+            System.out.printf(Locale.ROOT, "%5d %5d %5d  %d  %d  %7.1f  %7.1f  %6.2f%n", s[0], s[1], s[2], s[3], s[4], d, f, f / d);
         }
     }
 
-    private static double gflops(Gemm g, boolean ta, boolean tb, R064Store a, R064Store b, R064Store c, double flops) {
+    /** GFLOP/s of the float64 product of shape {@code s} (m, n, k, transA, transB) on random operands. */
+    private static double gflops(Gemm g, int[] s) {
+        boolean ta = s[3] == 1;
+        boolean tb = s[4] == 1;
+        R064Store a = random(ta ? s[2] : s[0], ta ? s[0] : s[2]);
+        R064Store b = random(tb ? s[1] : s[2], tb ? s[2] : s[1]);
+        R064Store c = Ops.make(s[0], s[1]);
+        double flops = 2.0 * s[0] * s[1] * s[2];
         int reps = (int) Math.max(3, Math.min(200, 2e9 / flops));
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {

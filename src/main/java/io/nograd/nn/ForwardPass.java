@@ -28,13 +28,23 @@ public final class ForwardPass {
 
     /** z = W_l·in + b_l·1ᵀ: layer l's pre-activation of the samples in the columns of {@code in}. */
     public static void affine(Network net, int l, R064Store in, R064Store z) {
-        Gemm.get().multiply(false, false, net.weight(l), in, z);
+        affine(Gemm.get(), net, l, in, z);
+    }
+
+    /** The same with the product through {@code gemm} (a solver's chosen precision). */
+    public static void affine(Gemm gemm, Network net, int l, R064Store in, R064Store z) {
+        gemm.multiply(false, false, net.weight(l), in, z);
         Ops.addColumn(z, net.bias(l));
     }
 
     /** z = W_l·in + b_l·1ᵀ, then out = φ(z) unless {@code phi} is null (out may be z). */
     public static void layer(Network net, int l, R064Store in, R064Store z, Activation phi, R064Store out) {
-        affine(net, l, in, z);
+        layer(Gemm.get(), net, l, in, z, phi, out);
+    }
+
+    /** The same with the product through {@code gemm}. */
+    public static void layer(Gemm gemm, Network net, int l, R064Store in, R064Store z, Activation phi, R064Store out) {
+        affine(gemm, net, l, in, z);
         if (phi != null) phi.apply(z.data, out.data, z.data.length);
     }
 

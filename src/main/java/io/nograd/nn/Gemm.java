@@ -16,9 +16,10 @@ import dev.ludovic.netlib.blas.BLAS;
  * slower (bench/gemm.sh, bench/results/core.md), used when no native BLAS loads. The choice is made once, at class
  * load, and logged; {@code -Dnograd.blas=java} forces the ojalgo path (the tests run both).
  * <p>
- * The lifted solvers compute in float64: ojalgo's decompositions (Cholesky, SVD) and their least-squares
- * steps need it. The float32 product (sgemm, of higher throughput than dgemm: {@code bench/gemm.sh})
- * serves the gradient baselines, which train in float32 by default as PyTorch does.
+ * The lifted solvers keep their variables in float64: ojalgo's decompositions (Cholesky, SVD) and their
+ * least-squares steps need it. The float32 product (sgemm, of higher throughput than dgemm: {@code bench/gemm.sh})
+ * serves the gradient baselines, which train in float32 by default as PyTorch does, and, through
+ * {@link Float32Gemm}, the large products of the lifted solvers that choose it.
  */
 public interface Gemm {
 
@@ -26,6 +27,11 @@ public interface Gemm {
 
     /** The same product in float32. */
     void gemm(boolean transA, boolean transB, float alpha, R032Store a, R032Store b, float beta, R032Store c);
+
+    /** The Gram matrix C ← α·AᵀA ({@code trans}) or α·AAᵀ in float32, both triangles written. */
+    default void gram(boolean trans, float alpha, R032Store a, R032Store c) {
+        gemm(trans, !trans, alpha, a, a, 0f, c);
+    }
 
     /** "native:<implementation class>" or "ojalgo". */
     String name();
@@ -128,6 +134,17 @@ public interface Gemm {
             int k = innerDimension(trans, !trans, a, a, c);
             blas.dsyrk("L", trans ? "T" : "N", n, k, alpha, a.data, Math.max(1, (int) a.countRows()), 0.0, c.data, Math.max(1, n));
             double[] d = c.data;
+            for (int j = 0; j < n; j++) {
+                for (int i = j + 1; i < n; i++) d[j + i * n] = d[i + j * n];
+            }
+        }
+
+        @Override
+        public void gram(boolean trans, float alpha, R032Store a, R032Store c) {
+            int n = (int) c.countRows();
+            int k = innerDimension(trans, !trans, a, a, c);
+            blas.ssyrk("L", trans ? "T" : "N", n, k, alpha, a.data, Math.max(1, (int) a.countRows()), 0f, c.data, Math.max(1, n));
+            float[] d = c.data;
             for (int j = 0; j < n; j++) {
                 for (int i = j + 1; i < n; i++) d[j + i * n] = d[i + j * n];
             }

@@ -1,8 +1,11 @@
 package io.nograd.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ojalgo.matrix.store.R064Store;
@@ -59,18 +62,46 @@ class GemmTest {
         }
     }
 
-    @ParameterizedTest(name = "gram trans={0}")
-    @CsvSource({"true", "false"})
-    void gramIsTheProductOfAMatrixWithItsTransposeOnBothTriangles(boolean trans) {
+    @ParameterizedTest(name = "gram trans={0} float32={1}")
+    @CsvSource({"true,false", "false,false", "true,true", "false,true"})
+    void gramIsTheProductOfAMatrixWithItsTransposeOnBothTriangles(boolean trans, boolean float32) {
         R064Store a = RandomStores.uniform(41, 29, 7);
         int n = trans ? 29 : 41;
         R064Store expected = Ops.make(n, n);
         R064Store got = RandomStores.uniform(n, n, 8);
         Gemm.get().gemm(trans, !trans, 1.5, a, a, 0, expected);
-        Gemm.get().gram(trans, 1.5, a, got);
-        assertEquals(0, Ops.distance(expected, got), 1e-12 * n * n * 41);
+        Float32Gemm.of(float32, Gemm.get()).gram(trans, 1.5, a, got);
+        // float32 (ssyrk on narrowed copies): float32's rounding, not float64's
+        assertEquals(0, Ops.distance(expected, got), (float32 ? 1e-5 : 1e-12) * n * n * 41);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) assertEquals(got.get(i, j), got.get(j, i), 0, "symmetric at " + i + "," + j);
         }
+    }
+
+    @ParameterizedTest(name = "float32 products of float64 operands, transA={0} transB={1} alpha={2} beta={3}, both implementations")
+    @CsvSource({"false,false,1,0", "true,false,1,0", "false,true,0.5,1", "true,true,-2,0.25"})
+    void float32ProductsAgreeWithFloat64ToFloat32Rounding(boolean transA, boolean transB, double alpha, double beta) {
+        int m = 37, n = 23, k = 51;
+        R064Store a = transA ? RandomStores.uniform(k, m, 1) : RandomStores.uniform(m, k, 1);
+        R064Store b = transB ? RandomStores.uniform(n, k, 2) : RandomStores.uniform(k, n, 2);
+        for (Gemm inner : new Gemm[] {Gemm.get(), new Gemm.OjalgoGemm()}) {
+            Gemm f32 = new Float32Gemm(inner);
+            R064Store expected = RandomStores.uniform(m, n, 3);
+            R064Store c = expected.copy();
+            Gemm.get().gemm(transA, transB, alpha, a, b, beta, expected);
+            // twice: the second call reuses the float32 buffers
+            for (int round = 0; round < 2; round++) {
+                R064Store got = round == 0 ? c : RandomStores.uniform(m, n, 3);
+                f32.gemm(transA, transB, alpha, a, b, beta, got);
+                double err = Ops.distance(expected, got);
+                // float32 rounding of the operands and the sums: ~1e-7 relative per entry, not float64's 1e-16
+                assertTrue(err < 1e-5 * Math.sqrt(m * n * k) && err > 0, inner.name() + " error " + err);
+            }
+        }
+    }
+
+    @Test
+    void float64IsTheGemmItself() {
+        assertSame(Gemm.get(), Float32Gemm.of(false, Gemm.get()));
     }
 }

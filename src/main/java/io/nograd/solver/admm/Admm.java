@@ -8,6 +8,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
@@ -18,6 +19,7 @@ import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.ColumnSample;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.TrainingShape;
 
@@ -61,6 +63,9 @@ import io.nograd.solver.TrainingShape;
  *   which the per-batch ridge of (W_N, b_N) then fits exactly.</li>
  * <li>Remark 2: the layer-i step uses the old (W_{i+1}, b_{i+1}); new weights are written to the network only
  *   after the sweep, as Table 1's last line.</li>
+ * <li>Products in float32 by default ({@code precision}, {@link Float32Gemm}): the forward pass, the ridge Gram
+ *   matrices and right-hand sides and the slack step's products; the variables, the Cholesky factors and the
+ *   solves stay float64. The 10-epoch accuracy is that of float64 to 0.02 points (bench/results/performance.md).</li>
  * </ul>
  * <b>Reported per epoch:</b> the augmented Lagrangian (14) after each batch's sweep (true loss, not its
  * quadratic model; the indicators are zero since the copies are feasible), averaged over the epoch's batches,
@@ -83,9 +88,12 @@ final class Admm implements Solver {
     private final boolean dcut;
     private final LayerSystems[] systems;
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
+    /** The products in params.precision; the Cholesky factors and solves ({@link Spd}) are float64 either way. */
+    private final Gemm gemm;
 
     Admm(TrainingShape shape, AdmmParams p) {
         this.p = p;
+        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
         this.loss = shape.loss();
         this.depth = shape.depth();
         this.n = shape.layers().clone();
@@ -157,7 +165,7 @@ final class Admm implements Solver {
         w.v[0] = input;
         for (int i = 1; i <= depth; i++) {
             // the affine step of the forward pass; the cut-offs below take φ's place
-            ForwardPass.affine(net, i - 1, w.v[i - 1], w.xHat[i]);
+            ForwardPass.affine(gemm, net, i - 1, w.v[i - 1], w.xHat[i]);
             java.util.Arrays.fill(w.lambda[i].data, 0);
             if (i == depth) break;
             double[] xh = w.xHat[i].data;
@@ -206,7 +214,6 @@ final class Admm implements Solver {
      * On return x, y, z hold the copies (X^c, Y^c, Z^c), which Table 2 takes as (X̂_i^new, Ŷ_i^new, Ẑ_i^new).
      */
     private void slackUpdate(Network net, int i, Workspace w) {
-        Gemm gemm = Gemm.get();
         LayerSystems s = systems[i];
         R064Store wAbove = net.weight(i);
         double rhoAbove = p.rho()[i + 1];
@@ -376,9 +383,9 @@ final class Admm implements Solver {
         /** Factors I + s·W Wᵀ (push-through form) or I + s·WᵀW, W = W_{i+1} (the old weights, Remark 2). */
         void factorSlackSystem(R064Store wAbove, double s) {
             if (pushThrough) {
-                Gemm.get().gram(false, s, wAbove, slackMatrix);
+                gemm.gram(false, s, wAbove, slackMatrix);
             } else {
-                Gemm.get().gram(true, s, wAbove, slackMatrix);
+                gemm.gram(true, s, wAbove, slackMatrix);
             }
             Ops.addDiagonal(slackMatrix, 1);
             slackSystem.factor(slackMatrix);
@@ -386,7 +393,6 @@ final class Admm implements Solver {
 
         /** [W_i b_i] ← T Ṽᵀ (Ṽ Ṽᵀ + λ I)⁻¹ with Ṽ = [V; eᵀ]. */
         void ridge(R064Store v, R064Store t, double lambda) {
-            Gemm gemm = Gemm.get();
             int m = Ops.cols(v);
             int dim = in + 1;
             gemm.gram(false, 1, v, gramTop);

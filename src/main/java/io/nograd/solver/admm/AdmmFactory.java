@@ -3,9 +3,11 @@ package io.nograd.solver.admm;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Spd;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -66,8 +68,8 @@ public final class AdmmFactory implements SolverFactory {
             }
         }
         long fixed = 8 * systems + solves;
-        return OptionalLong.of(shape.weightBytes() + fixed
-                + shape.perBatchSize(m -> 8L * m * (5 * shape.liftedUnits() + perHidden * hidden)));
+        long bytes = shape.weightBytes() + fixed + shape.perBatchSize(m -> 8L * m * (5 * shape.liftedUnits() + perHidden * hidden));
+        return OptionalLong.of(Float32Gemm.withBuffers(bytes, params.as(AdmmParams.class).precision() == Precision.FLOAT32));
     }
 
     /** Columns of each batch on which the reported constraint terms are evaluated (reporting only; see below). */

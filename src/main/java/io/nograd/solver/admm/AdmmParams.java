@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.nograd.nn.Loss;
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 import io.nograd.system.FieldError;
 
 /**
@@ -40,7 +41,9 @@ record AdmmParams(
         @Param(defaultValue = "0.05", min = 1e-4, max = 100, noEffectWhen = "loss = mse", description =
                 "c of the quadratic model c·(x − x̂)² + ⟨∇CE(x̂), x − x̂⟩ that replaces the cross-entropy in the output "
                         + "update (§5: 0.05)")
-        double quadratic) {
+        double quadratic,
+        @Param(defaultValue = "float32", description = Precision.LIFTED)
+        Precision precision) {
 
     /** ρ_N of the output layer when none is given: the paper's for cross-entropy; ten times it for mse (see {@link Admm}). */
     static final double CROSS_ENTROPY_RHO = 0.05;
@@ -50,7 +53,7 @@ record AdmmParams(
     AdmmParams resolve(int depth, Loss loss) {
         double rhoTop = loss == Loss.MSE ? MSE_RHO : CROSS_ENTROPY_RHO;
         return new AdmmParams(perLayer(rho, depth, layerFactor, rhoTop), perLayer(beta, depth - 1, layerFactor, Double.NaN),
-                layerFactor, weightDecay, innerIterations, quadratic);
+                layerFactor, weightDecay, innerIterations, quadratic, precision);
     }
 
     /**
@@ -84,6 +87,6 @@ record AdmmParams(
     @Override
     public String toString() {
         return "AdmmParams[rho=" + Arrays.toString(rho) + ", beta=" + Arrays.toString(beta) + ", layerFactor=" + layerFactor
-                + ", weightDecay=" + weightDecay + ", innerIterations=" + innerIterations + ", quadratic=" + quadratic + "]";
+                + ", weightDecay=" + weightDecay + ", innerIterations=" + innerIterations + ", quadratic=" + quadratic + ", precision=" + precision + "]";
     }
 }

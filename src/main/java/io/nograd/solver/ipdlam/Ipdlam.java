@@ -5,6 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
@@ -15,6 +16,7 @@ import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -58,6 +60,9 @@ import io.nograd.solver.Solver;
  * <li><b>σ prox</b> (step 4) for ReLU and leaky ReLU: the exact minimiser of |σ(x) − w|² + r|x − v|² over each
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
+ * <li><b>Products in float32</b> by default ({@code precision}, {@link Float32Gemm}): the forward pass, the z step's
+ *     W a, the W step's products and Gram matrices, the a step's Wᵀt and WᵀW; z, a, W and the Cholesky factors and
+ *     solves stay float64. The 10-epoch accuracy is that of float64 to 0.05 points (bench/results/performance.md).</li>
  * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
  *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link LossProx}, shared with DLAM).</li>
  * </ul>
@@ -74,7 +79,8 @@ final class Ipdlam implements Solver {
     private final double slope;
     private final int[] d;
     final int depth;
-    final Gemm gemm = Gemm.get();
+    /** The large products in params.precision; the Cholesky factors and solves ({@link Spd}) are float64 either way. */
+    final Gemm gemm;
     private double rho;
 
     /** W^{k−1}, b^{k−1} and the extrapolations Ŵ, b̂. */
@@ -102,6 +108,7 @@ final class Ipdlam implements Solver {
 
     Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
         this.p = p;
+        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
         this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sigma = hidden;
         this.slope = hidden.derivative(-1);
@@ -215,7 +222,7 @@ final class Ipdlam implements Solver {
     /** Steps 4 and 5: z_l from its σ prox (hidden) or the loss prox (output), around (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ). */
     void zStep(Network net, Workspace w, int l) {
         R064Store pre = w.pq[l];
-        ForwardPass.affine(net, l, w.a[l], pre);
+        ForwardPass.affine(gemm, net, l, w.a[l], pre);
         double delta = p.delta();
         double[] v = pre.data;
         double[] hat = w.zAux[l].data;
@@ -278,7 +285,8 @@ final class Ipdlam implements Solver {
     }
 
     void bStep(Network net, int l, double count) {
-        gemm.multiply(false, false, net.weight(l), aSum[l], waSum[l]);
+        // a matrix-vector product: float32 copies of W would cost more than it does, so float64 always
+        Gemm.get().multiply(false, false, net.weight(l), aSum[l], waSum[l]);
         double[] b = net.bias(l).data;
         double[] zs = zSum[l].data;
         double[] was = waSum[l].data;
@@ -345,6 +353,6 @@ final class Ipdlam implements Solver {
     }
 
     void forwardInit(Network net, Workspace w) {
-        w.forwardInit(net, sigma);
+        w.forwardInit(gemm, net, sigma);
     }
 }

@@ -3,10 +3,12 @@ package io.nograd.solver.ipdlam;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Init;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -59,8 +61,10 @@ public final class IpdlamFactory implements SolverFactory {
             fixed += 2L * d[l] * d[l];
             if (l > 0) fixed += 2L * Math.min(d[l], d[l + 1]) * Math.min(d[l], d[l + 1]);
         }
-        long kept = params.as(IpdlamParams.class).mode() == IpdlamParams.Mode.MINIBATCH ? 0 : keptBytes(shape);
-        return OptionalLong.of(8 * fixed + kept + MemoryEstimate.workspaces(shape, m -> 8 * (6 * u * m + 2L * depth * m * m)));
+        IpdlamParams ip = params.as(IpdlamParams.class);
+        long kept = ip.mode() == IpdlamParams.Mode.MINIBATCH ? 0 : keptBytes(shape);
+        long products = 8 * fixed + MemoryEstimate.workspaces(shape, m -> 8 * (6 * u * m + 2L * depth * m * m));
+        return OptionalLong.of(kept + Float32Gemm.withBuffers(products, ip.precision() == Precision.FLOAT32));
     }
 
     @Override

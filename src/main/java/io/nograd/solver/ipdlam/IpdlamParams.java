@@ -1,6 +1,7 @@
 package io.nograd.solver.ipdlam;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /**
  * iPDLAM's hyperparameters, with the paper's names (Qiao et al., Algorithm 1 and §3). The preset
@@ -42,7 +43,9 @@ record IpdlamParams(
         Order order,
         @Param(defaultValue = "1", min = 1, max = 100, noEffectWhen = "mode = full-batch", description =
                 "Algorithm 1 iterations per visit of a mini-batch (full-batch takes one per epoch, in block order)")
-        int iterations) {
+        int iterations,
+        @Param(defaultValue = "float32", description = Precision.LIFTED)
+        Precision precision) {
 
     /** {@code DLAM_BCD} is the former name of {@code PLAIN_AM}, accepted for stored specs. */
     enum Preset { IPDLAM, PLAIN_AM, DLAM_BCD }
@@ -57,6 +60,6 @@ record IpdlamParams(
     IpdlamParams effective() {
         boolean dlam = preset != Preset.IPDLAM;
         return new IpdlamParams(preset, dlam ? 0 : alpha, dlam ? 0 : beta, dlam ? 0 : gamma, dlam ? 0 : delta, theta, rho0,
-                Math.max(rho0, rhoMax), mode, order, iterations);
+                Math.max(rho0, rhoMax), mode, order, iterations, precision);
     }
 }

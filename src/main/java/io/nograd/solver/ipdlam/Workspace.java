@@ -5,6 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.nn.Activation;
 import io.nograd.nn.ForwardPass;
+import io.nograd.nn.Gemm;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
@@ -65,10 +66,10 @@ final class Workspace {
     }
 
     /** z, a from a forward pass with the current W, b; their previous iterates equal to them. */
-    void forwardInit(Network net, Activation sigma) {
+    void forwardInit(Gemm gemm, Network net, Activation sigma) {
         for (int l = 0; l < depth; l++) {
             boolean hidden = l + 1 < depth;
-            ForwardPass.layer(net, l, a[l], z[l], hidden ? sigma : null, hidden ? a[l + 1] : null);
+            ForwardPass.layer(gemm, net, l, a[l], z[l], hidden ? sigma : null, hidden ? a[l + 1] : null);
             Ops.copy(z[l], zAux[l]);
             if (hidden) Ops.copy(a[l + 1], aAux[l + 1]);
         }

@@ -1,6 +1,7 @@
 package io.nograd.solver.sgd;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /** Adam's and AMSGrad's hyperparameters, with the paper's (and PyTorch's) names. */
 record AdamParams(
@@ -14,6 +15,6 @@ record AdamParams(
         double eps,
         @Param(defaultValue = "0", min = 0, max = 1, description = "L2 penalty λ added to the gradient")
         double weightDecay,
-        @Param(defaultValue = "float32", description = Precision.DESCRIPTION)
+        @Param(defaultValue = "float32", description = Precision.GRADIENT)
         Precision precision) {
 }

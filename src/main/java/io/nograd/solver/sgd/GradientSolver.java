@@ -12,6 +12,7 @@ import io.nograd.nn.Network;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**

@@ -1,6 +1,7 @@
 package io.nograd.solver.sgd;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /** SGD's hyperparameters, with PyTorch's names. */
 record SgdParams(
@@ -13,7 +14,7 @@ record SgdParams(
         @Param(defaultValue = "constant", description =
                 "learning-rate schedule: constant, or step (×0.1 after ½ and again after ¾ of the epochs, the LPOM paper's SGD baseline)")
         Schedule schedule,
-        @Param(defaultValue = "float32", description = Precision.DESCRIPTION)
+        @Param(defaultValue = "float32", description = Precision.GRADIENT)
         Precision precision) {
 
     enum Schedule { CONSTANT, STEP }

@@ -45,8 +45,8 @@ final class ProximalFit {
     };
 
     /** The weights' kernel K = FᵀF (batch × batch, symmetric). */
-    static Kernel gram(R064Store k) {
-        return (c, out) -> Gemm.get().multiply(false, false, c, k, out);
+    static Kernel gram(Gemm gemm, R064Store k) {
+        return (c, out) -> gemm.multiply(false, false, c, k, out);
     }
 
     private static final int MAX_TRIALS = 30;
@@ -159,25 +159,28 @@ final class ProximalFit {
 
     /**
      * At Z' = Z + α·dZ (written to {@code trial} when α ≠ 0): the slope σ′(Z') and S = σ′(Z') ⊙ (σ(Z') − T);
-     * returns ‖σ(Z') − T‖².
+     * returns ‖σ(Z') − T‖². In passes that the JIT can vectorize (σ and σ′ by the activation's array forms, which
+     * for ReLU avoid the per-element call) with the same arithmetic per element and the same order of the sum.
      */
     private double evaluate(R064Store at, double alpha, R064Store target, Activation phi, R064Store slopeOut, R064Store sOut) {
         double[] zd = at.data;
-        double[] dzd = dz.data;
-        double[] td = alpha == 0 ? zd : trial.data;
         double[] t = target.data;
         double[] sl = slopeOut.data;
         double[] sd = sOut.data;
-        double sum = 0;
-        for (int i = 0; i < zd.length; i++) {
-            double v = alpha == 0 ? zd[i] : zd[i] + alpha * dzd[i];
-            td[i] = v;
-            double r = phi.apply(v) - t[i];
-            double p = phi.derivative(v);
-            sl[i] = p;
-            sd[i] = p * r;
-            sum += r * r;
+        int n = zd.length;
+        double[] v = zd;
+        if (alpha != 0) {
+            v = trial.data;
+            double[] dzd = dz.data;
+            for (int i = 0; i < n; i++) v[i] = zd[i] + alpha * dzd[i];
         }
+        // sd ← σ(Z'), sl ← σ′(Z'), then sd ← σ′ ⊙ (σ − T)
+        phi.apply(v, sd, n);
+        phi.derivative(v, sl, n);
+        for (int i = 0; i < n; i++) sd[i] -= t[i];
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += sd[i] * sd[i];
+        for (int i = 0; i < n; i++) sd[i] *= sl[i];
         return sum;
     }
 

@@ -8,6 +8,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
@@ -16,6 +17,7 @@ import io.nograd.nn.Ops;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -48,6 +50,9 @@ import io.nograd.solver.Solver;
  * γ is per batch and the data term sums over the batch, so a γ that zeroes most of W_1 makes the output
  * layer's weights grow to compensate.</li>
  * <li><b>Error propagation</b> (eq. (4.2)) uses σ′ at the forward pass's G_{i+1}^k, as printed.</li>
+ * <li><b>Products in float32</b> by default ({@code precision}, {@link Float32Gemm}): the forward pass, the Gram
+ *   matrices FᵀF, the CG's products with them and the weight updates; the CG's vectors and sums stay float64.
+ *   The 10-epoch accuracy is that of float64 to 0.05 points (bench/results/performance.md).</li>
  * </ul>
  * <p>
  * Reported per epoch: the mean per-sample decrease of the batch loss over one sweep, L(F_N^k) − L(F_N^{k+1})
@@ -60,11 +65,14 @@ final class Sibp implements Solver {
     private final Loss loss;
     private final SibpParams p;
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
+    /** The products in params.precision; the CG's own arithmetic is float64 either way. */
+    private final Gemm gemm;
     private double eta;
 
     Sibp(Loss loss, SibpParams p) {
         this.loss = loss;
         this.p = p;
+        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
     }
 
     @Override
@@ -106,7 +114,6 @@ final class Sibp implements Solver {
 
     /** One iteration of Algorithm 1 on a batch; returns L(F_N^k) − L(F_N^{k+1}) and adds the layers' figures. */
     private double sweep(Network net, Workspace w, R064Store x, R064Store y, double[] residuals, double[] steps) {
-        Gemm gemm = Gemm.get();
         int last = net.depth() - 1;
         // eq. (2.1): forward pass G_{i+1}^k = W_i^k F_i^k + b_i^k, F_{i+1}^k = σ(G_{i+1}^k)
         R064Store out = w.forward(net, x, 0);
@@ -128,7 +135,7 @@ final class Sibp implements Solver {
             gemm.gemm(false, true, 1, fit.coefficients(), f, 1, net.weight(l));
             // Remark 4.1: + γ r(W_i), by its proximal map with step λ_i
             if (regularize(net.weight(l), lambda)) {
-                ForwardPass.affine(net, l, f, w.fitted[l]);
+                ForwardPass.affine(gemm, net, l, f, w.fitted[l]);
             }
             // eq. (4.1), second line: b_i^{k+1} = argmin ‖σ(W_i^{k+1} F_i^k + b) − F_{i+1}^{k+½}‖² + 1/(2λ_i)‖b − b_i^k‖²
             fit.solve(w.fitted[l], w.target[l + 1], phi, lambda, ProximalFit.ONES);
@@ -180,7 +187,7 @@ final class Sibp implements Solver {
     }
 
     private Workspace workspace(Network net, int size) {
-        return buffers.get(size, s -> new Workspace(net.sizes(), s, p));
+        return buffers.get(size, s -> new Workspace(net.sizes(), s, p, gemm));
     }
 
     /** Every buffer of one batch size: the forward pass, targets, errors, Gram matrices and CG state. */
@@ -195,7 +202,10 @@ final class Sibp implements Solver {
         final ProximalFit.Kernel[] kernel;
         final ProximalFit[] fit;
 
-        Workspace(int[] sizes, int columns, SibpParams p) {
+        private final Gemm gemm;
+
+        Workspace(int[] sizes, int columns, SibpParams p, Gemm gemm) {
+            this.gemm = gemm;
             this.columns = columns;
             int depth = sizes.length - 1;
             z = new R064Store[depth];
@@ -210,7 +220,7 @@ final class Sibp implements Solver {
                 z[l] = Ops.make(sizes[l + 1], columns);
                 fitted[l] = Ops.make(sizes[l + 1], columns);
                 gram[l] = Ops.make(columns, columns);
-                kernel[l] = ProximalFit.gram(gram[l]);
+                kernel[l] = ProximalFit.gram(gemm, gram[l]);
                 fit[l] = new ProximalFit(sizes[l + 1], columns, p.cgIterations(), p.backtracking(), p.sigma());
                 a[l + 1] = Ops.make(sizes[l + 1], columns);
                 delta[l + 1] = Ops.make(sizes[l + 1], columns);
@@ -221,7 +231,7 @@ final class Sibp implements Solver {
         /** Forward pass from layer {@code from} (a[from] already set, a[0] = x); returns the output. */
         R064Store forward(Network net, R064Store x, int from) {
             a[0] = x;
-            for (int l = from; l < net.depth(); l++) ForwardPass.layer(net, l, a[l], z[l], net.activation(l), a[l + 1]);
+            for (int l = from; l < net.depth(); l++) ForwardPass.layer(gemm, net, l, a[l], z[l], net.activation(l), a[l + 1]);
             return a[net.depth()];
         }
     }

@@ -3,9 +3,11 @@ package io.nograd.solver.sibp;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Init;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -60,7 +62,8 @@ public final class SibpFactory implements SolverFactory {
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
         long units = shape.liftedUnits();
         int depth = shape.depth();
-        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> 8L * (16 * units * m + (long) depth * m * m)));
+        long bytes = shape.weightBytes() + shape.perBatchSize(m -> 8L * (16 * units * m + (long) depth * m * m));
+        return OptionalLong.of(Float32Gemm.withBuffers(bytes, params.as(SibpParams.class).precision() == Precision.FLOAT32));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.nograd.solver.sibp;
 
 import io.nograd.solver.Param;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 
 /**
  * SIBP's hyperparameters, with the paper's names: η (explicit step on the neurons, Algorithm 1 and eq. (4.2)),
@@ -32,7 +33,9 @@ record SibpParams(
         Regularizer regularizer,
         @Param(defaultValue = "1e-4", min = 0, max = 10, noEffectWhen = "regularizer = none", description =
                 "γ: strength of the regulariser, per mini-batch subproblem")
-        double gamma) {
+        double gamma,
+        @Param(defaultValue = "float32", description = Precision.LIFTED)
+        Precision precision) {
 
     enum EtaSchedule { CONSTANT, INVERSE_EPOCH }
 
@@ -40,6 +43,6 @@ record SibpParams(
 
     /** These params with λ given for each of {@code layers} layers (a 400 naming params.lambda when its length fits neither). */
     SibpParams forLayers(int layers) {
-        return new SibpParams(eta, etaSchedule, Params.perLayer("lambda", lambda, layers), cgIterations, backtracking, sigma, regularizer, gamma);
+        return new SibpParams(eta, etaSchedule, Params.perLayer("lambda", lambda, layers), cgIterations, backtracking, sigma, regularizer, gamma, precision);
     }
 }

@@ -1,0 +1,114 @@
+package io.nograd.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ojalgo.matrix.store.R032Store;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * The float64 products of {@link Gemm} computed in float32: each operand is narrowed into a float32 copy, the
+ * product runs through the wrapped Gemm's float32 path (sgemm, or ssyrk for a Gram matrix, natively) and the
+ * result is widened into C ← α·product + β·C in float64. For the lifted solvers, whose variables stay float64
+ * and whose Cholesky factors and triangular solves ({@link Spd}) stay float64: only the large products lose
+ * precision, each entry rounded as a float32 dot product of float32-rounded operands.
+ * <p>
+ * The copies cost one pass over A, B and C against the product's m·n·k multiply-adds, little unless a dimension is
+ * small (bench/gemm.sh compares). The float32 buffers are kept per shape and operand, so a solver's
+ * steady state allocates nothing; an instance is not thread-safe (one per solver).
+ */
+public final class Float32Gemm implements Gemm {
+
+    private final Gemm inner;
+    /** Per operand (A, B, C): the float32 buffers of each shape seen, looked up by a scan (a solver has a few shapes). */
+    private final List<List<R032Store>> buffers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+
+    public Float32Gemm(Gemm inner) {
+        this.inner = inner;
+    }
+
+    /** The product precision a solver asked for: {@code inner} itself for float64, else a float32 wrapper of it. */
+    public static Gemm of(boolean float32, Gemm inner) {
+        return float32 ? new Float32Gemm(inner) : inner;
+    }
+
+    /**
+     * The bytes of a solver that holds {@code float64Bytes} and, with {@code float32}, runs its products through a
+     * Float32Gemm: the buffers add at most one float per element of the float64 stores the products read and write.
+     */
+    public static long withBuffers(long float64Bytes, boolean float32) {
+        return float32 ? float64Bytes + float64Bytes / 2 : float64Bytes;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, R064Store a, R064Store b, double beta, R064Store c) {
+        R032Store a32 = narrow(a, 0);
+        R032Store b32 = narrow(b, 1);
+        R032Store c32 = buffer(c, 2);
+        inner.gemm(transA, transB, 1f, a32, b32, 0f, c32);
+        widen(c32, alpha, beta, c);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, float alpha, R032Store a, R032Store b, float beta, R032Store c) {
+        inner.gemm(transA, transB, alpha, a, b, beta, c);
+    }
+
+    @Override
+    public void gram(boolean trans, double alpha, R064Store a, R064Store c) {
+        R032Store c32 = buffer(c, 2);
+        inner.gram(trans, 1f, narrow(a, 0), c32);
+        widen(c32, alpha, 0, c);
+    }
+
+    @Override
+    public void gram(boolean trans, float alpha, R032Store a, R032Store c) {
+        inner.gram(trans, alpha, a, c);
+    }
+
+    /** Columns [from, to) in float64, through the wrapped Gemm: only the reporting samples use this. */
+    @Override
+    public void multiplyColumns(boolean transA, R064Store a, R064Store b, R064Store c, int from, int to) {
+        inner.multiplyColumns(transA, a, b, c, from, to);
+    }
+
+    @Override
+    public String name() {
+        return "float32:" + inner.name();
+    }
+
+    private R032Store buffer(R064Store like, int operand) {
+        long rows = like.countRows();
+        long cols = like.countColumns();
+        List<R032Store> list = buffers.get(operand);
+        for (int i = 0; i < list.size(); i++) {
+            R032Store b = list.get(i);
+            if (b.countRows() == rows && b.countColumns() == cols) return b;
+        }
+        R032Store b = R032Store.FACTORY.make(rows, cols);
+        list.add(b);
+        return b;
+    }
+
+    private R032Store narrow(R064Store from, int operand) {
+        R032Store to = buffer(from, operand);
+        double[] f = from.data;
+        float[] t = to.data;
+        for (int i = 0; i < t.length; i++) t[i] = (float) f[i];
+        return to;
+    }
+
+    private static void widen(R032Store from, double alpha, double beta, R064Store to) {
+        float[] f = from.data;
+        double[] t = to.data;
+        if (beta == 0) {
+            if (alpha == 1) {
+                for (int i = 0; i < f.length; i++) t[i] = f[i];
+            } else {
+                for (int i = 0; i < f.length; i++) t[i] = alpha * f[i];
+            }
+        } else {
+            for (int i = 0; i < f.length; i++) t[i] = alpha * f[i] + beta * t[i];
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.nograd.solver;
+
+/** The precision of a solver's large matrix products, a parameter that the gradient baselines and some lifted solvers declare. */
+public enum Precision {
+    FLOAT32, FLOAT64;
+
+    /** The one description of the {@code precision} parameter every gradient baseline declares. */
+    public static final String GRADIENT = "compute precision of forward and backward passes: float32 (as PyTorch; sgemm is about twice as fast) "
+            + "or float64 (as the lifted solvers); weights and optimizer state are float64 either way";
+
+    /** The one description of the {@code precision} parameter of the lifted solvers that offer float32 products. */
+    public static final String LIFTED = "precision of the matrix products (forward passes, Gram matrices, the steps' products): float32 (sgemm on "
+            + "float32 copies of the operands, results widened) or float64; the variables, Cholesky factors and triangular solves are float64 either way";
+}
