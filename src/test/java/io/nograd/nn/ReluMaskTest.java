@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** ReLU's masked step through φ′ equals the plain product delta·φ′(z), zeros, signed zeros and extremes included. */
+/**
+ * ReLU's masked step through φ′ equals the plain product delta·φ′(z), and its float64 φ′ from z's bits equals the
+ * compare z &gt; 0: zeros, signed zeros, NaNs and extremes included.
+ */
 class ReluMaskTest {
 
     @Test
@@ -21,5 +24,19 @@ class ReluMaskTest {
         float[] got = delta.clone();
         relu.multiplyByDerivative(z, got, new float[z.length], z.length);
         for (int i = 0; i < z.length; i++) assertEquals(expected[i] == 0 ? 0f : expected[i], got[i] == 0 ? 0f : got[i], "z = " + z[i]);
+    }
+
+    @Test
+    void theFloat64DerivativeFromBitsIsTheCompare() {
+        double[] z = {-3, -0.0, 0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, 1e-300, 2.5, Double.MAX_VALUE,
+                -Double.MAX_VALUE, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN,
+                Double.longBitsToDouble(0xFFF8000000000001L), Double.longBitsToDouble(0x7FF0000000000001L), 0.5, -0.5};
+        Activation relu = Activation.of("relu", Map.of());
+        double[] got = new double[z.length];
+        relu.derivative(z, got, z.length);
+        for (int i = 0; i < z.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(z[i] > 0 ? 1.0 : 0.0), Double.doubleToRawLongBits(got[i]), "z = " + z[i]);
+            assertEquals(relu.derivative(z[i]), got[i], 0, "z = " + z[i]);
+        }
     }
 }
