@@ -3,12 +3,14 @@ package io.nograd.solver.lpom;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
+import io.nograd.solver.Precision;
 
 /**
  * The lifted variables of one mini-batch and the three block updates of LPOM on them, for one batch size m
@@ -25,7 +27,12 @@ final class LiftedBatch {
     /** Power-iteration steps per hidden layer and batch for ρ̂ (warm-started from the layer's previous batch). */
     private static final int RHO_STEPS = 6;
 
-    private final Gemm gemm = Gemm.get();
+    /**
+     * gemm[i]: the products of the updates of layer i (X^i, or W^i), in params.precision. One instance per layer because a
+     * {@link Float32Gemm} keeps buffers: the updates that may run at once (Algorithm 3's odd or even layers, or all W^i)
+     * each use their own layer's, including for the pre-activations they refresh.
+     */
+    private final Gemm[] gemm;
     private final int n;
     private final int m;
     private final LpomParams p;
@@ -67,6 +74,8 @@ final class LiftedBatch {
         diff = new R064Store[n + 1];
         inner = new R064Store[n + 1];
         weights = new WeightStep[n];
+        gemm = new Gemm[n + 1];
+        for (int i = 1; i <= n; i++) gemm[i] = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
         lastStep = new double[n + 1];
         rho = new double[n + 1];
         stepNow = new double[n + 1];
@@ -136,7 +145,7 @@ final class LiftedBatch {
      * average X^n ← ν·X̃ + (1 − ν)·X^n. ℓ is the loss summed over the batch, so μ does not depend on m.
      */
     void updateOutput(Network net, R064Store target) {
-        R064Store z = pre(net, n);
+        R064Store z = pre(net, n, gemm[n]);
         R064Store t = tilde[n];
         R064Store grad = diff[n];
         Ops.copy(x[n], t);
@@ -154,23 +163,24 @@ final class LiftedBatch {
      * then the moving average X^i ← ν·X̃ + (1 − ν)·X^i.
      */
     void updateHidden(Network net, int i) {
-        R064Store z = pre(net, i);
+        Gemm g = gemm[i];
+        R064Store z = pre(net, i, g);
         R064Store t = tilde[i];
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
-        if (rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1), next);
+        if (rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1, g), next);
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
-                above = pre(net, i + 1);
+                above = pre(net, i + 1, g);
             } else {
                 above = inner[i];
-                ForwardPass.affine(net, i - 1, t, above);
+                ForwardPass.affine(g, net, i - 1, t, above);
             }
             next.apply(above.data, d.data, d.data.length);
             Ops.axpy(-1, x[i + 1], d);
             // t ← (W^i)ᵀ d, then t ← φ(z − t)
-            gemm.multiply(true, false, net.weight(i - 1), d, t);
+            g.multiply(true, false, net.weight(i - 1), d, t);
             fixedPoint(phi(net, i), z, -1, t, t);
         }
         average(i);
@@ -181,7 +191,7 @@ final class LiftedBatch {
      * [W^i b^i]·[X^i; 1ᵀ]; see {@link WeightStep}. Adds this layer's residual and objective terms to {@code figures}.
      */
     void updateWeights(Network net, int i, EpochFigures figures) {
-        weights[i].run(net, i, pre(net, i + 1), figures);
+        weights[i].run(net, i, pre(net, i + 1, gemm[i]), figures);
     }
 
     /** ℓ(X^n, D), summed over the batch. */
@@ -214,9 +224,9 @@ final class LiftedBatch {
         double estimate = 0;
         for (int step = 0; step < RHO_STEPS; step++) {
             for (int e = 0; e < y.length; e++) y[e] = s[e] * v[e];
-            gemm.multiply(false, false, w, tilde[i], upper[i]);
+            gemm[i].multiply(false, false, w, tilde[i], upper[i]);
             for (int e = 0; e < u.length; e++) u[e] *= d[e];
-            gemm.multiply(true, false, w, upper[i], tilde[i]);
+            gemm[i].multiply(true, false, w, upper[i], tilde[i]);
             double ny = 0;
             double nv = 0;
             for (int e = 0; e < y.length; e++) {
@@ -236,10 +246,10 @@ final class LiftedBatch {
         return estimate;
     }
 
-    /** W^{i-1}X^{i-1} + b^{i-1}, recomputed if X^{i-1} moved since. */
-    private R064Store pre(Network net, int i) {
+    /** W^{i-1}X^{i-1} + b^{i-1}, recomputed through {@code g} (the caller's layer's) if X^{i-1} moved since. */
+    private R064Store pre(Network net, int i, Gemm g) {
         if (!fresh[i]) {
-            ForwardPass.affine(net, i - 2, x[i - 1], pre[i]);
+            ForwardPass.affine(g, net, i - 2, x[i - 1], pre[i]);
             fresh[i] = true;
         }
         return pre[i];
@@ -317,7 +327,8 @@ final class LiftedBatch {
             R064Store target = x[i + 1];
             Activation phi = phi(net, i + 1);
             double beta = phi.lipschitz();
-            gemm.multiply(true, false, a, a, gram);
+            Gemm products = gemm[i];
+            products.multiply(true, false, a, a, gram);
             double[] g = gram.data;
             // tr(X_c X_cᵀ) = tr(XᵀX) − ‖X1‖²/m; then AᵀA = XᵀX + 11ᵀ
             double trace = Ops.trace(gram);
@@ -346,7 +357,7 @@ final class LiftedBatch {
                 for (int j = 0; j < yq.length; j++) yq[j] = qq[j] + momentum * (qq[j] - qp[j]);
                 // y_k A = W₀A + Q_y·AᵀA
                 Ops.copy(z0, z);
-                gemm.gemm(false, false, 1, y, gram, 1, z);
+                products.gemm(false, false, 1, y, gram, 1, z);
                 // eq. (36): x_{k+1} = y_k − (1/β)(φ(y_k A) − X^{i+1}) A^†
                 phi.apply(z.data, r.data, r.data.length);
                 Ops.axpy(-1, target, r);
@@ -357,7 +368,7 @@ final class LiftedBatch {
                 thetaPrev = sqrtTheta * sqrtTheta;
             }
             // W ← W₀ + Q·Xᵀ, b ← b₀ + Q·1
-            gemm.gemm(false, true, 1, q, a, 1, net.weight(i - 1));
+            products.gemm(false, true, 1, q, a, 1, net.weight(i - 1));
             double[] bias = net.bias(i - 1).data;
             double[] qq = q.data;
             int rows = bias.length;
@@ -370,7 +381,7 @@ final class LiftedBatch {
             }
             // the new W^i X^i + b^i, for the residual and F(W, X)
             Ops.copy(z0, z);
-            gemm.gemm(false, false, 1, q, gram, 1, z);
+            products.gemm(false, false, 1, q, gram, 1, z);
             // ‖ΔW‖²_F = ‖Q Xᵀ‖² = ⟨Q, Q·XᵀX⟩ = ⟨Q, z − z0⟩ − ‖Q1‖²
             double moved = Math.sqrt(Math.max(0, Ops.dot(q, z) - Ops.dot(q, z0) - onesStep));
             figures.add(i, phi, target, z, r);

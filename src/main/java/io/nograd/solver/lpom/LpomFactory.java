@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Spd;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -45,15 +47,16 @@ public final class LpomFactory implements SolverFactory {
      * {@link LiftedBatch} per batch size m: X, pre-activations, X̃ and their difference for every layer above
      * the input (plus the inner iterate when K3 &gt; 1), the power iterate, √φ′ and W times the iterate of ρ̂ per
      * hidden layer (at most 3 × units × m), and per weight matrix the APG state (5 × out × m), the m × m Gram matrix of
-     * eq. (36) and its Cholesky factor.
+     * eq. (36) and its Cholesky factor; with float32 products, their float32 copies.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
         LpomParams p = params.as(LpomParams.class);
         long units = shape.liftedUnits();
         int depth = shape.depth();
-        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> 8L * ((4 + 3 + (p.k3() > 1 ? 1 : 0) + 5) * units * m
-                + depth * (long) m * m) + depth * Spd.bytes(m)));
+        boolean float32 = p.precision() == Precision.FLOAT32;
+        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> Float32Gemm.withBuffers(8L * ((4 + 3 + (p.k3() > 1 ? 1 : 0) + 5)
+                * units * m + depth * (long) m * m), float32) + depth * Spd.bytes(m)));
     }
 
     /** F(W, X) of eq. (19), per sample; null for activations without closed-form f, g (softplus). */

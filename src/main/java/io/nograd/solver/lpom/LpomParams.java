@@ -1,11 +1,13 @@
 package io.nograd.solver.lpom;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /**
  * LPOM's hyperparameters with the paper's names: μ of eq. (19) (one for every layer, §6.1.3), the iteration
  * counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
- * solver uses it too), the relative ridge λ of the W step (eq. (36)), and the choice of Algorithm 3.
+ * solver uses it too), the relative ridge λ of the W step (eq. (36)), the choice of Algorithm 3, and the precision of the
+ * products (float64 by default: every LPOM figure in bench/results was measured so).
  */
 record LpomParams(
         @Param(defaultValue = "2", min = 1e-3, max = 1e4, description =
@@ -30,5 +32,7 @@ record LpomParams(
         @Param(defaultValue = "false", description =
                 "true: synchronous-parallel LPOM (Algorithm 3), odd/even layers and all W on the job's threads; "
                         + "false: serial LPOM (Algorithm 1)")
-        boolean parallel) {
+        boolean parallel,
+        @Param(defaultValue = "float64", description = Precision.LIFTED)
+        Precision precision) {
 }

@@ -44,6 +44,19 @@ class LpomTest {
         assertEquals(2, last.diagnostics().get("weightSpectralNorms").length);
     }
 
+    /** params.precision = float32 (products on float32 copies, one buffer set per layer so that Algorithm 3's threads share none). */
+    @Test
+    void float32ProductsTrainAsFloat64DoesSerialAndParallel() {
+        List<Integer> layers = List.of(784, 100, 100, 10);
+        for (boolean parallel : new boolean[] {false, true}) {
+            double f64 = train("fashion-mnist", null, layers, "relu", "mse", 2, 3000, Map.of("parallel", parallel)).get(1).testAccuracy();
+            double f32 = train("fashion-mnist", null, layers, "relu", "mse", 2, 3000,
+                    Map.of("parallel", parallel, "precision", "float32")).get(1).testAccuracy();
+            assertTrue(f32 >= 0.76, "float32, parallel " + parallel + ": " + f32);
+            assertEquals(f64, f32, 0.01, "parallel " + parallel + ": float32 " + f32 + " against float64 " + f64);
+        }
+    }
+
     @Test
     void syncParallelMatchesSerial() {
         List<Integer> layers = List.of(784, 100, 100, 10);
