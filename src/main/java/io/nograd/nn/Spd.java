@@ -41,10 +41,10 @@ public final class Spd {
     }
 
     /**
-     * An Spd whose factor and solves run in float32 when {@code float32} (strsm, ssyrk: about twice dtrsm's rate),
-     * on float64 A and B narrowed on the way in and widened on the way out: for a lifted solver's large, well
-     * conditioned systems, where the float32 products already round each entry that much. Without native BLAS it
-     * is the float64 ojalgo path.
+     * An Spd whose factor and solves run in float32 when {@code float32} (strsm, ssyrk: faster than their float64
+     * forms as sgemm is than dgemm), on float64 A and B narrowed on the way in and widened on the way out: for a
+     * lifted solver's large systems kept away from singular by a ridge, whose matrices its float32 products already
+     * round that much. Without native BLAS it is the float64 ojalgo path.
      */
     public static Spd of(int n, boolean float32) {
         return new Spd(n, float32);

@@ -63,8 +63,8 @@ import io.nograd.solver.Solver;
  * <li><b>Products in float32</b> by default ({@code precision}, {@link Float32Gemm}): the forward pass, the z step's
  *     W a, the W step's products and Gram matrices, the a step's Wᵀt and WᵀW; z, a and W stay float64. The Cholesky
  *     factors and solves ({@code factors}, {@link Spd#of}) are float32 by default too: δ keeps the smallest eigenvalue of the
- *     a step's WᵀW + (1 + δ)I and of the W step's aᵀa + δI away from 0, and these solves were about a third of the
- *     epoch once the products ran in float32. The 10-epoch accuracy is that of float64 to 0.05 points either way (bench/results/performance.md).</li>
+ *     a step's WᵀW + (1 + δ)I and of the W step's aᵀa + δI away from 0, and these solves were the largest float64
+ *     work left once the products ran in float32. The 10-epoch accuracy is that of float64 to 0.05 points either way (bench/results/performance.md).</li>
  * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
  *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link LossProx}, shared with DLAM).</li>
  * </ul>
