@@ -4,7 +4,8 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * Back-propagation in float64: the gradient baselines' {@code precision: float64}, and the reference that the
- * tests check against finite differences (and {@link Float32Backprop} against).
+ * tests check against finite differences (and {@link Float32Backprop} against). ProxBP runs it with float32
+ * products ({@link Float32Gemm}) on its float64 network.
  */
 public final class Backprop implements Gradients {
 
@@ -13,8 +14,15 @@ public final class Backprop implements Gradients {
     private final R064Store[] gradW;
     private final R064Store[] gradB;
     private final R064Store[] derivative;
+    private final Gemm gemm;
 
     public Backprop(int[] sizes, int columns) {
+        this(sizes, columns, Gemm.get());
+    }
+
+    /** The same with every product through {@code gemm}. */
+    public Backprop(int[] sizes, int columns, Gemm gemm) {
+        this.gemm = gemm;
         forward = new ForwardPass(sizes, columns);
         int depth = sizes.length - 1;
         delta = new R064Store[depth];
@@ -34,8 +42,7 @@ public final class Backprop implements Gradients {
 
     @Override
     public double run(Network net, Loss loss, R064Store x, R064Store y) {
-        Gemm gemm = Gemm.get();
-        R064Store out = forward.run(net, x);
+        R064Store out = forward.run(gemm, net, x);
         double value = loss.value(out, y);
         int last = net.depth() - 1;
         loss.gradient(out, y, delta[last]);

@@ -64,8 +64,13 @@ public final class ForwardPass {
 
     /** Runs the network on x (inputs × columns); returns the output activation a(depth). */
     public R064Store run(Network net, R064Store x) {
+        return run(Gemm.get(), net, x);
+    }
+
+    /** The same with the products through {@code gemm}. */
+    public R064Store run(Gemm gemm, Network net, R064Store x) {
         a[0] = x;
-        for (int l = 0; l < net.depth(); l++) layer(net, l, a[l], z[l], net.activation(l), a[l + 1]);
+        for (int l = 0; l < net.depth(); l++) layer(gemm, net, l, a[l], z[l], net.activation(l), a[l + 1]);
         return a[net.depth()];
     }
 

@@ -8,7 +8,11 @@ public enum Precision {
     public static final String GRADIENT = "compute precision of forward and backward passes: float32 (as PyTorch; sgemm is about twice as fast) "
             + "or float64 (as the lifted solvers); weights and optimizer state are float64 either way";
 
+    /** The one description of the {@code factors} parameter of the lifted solvers that offer float32 Cholesky factors. */
+    public static final String FACTORS = "precision of the Cholesky factors and triangular solves: float32 (the blocked factor and the solves by "
+            + "strsm, ssyrk on float32 copies, solutions widened) or float64";
+
     /** The one description of the {@code precision} parameter of the lifted solvers that offer float32 products. */
     public static final String LIFTED = "precision of the matrix products (forward passes, Gram matrices, the steps' products): float32 (sgemm on "
-            + "float32 copies of the operands, results widened) or float64; the variables, Cholesky factors and triangular solves are float64 either way";
+            + "float32 copies of the operands, results widened) or float64; it changes neither the variables' precision nor that of the Cholesky factors and triangular solves";
 }

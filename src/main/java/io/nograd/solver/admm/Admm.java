@@ -64,8 +64,10 @@ import io.nograd.solver.TrainingShape;
  * <li>Remark 2: the layer-i step uses the old (W_{i+1}, b_{i+1}); new weights are written to the network only
  *   after the sweep, as Table 1's last line.</li>
  * <li>Products in float32 by default ({@code precision}, {@link Float32Gemm}): the forward pass, the ridge Gram
- *   matrices and right-hand sides and the slack step's products; the variables, the Cholesky factors and the
- *   solves stay float64. The 10-epoch accuracy is that of float64 to 0.02 points (bench/results/performance.md).</li>
+ *   matrices and right-hand sides and the slack step's products; the variables stay float64. The Cholesky factors
+ *   and solves of the ridge and slack systems are float32 by default too ({@code factors}, {@link Spd#of}): the
+ *   ridge γ/ρ_i and the identity keep them away from singular. The 10-epoch accuracy is float64's within ADMM's
+ *   epoch-to-epoch swing either way (bench/results/performance.md).</li>
  * </ul>
  * <b>Reported per epoch:</b> the augmented Lagrangian (14) after each batch's sweep (true loss, not its
  * quadratic model; the indicators are zero since the copies are feasible), averaged over the epoch's batches,
@@ -88,7 +90,7 @@ final class Admm implements Solver {
     private final boolean dcut;
     private final LayerSystems[] systems;
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
-    /** The products in params.precision; the Cholesky factors and solves ({@link Spd}) are float64 either way. */
+    /** The products in params.precision; the Cholesky factors and solves ({@link Spd}) in params.factors. */
     private final Gemm gemm;
 
     Admm(TrainingShape shape, AdmmParams p) {
@@ -363,7 +365,7 @@ final class Admm implements Solver {
             out = n[i];
             gramTop = Ops.make(in, in);
             gram = Ops.make(in + 1, in + 1);
-            ridgeSystem = new Spd(in + 1);
+            ridgeSystem = Spd.of(in + 1, p.factors() == Precision.FLOAT32);
             rhsTop = Ops.make(out, in);
             sums = Ops.make(Math.max(in, out), 1);
             wb = Ops.make(out, in + 1);
@@ -372,7 +374,7 @@ final class Admm implements Solver {
                 pushThrough = above < out;
                 int k = Math.min(above, out);
                 slackMatrix = Ops.make(k, k);
-                slackSystem = new Spd(k);
+                slackSystem = Spd.of(k, p.factors() == Precision.FLOAT32);
             } else {
                 pushThrough = false;
                 slackMatrix = null;

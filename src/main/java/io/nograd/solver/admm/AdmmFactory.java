@@ -46,7 +46,8 @@ public final class AdmmFactory implements SolverFactory {
     /**
      * Per batch size m: X̂, X, Λ, the target and a work matrix for every layer, and V, Y and their gradients
      * (two more with DCutLU) for hidden ones; per layer, independent of m, the ridge system of (W_i, b_i)
-     * (Gram, its factor, right-hand side, [W b]) and the slack system of Table 2 (a k × k matrix and its factor).
+     * (Gram, its factor, right-hand side, [W b]) and the slack system of Table 2 (a k × k matrix and its factor), with
+     * float32 factors the float32 copies of their right-hand sides.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
@@ -54,22 +55,29 @@ public final class AdmmFactory implements SolverFactory {
         int depth = shape.depth();
         long hidden = shape.liftedUnits() - n[depth];
         int perHidden = "dcutlu".equals(shape.activation().name()) ? 6 : 4;
+        AdmmParams ap = params.as(AdmmParams.class);
+        boolean floatFactors = ap.factors() == Precision.FLOAT32;
         long systems = 0;
         long solves = 0;
+        long slackRows = 0;
         for (int i = 1; i <= depth; i++) {
             long in = n[i - 1];
             long out = n[i];
             systems += in * in + (in + 1) * (in + 1) + out * in + out * (in + 1) + 2 * Math.max(in, out);
-            solves += Spd.bytes((int) in + 1);
+            solves += Spd.bytes((int) in + 1, floatFactors, (int) out);
             if (i < depth) {
                 long k = Math.min(n[i + 1], out);
                 systems += k * k + k * Math.max(in, out);
-                solves += Spd.bytes((int) k);
+                solves += Spd.bytes((int) k, floatFactors, 0);
+                slackRows += k;
             }
         }
         long fixed = 8 * systems + solves;
-        long bytes = shape.weightBytes() + fixed + shape.perBatchSize(m -> 8L * m * (5 * shape.liftedUnits() + perHidden * hidden));
-        return OptionalLong.of(Float32Gemm.withBuffers(bytes, params.as(AdmmParams.class).precision() == Precision.FLOAT32));
+        // each float32 slack solve keeps a float32 copy of its k × m right-hand side
+        long slackCopy = floatFactors ? 4 * slackRows : 0;
+        long bytes = shape.weightBytes() + fixed
+                + shape.perBatchSize(m -> 8L * m * (5 * shape.liftedUnits() + perHidden * hidden) + slackCopy * m);
+        return OptionalLong.of(Float32Gemm.withBuffers(bytes, ap.precision() == Precision.FLOAT32));
     }
 
     /** Columns of each batch on which the reported constraint terms are evaluated (reporting only; see below). */

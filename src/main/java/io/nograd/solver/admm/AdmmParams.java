@@ -43,7 +43,9 @@ record AdmmParams(
                         + "update (§5: 0.05)")
         double quadratic,
         @Param(defaultValue = "float32", description = Precision.LIFTED)
-        Precision precision) {
+        Precision precision,
+        @Param(defaultValue = "float32", description = Precision.FACTORS)
+        Precision factors) {
 
     /** ρ_N of the output layer when none is given: the paper's for cross-entropy; ten times it for mse (see {@link Admm}). */
     static final double CROSS_ENTROPY_RHO = 0.05;
@@ -53,7 +55,7 @@ record AdmmParams(
     AdmmParams resolve(int depth, Loss loss) {
         double rhoTop = loss == Loss.MSE ? MSE_RHO : CROSS_ENTROPY_RHO;
         return new AdmmParams(perLayer(rho, depth, layerFactor, rhoTop), perLayer(beta, depth - 1, layerFactor, Double.NaN),
-                layerFactor, weightDecay, innerIterations, quadratic, precision);
+                layerFactor, weightDecay, innerIterations, quadratic, precision, factors);
     }
 
     /**
@@ -87,6 +89,6 @@ record AdmmParams(
     @Override
     public String toString() {
         return "AdmmParams[rho=" + Arrays.toString(rho) + ", beta=" + Arrays.toString(beta) + ", layerFactor=" + layerFactor
-                + ", weightDecay=" + weightDecay + ", innerIterations=" + innerIterations + ", quadratic=" + quadratic + ", precision=" + precision + "]";
+                + ", weightDecay=" + weightDecay + ", innerIterations=" + innerIterations + ", quadratic=" + quadratic + ", precision=" + precision + ", factors=" + factors + "]";
     }
 }

@@ -11,6 +11,7 @@ import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.data.Dataset;
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
@@ -20,6 +21,7 @@ import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -72,7 +74,9 @@ import io.nograd.solver.Solver;
  * guard holds ε high and the forward pass can stay at chance, so MSE jobs should set epsilonGuard false.
  * ε starts at 1: from 100 (the authors' code) the first iterations only halve a slack ε.</li>
  * <li><b>Storage.</b> Problem 2 lifts every sample, so z_l and a_l are n_l × N: they are kept in float32 and
- * every product runs in float64 on {@value #CHUNK} columns at a time, widened on the way in. The residuals
+ * every product runs on {@value #CHUNK} columns at a time, widened on the way in; in float32 by default
+ * ({@code precision}, {@link Float32Gemm}: the chunks narrowed again, the results widened; the acceptance run
+ * follows float64's, bench/results/performance.md §6), the bias step's product and all sums in float64. The residuals
  * r_l = W_l a_{l−1} + b_l − z_l are not stored but recomputed where a step needs them (one product per
  * pass), and the inputs a_0 = x are read from the float32 dataset. Only ∇_a φ of Algorithm 3 is kept whole
  * (float32), because each backtracking trial needs it. At N = 60 000 this is what fits a 784-500-500-10 run
@@ -96,6 +100,8 @@ final class Dlam implements Solver {
     private final Quasilinear ball;
     private final int[] sizes;
     private final int depth;
+    /** The products in params.precision (see Storage); the bias step's matrix-vector product is float64 either way. */
+    private final Gemm gemm;
     private final R064Store[] gradW;
     private final R064Store[] shift;
     private final R064Store[] means;
@@ -122,6 +128,7 @@ final class Dlam implements Solver {
         this.ball = Quasilinear.of(hidden);
         this.sizes = sizes.clone();
         this.depth = sizes.length - 1;
+        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
         gradW = new R064Store[depth];
         shift = new R064Store[depth];
         means = new R064Store[depth + 1];
@@ -189,7 +196,6 @@ final class Dlam implements Solver {
      * changes, ‖D‖² = ⟨∇_W φ · x xᵀ, ∇_W φ⟩ from the input's Gram matrix, computed once.
      */
     private void updateWeight(int l, Network net, Lifted s) {
-        Gemm gemm = Gemm.get();
         R064Store g = gradW[l];
         double rr = 0;
         for (int from = 0; from < s.columns; from += CHUNK) {
@@ -290,7 +296,6 @@ final class Dlam implements Solver {
      * so the test is ρ‖W_{l+1} d‖² ≤ t‖d‖² with d = β − a: one product per trial.
      */
     private void updateA(int l, Network net, Lifted s) {
-        Gemm gemm = Gemm.get();
         R064Store next = net.weight(l + 1);
         int rows = sizes[l + 1];
         float[] a = s.a[l + 1];
@@ -348,8 +353,7 @@ final class Dlam implements Solver {
             double hz = h.apply(z[off + i]);
             double lo = hz - eps;
             double hi = hz + eps;
-            double beta = ai - g[off + i] / t;
-            beta = beta < lo ? lo : (beta > hi ? hi : beta);
+            double beta = Math.max(lo, Math.min(ai - g[off + i] / t, hi)); // branch-free: see projection
             double di = beta - ai;
             d[i] = di;
             dTd += di * di;
@@ -426,11 +430,15 @@ final class Dlam implements Solver {
         for (int i = 0; i < rows; i++) m[i] /= columns;
     }
 
-    /** Eq. (4) for one entry: u projected onto [B₁, B₂] = [lower(a − ε), upper(a + ε)], as a float32 inside it. */
+    /**
+     * Eq. (4) for one entry: u projected onto [B₁, B₂] = [lower(a − ε), upper(a + ε)], as a float32 inside it. The
+     * clamp is max(B₁, min(u, B₂)), which the JIT compiles without branches: compares on u mispredict when many
+     * entries sit at a bound, and this runs over every hidden entry several times an iteration.
+     */
     private float projection(double u, double a, double eps) {
         double lo = ball.lower(a - eps);
         double hi = ball.upper(a + eps);
-        return inside(u < lo ? lo : (u > hi ? hi : u), lo, hi);
+        return inside(Math.max(lo, Math.min(u, hi)), lo, hi);
     }
 
     /**
@@ -526,7 +534,7 @@ final class Dlam implements Solver {
 
         /** Columns [from, …) of r_l = W_l a_{l−1} + b_l − z_l into {@code r}, given those columns of the input. */
         R064Store residual(Network net, int l, R064Store in, int from, R064Store r) {
-            ForwardPass.affine(net, l, in, r);
+            ForwardPass.affine(gemm, net, l, in, r);
             double[] rd = r.data;
             float[] zl = z[l];
             int off = from * sizes[l + 1];
@@ -544,7 +552,7 @@ final class Dlam implements Solver {
         R064Store affine(Network net, int l, int from, int to) {
             Chunk c = chunk(from, to);
             R064Store u = c.out[l + 1];
-            ForwardPass.affine(net, l, input(l, from, to, c), u);
+            ForwardPass.affine(gemm, net, l, input(l, from, to, c), u);
             return u;
         }
 
@@ -555,10 +563,10 @@ final class Dlam implements Solver {
                 for (int from = 0; from < columns; from += CHUNK) {
                     int to = Math.min(from + CHUNK, columns);
                     R064Store in = input(0, from, to, chunk(from, to));
-                    Gemm.get().gemm(false, true, 1, in, in, from == 0 ? 0 : 1, inputGram);
+                    gemm.gemm(false, true, 1, in, in, from == 0 ? 0 : 1, inputGram);
                 }
             }
-            Gemm.get().multiply(false, false, g, inputGram, product);
+            gemm.multiply(false, false, g, inputGram, product);
             return Ops.dot(product, g);
         }
 

@@ -3,8 +3,10 @@ package io.nograd.solver.dlam;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.nograd.nn.Float32Gemm;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -45,8 +47,8 @@ public final class DlamFactory implements SolverFactory {
     /**
      * Every training sample's z_l (all layers) and a_l (hidden layers) and one hidden layer's ∇_a φ, float32;
      * its float64 targets; the float64 scratch of two chunk widths (three stores per layer width, and the
-     * output step's three); the weights four times over and the inputs' Gram matrix. The inputs are read from the
-     * shared dataset.
+     * output step's three); the weights four times over and the inputs' Gram matrix, with float32 products their float32 copies. The
+     * inputs are read from the shared dataset.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
@@ -68,7 +70,8 @@ public final class DlamFactory implements SolverFactory {
         long perSample = 4 * (outputs + hidden + widest) + 8L * n[n.length - 1] + 8;
         long scratch = 2L * Dlam.CHUNK * 8 * (3 * units + 3L * n[n.length - 1]);
         long inputGram = 8L * n[0] * n[0];
-        return OptionalLong.of(8L * 4 * weights + inputGram + scratch + perSample * shape.trainSamples());
+        boolean float32 = params.as(DlamParams.class).precision() == Precision.FLOAT32;
+        return OptionalLong.of(Float32Gemm.withBuffers(8L * 4 * weights + inputGram + scratch, float32) + perSample * shape.trainSamples());
     }
 
     @Override

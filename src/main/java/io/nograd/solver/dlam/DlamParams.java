@@ -1,10 +1,11 @@
 package io.nograd.solver.dlam;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /**
  * DLAM's hyperparameters, with the paper's names: ρ of the penalty φ, the tolerance ε of the ε-balls and
- * its schedule, γ of Algorithm 2 and η of Algorithm 3.
+ * its schedule, γ of Algorithm 2 and η of Algorithm 3; the precision of the products.
  */
 record DlamParams(
         @Param(defaultValue = "1e-4", min = 1e-9, max = 1e3, description =
@@ -34,7 +35,9 @@ record DlamParams(
         @Param(defaultValue = "0.01", min = 0, max = 1e3, description =
                 "δ: weight of the proximal term δ/2‖z_L − z_L^k‖² added to eq. (5), per sample like ρ; 0 solves eq. (5) "
                         + "exactly, which fits z_L to the labels at once and leaves the ε guard no descent to shrink ε with")
-        double delta) {
+        double delta,
+        @Param(defaultValue = "float32", description = Precision.LIFTED)
+        Precision precision) {
 
     enum EpsilonSchedule { DECAY, ADAPTIVE, FIXED }
 }

@@ -32,7 +32,7 @@ final class FullBatch {
         inputSpd = new Spd[depth];
         for (int l = 0; l < depth; l++) {
             inputGram[l] = Ops.make(d[l], d[l]);
-            inputSpd[l] = new Spd(d[l]);
+            inputSpd[l] = Spd.of(d[l], s.floatFactors());
             eaT[l] = Ops.make(d[l + 1], d[l]);
         }
     }

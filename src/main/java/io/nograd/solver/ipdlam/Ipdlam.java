@@ -61,8 +61,10 @@ import io.nograd.solver.Solver;
  *     linear piece, x = (s·w + r·v)/(s² + r) clamped to the piece, the better of the two (for ReLU these are the
  *     paper's candidates (w + rv)/(1 + r) and min(v, 0)).</li>
  * <li><b>Products in float32</b> by default ({@code precision}, {@link Float32Gemm}): the forward pass, the z step's
- *     W a, the W step's products and Gram matrices, the a step's Wᵀt and WᵀW; z, a, W and the Cholesky factors and
- *     solves stay float64. The 10-epoch accuracy is that of float64 to 0.05 points (bench/results/performance.md).</li>
+ *     W a, the W step's products and Gram matrices, the a step's Wᵀt and WᵀW; z, a and W stay float64. The Cholesky
+ *     factors and solves ({@code factors}, {@link Spd#of}) are float32 by default too: δ keeps the smallest eigenvalue of the
+ *     a step's WᵀW + (1 + δ)I and of the W step's aᵀa + δI away from 0, and these solves were the largest float64
+ *     work left once the products ran in float32. The 10-epoch accuracy is that of float64 to 0.05 points either way (bench/results/performance.md).</li>
  * <li><b>Cross-entropy output</b> (step 5): per column, Newton's method on ℒ(y, z) + c/2‖z − v‖² with the Hessian
  *     diag(p) − ppᵀ + cI inverted by Sherman–Morrison and step halving ({@link LossProx}, shared with DLAM).</li>
  * </ul>
@@ -79,7 +81,7 @@ final class Ipdlam implements Solver {
     private final double slope;
     private final int[] d;
     final int depth;
-    /** The large products in params.precision; the Cholesky factors and solves ({@link Spd}) are float64 either way. */
+    /** The large products in params.precision; the Cholesky factors and solves ({@link Spd}) in params.factors. */
     final Gemm gemm;
     private double rho;
 
@@ -137,7 +139,7 @@ final class Ipdlam implements Solver {
             if (l > 0) {
                 int n = Math.min(d[l], d[l + 1]);
                 aGram[l] = Ops.make(n, n);
-                aSpd[l] = new Spd(n);
+                aSpd[l] = Spd.of(n, floatFactors());
             }
         }
         account = new PhiAccount(depth, hidden, loss);
@@ -167,7 +169,7 @@ final class Ipdlam implements Solver {
                 float[] state = kept == null ? null : kept[batch.index()];
                 if (state == null) forwardInit(net, w);
                 else w.load(state);
-                for (int k = 0; k < p.iterations(); k++) iteration(net, w);
+                for (int k = 0; k < p.iterations(); k++) iteration(net, w, state == null && k == 0);
                 account.add(net, w);
                 if (kept != null) kept[batch.index()] = w.save(state);
             }
@@ -175,19 +177,23 @@ final class Ipdlam implements Solver {
         return account.report(net, batches.samples(), rho);
     }
 
-    /** One iteration of Algorithm 1 on the batch bound to {@code w}. */
-    private void iteration(Network net, Workspace w) {
+    /**
+     * One iteration of Algorithm 1 on the batch bound to {@code w}; {@code fresh}: the first after its forward pass.
+     * In either order every z_l step then comes before anything changes W_l or a_{l−1} (the W and a steps of layer l
+     * follow it, those of the layers above touch neither), so its W_l a_{l−1} + b_l is the forward pass's z_l.
+     */
+    private void iteration(Network net, Workspace w, boolean fresh) {
         // steps 1–3: inertial extrapolation of z, W (with b) and a
         for (int l = 0; l < depth; l++) extrapolate(w.z[l], w.zAux[l], p.alpha());
         for (int l = 1; l < depth; l++) extrapolate(w.a[l], w.aAux[l], p.gamma());
         extrapolateWeights(net);
         if (p.order() == IpdlamParams.Order.BLOCK) {
-            for (int l = 0; l < depth; l++) zStep(net, w, l);
+            for (int l = 0; l < depth; l++) zStep(net, w, l, fresh);
             for (int l = 0; l < depth; l++) wStep(net, w, l);
             for (int l = 1; l < depth; l++) aStep(net, w, l, true);
         } else {
             for (int l = depth - 1; l >= 0; l--) {
-                zStep(net, w, l);
+                zStep(net, w, l, fresh);
                 wStep(net, w, l);
                 if (l > 0) aStep(net, w, l, true);
             }
@@ -221,8 +227,14 @@ final class Ipdlam implements Solver {
 
     /** Steps 4 and 5: z_l from its σ prox (hidden) or the loss prox (output), around (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ). */
     void zStep(Network net, Workspace w, int l) {
+        zStep(net, w, l, false);
+    }
+
+    /** The same; {@code fresh}: W_l a_{l−1} + b_l is still w.z[l], as the forward pass left it (see iteration). */
+    private void zStep(Network net, Workspace w, int l, boolean fresh) {
         R064Store pre = w.pq[l];
-        ForwardPass.affine(gemm, net, l, w.a[l], pre);
+        if (fresh) Ops.copy(w.z[l], pre);
+        else ForwardPass.affine(gemm, net, l, w.a[l], pre);
         double delta = p.delta();
         double[] v = pre.data;
         double[] hat = w.zAux[l].data;
@@ -303,7 +315,7 @@ final class Ipdlam implements Solver {
     private R064Store inputGram(int l) {
         if (inputGram[l] == null) {
             inputGram[l] = Ops.make(d[l], d[l]);
-            inputSpd[l] = new Spd(d[l]);
+            inputSpd[l] = Spd.of(d[l], floatFactors());
             eaT[l] = Ops.make(d[l + 1], d[l]);
         }
         return inputGram[l];
@@ -348,8 +360,16 @@ final class Ipdlam implements Solver {
         w.rotateA(l);
     }
 
+    /**
+     * params.factors: the Cholesky factors and solves ({@link Spd}) in float32; never with δ = 0, where the W step's
+     * aᵀa is floored only at {@link #GRAM_FLOOR} of its mean diagonal, too near singular for float32.
+     */
+    boolean floatFactors() {
+        return p.factors() == Precision.FLOAT32 && p.delta() > 0;
+    }
+
     Workspace workspace(int m) {
-        return buffers.get(m, size -> new Workspace(d, size, p.mode() != IpdlamParams.Mode.FULL_BATCH));
+        return buffers.get(m, size -> new Workspace(d, size, p.mode() != IpdlamParams.Mode.FULL_BATCH, floatFactors()));
     }
 
     void forwardInit(Network net, Workspace w) {

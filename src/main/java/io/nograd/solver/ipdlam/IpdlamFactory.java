@@ -64,7 +64,10 @@ public final class IpdlamFactory implements SolverFactory {
         IpdlamParams ip = params.as(IpdlamParams.class);
         long kept = ip.mode() == IpdlamParams.Mode.MINIBATCH ? 0 : keptBytes(shape);
         long products = 8 * fixed + MemoryEstimate.workspaces(shape, m -> 8 * (6 * u * m + 2L * depth * m * m));
-        return OptionalLong.of(kept + Float32Gemm.withBuffers(products, ip.precision() == Precision.FLOAT32));
+        // float32 factors: half the bytes of the float64 ones counted above, plus the float32 copies of the W and a
+        // steps' right-hand sides (each at most u × m)
+        long factorCopies = ip.factors() == Precision.FLOAT32 ? MemoryEstimate.workspaces(shape, m -> 8 * u * m) : 0;
+        return OptionalLong.of(kept + factorCopies + Float32Gemm.withBuffers(products, ip.precision() == Precision.FLOAT32));
     }
 
     @Override

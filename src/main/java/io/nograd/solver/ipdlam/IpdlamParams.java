@@ -45,7 +45,10 @@ record IpdlamParams(
                 "Algorithm 1 iterations per visit of a mini-batch (full-batch takes one per epoch, in block order)")
         int iterations,
         @Param(defaultValue = "float32", description = Precision.LIFTED)
-        Precision precision) {
+        Precision precision,
+        @Param(defaultValue = "float32", noEffectWhen = "preset = plain-am | dlam-bcd", description = Precision.FACTORS
+                + "; float64 whenever δ = 0, where the W step's system is nearly singular")
+        Precision factors) {
 
     /** {@code DLAM_BCD} is the former name of {@code PLAIN_AM}, accepted for stored specs. */
     enum Preset { IPDLAM, PLAIN_AM, DLAM_BCD }
@@ -60,6 +63,6 @@ record IpdlamParams(
     IpdlamParams effective() {
         boolean dlam = preset != Preset.IPDLAM;
         return new IpdlamParams(preset, dlam ? 0 : alpha, dlam ? 0 : beta, dlam ? 0 : gamma, dlam ? 0 : delta, theta, rho0,
-                Math.max(rho0, rhoMax), mode, order, iterations, precision);
+                Math.max(rho0, rhoMax), mode, order, iterations, precision, factors);
     }
 }

@@ -31,8 +31,11 @@ final class Workspace {
     final Spd[] gramSpd;
     R064Store y;
 
-    /** {@code batchGram}: allocate the m × m Gram of the W step's narrow-batch form (not needed in full-batch mode). */
-    Workspace(int[] d, int m, boolean batchGram) {
+    /**
+     * {@code batchGram}: allocate the m × m Gram of the W step's narrow-batch form (not needed in full-batch mode),
+     * its factor in float32 when {@code floatFactor}.
+     */
+    Workspace(int[] d, int m, boolean batchGram, boolean floatFactor) {
         this.m = m;
         this.d = d;
         this.depth = d.length - 1;
@@ -55,7 +58,7 @@ final class Workspace {
             }
             if (m <= d[l] && batchGram) {
                 gram[l] = Ops.make(m, m);
-                gramSpd[l] = new Spd(m);
+                gramSpd[l] = Spd.of(m, floatFactor);
             }
         }
     }

@@ -8,6 +8,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Backprop;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -15,6 +16,7 @@ import io.nograd.nn.Ops;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -54,12 +56,16 @@ import io.nograd.solver.Solver;
  * Nesterov μ = 0.95; the init is the SIBP paper's N(0, 0.05²). The SIBP paper's baseline (Table 2: τ = η = 0.1,
  * τ_θ = λ, 5 CG steps) is a choice of params. In the coefficient space the exact solve (m³/3 for the factor) is
  * cheaper than five CG steps (2·out·m² each) for the usual batch sizes.</li>
+ * <li><b>Products</b> ({@code precision}, {@link Float32Gemm}): float32 makes the forward and backward pass and the
+ * step X·ãᵀ sgemm on float32 copies; the weights, the subproblem's m × m Gram matrix and its solve stay float64.</li>
  * </ul>
  */
 final class Proxbp implements Solver {
 
     private final Loss loss;
     private final ProxbpParams p;
+    /** Back-propagation's products and the step ΔW = X·ãᵀ in params.precision; the m × m subproblem is float64 either way. */
+    private final Gemm gemm;
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private R064Store[] stepW;
     private R064Store[] stepB;
@@ -69,6 +75,7 @@ final class Proxbp implements Solver {
     Proxbp(Loss loss, ProxbpParams p) {
         this.loss = loss;
         this.p = p;
+        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
     }
 
     /** Whether layer l (0-based, of {@code depth}) takes the proximal step. */
@@ -86,7 +93,7 @@ final class Proxbp implements Solver {
         int batchCount = 0;
         for (Batch batch : batches) {
             cancel.check();
-            Workspace w = buffers.get(batch.size(), m -> new Workspace(net.sizes(), m, p));
+            Workspace w = buffers.get(batch.size(), m -> new Workspace(net.sizes(), m, p, gemm));
             lossSum += step(net, w, batch.x(), batch.y(), residuals, steps);
             batchCount++;
         }
@@ -105,7 +112,6 @@ final class Proxbp implements Solver {
 
     /** One pass of Algorithm 1 on a batch; returns L(θ^k) summed over the batch and adds the layers' figures. */
     private double step(Network net, Workspace w, R064Store x, R064Store y, double[] residuals, double[] steps) {
-        Gemm gemm = Gemm.get();
         int depth = net.depth();
         int m = Ops.cols(x);
         // τ on the mean loss, or on the sum (m times the mean)
@@ -171,9 +177,9 @@ final class Proxbp implements Solver {
         final Backprop backprop;
         final ProximalStep[] prox;
 
-        Workspace(int[] sizes, int columns, ProxbpParams p) {
+        Workspace(int[] sizes, int columns, ProxbpParams p, Gemm gemm) {
             int depth = sizes.length - 1;
-            backprop = new Backprop(sizes, columns);
+            backprop = new Backprop(sizes, columns, gemm);
             prox = new ProximalStep[depth];
             for (int l = 0; l < depth; l++) {
                 if (proximal(l, depth, p)) prox[l] = new ProximalStep(sizes[l + 1], columns, p.solve() == ProxbpParams.Solve.EXACT);

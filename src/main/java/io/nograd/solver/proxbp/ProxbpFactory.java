@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import io.nograd.nn.Activation;
+import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Init;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -58,12 +60,14 @@ public final class ProxbpFactory implements SolverFactory {
         boolean exact = p.solve() == ProxbpParams.Solve.EXACT;
         long fixed = shape.weightBytes() + 8 * weights * (p.momentum() > 0 ? 2 : 1);
         final long w = weights;
-        return OptionalLong.of(fixed + shape.perBatchSize(m -> {
+        boolean float32 = p.precision() == Precision.FLOAT32;
+        return OptionalLong.of(Float32Gemm.withBuffers(fixed, float32) + shape.perBatchSize(m -> {
             long bytes = 8 * (4 * units * m + w);
             for (int l = 0; l < depth; l++) {
                 if (Proxbp.proximal(l, depth, p)) bytes += ProximalStep.bytes(layers[l + 1], m, exact);
             }
-            return bytes;
+            // float32 products: the buffers, and the float32 copy of the batch's inputs
+            return Float32Gemm.withBuffers(bytes, float32) + (float32 ? 4L * layers[0] * m : 0);
         }));
     }
 

@@ -1,6 +1,7 @@
 package io.nograd.solver.proxbp;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /**
  * ProxProp's hyperparameters with the paper's names: τ (the explicit step on the loss and the neurons, which
@@ -37,7 +38,9 @@ record ProxbpParams(
         @Param(defaultValue = "mean", description =
                 "L of a batch: mean (the authors' code, PyTorch's default reduction) or sum over its samples (the SIBP "
                         + "paper's J, as its own SIBP takes it); with sum every step is m times larger")
-        Reduction reduction) {
+        Reduction reduction,
+        @Param(defaultValue = "float64", description = Precision.LIFTED)
+        Precision precision) {
 
     enum Solve { CG, EXACT }
 

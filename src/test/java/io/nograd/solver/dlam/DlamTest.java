@@ -72,6 +72,28 @@ class DlamTest {
     }
 
     /**
+     * params.precision = float32: the products on float32 copies (z, a are float32 either way). The same data and
+     * seed train to the float64 run's accuracy, and F still falls at every iteration (the ε guard's costs are
+     * computed with the same products as F).
+     */
+    @Test
+    void float32ProductsTrainAsFloat64() {
+        assumeTrue(FASHION.resolve("train-images-idx3-ubyte.gz").toFile().exists()
+                || FASHION.resolve("train-images-idx3-ubyte").toFile().exists(), "Fashion-MNIST not installed");
+        Map<String, List<EpochMetrics>> runs = new java.util.HashMap<>();
+        for (String precision : List.of("float64", "float32")) {
+            List<EpochMetrics> run = train("fashion-mnist", List.of(784, 100, 100, 10), "relu", "cross-entropy", 20, 3000,
+                    Map.of("precision", precision));
+            assertDecreasing(run);
+            runs.put(precision, run);
+        }
+        double f64 = runs.get("float64").get(19).testAccuracy();
+        double f32 = runs.get("float32").get(19).testAccuracy();
+        assertTrue(f32 >= 0.55, "float32: test accuracy after 20 iterations " + f32);
+        assertEquals(f64, f32, 0.02, "float32 " + f32 + " against float64 " + f64);
+    }
+
+    /**
      * A fixed partition (three batches, each keeping its z, a): every step sees r = W a + b − z with the weights
      * in force, not a batch's residual as of its own last iteration, which the other batches have since moved
      * (kept stale, the training loss grew from iteration 5 and the test accuracy stalled near 0.41).

@@ -166,6 +166,19 @@ class ProxbpTest {
         assertTrue(ratio < 1e-8, "the exact solve meets the normal equations: " + ratio);
     }
 
+    /**
+     * params.precision = float32: back-propagation and the step X·ãᵀ on float32 copies, the m × m solve in float64, so
+     * the exact step still meets its normal equations; the same data and seed train as float64 does.
+     */
+    @Test
+    void float32ProductsTrainAsFloat64() {
+        Run f64 = train("mnist", List.of(784, 100, 10), "relu", "cross-entropy", 2, 3000, Map.of("precision", "float64"));
+        Run f32 = train("mnist", List.of(784, 100, 10), "relu", "cross-entropy", 2, 3000, Map.of("precision", "float32"));
+        assertTrue(f32.last().testAccuracy() >= 0.80, "float32: test accuracy " + f32.last().testAccuracy());
+        assertEquals(f64.last().testAccuracy(), f32.last().testAccuracy(), 0.02, "float32 against float64");
+        assertTrue(f32.last().diagnostics().get("proxResidualRatios")[0] < 1e-8, "the float64 solve is exact either way");
+    }
+
     /** The SIBP paper's baseline: τ = η = 0.1, τ_θ = λ = 1, five CG steps, summed loss, every layer proximal. */
     @Test
     void trainsMnistAsTheSibpPaperRanIt() {
