@@ -24,6 +24,8 @@ public final class Spd {
     private final double[] factor;
     /** With {@link #of}(n, true) and native BLAS: L in float32 instead, and the right-hand sides' float32 copy. */
     private final float[] factor32;
+    /** The diagonal block that {@link #factor32} factors in float64, kept so that a factor allocates nothing. */
+    private final double[] block32;
     private float[] work32;
     private final Cholesky<Double> cholesky;
     private R064Store transposed;
@@ -37,6 +39,7 @@ public final class Spd {
         this.blas = Gemm.get() instanceof Gemm.NativeGemm g ? g.blas() : null;
         this.factor = blas != null && !float32 ? new double[n * n + n] : null;
         this.factor32 = blas != null && float32 ? new float[n * n + n] : null;
+        this.block32 = factor32 != null ? new double[BLOCK * BLOCK] : null;
         this.cholesky = blas != null ? null : Cholesky.R064.make(n, n);
     }
 
@@ -63,7 +66,7 @@ public final class Spd {
 
     /** The same for {@link #of}(n, float32) solving with {@code rhs} right-hand sides at most (its float32 copy). */
     public static long bytes(int n, boolean float32, int rhs) {
-        return float32 && Gemm.get() instanceof Gemm.NativeGemm ? 4 * ((long) n * n + n + (long) n * rhs) : bytes(n);
+        return float32 && Gemm.get() instanceof Gemm.NativeGemm ? 4 * ((long) n * n + n + (long) n * rhs) + 8L * BLOCK * BLOCK : bytes(n);
     }
 
     /**
@@ -101,7 +104,7 @@ public final class Spd {
         float[] l = factor32;
         double[] from = a.data;
         for (int i = 0; i < n * n; i++) l[i] = (float) from[i];
-        double[] block = new double[BLOCK * BLOCK];
+        double[] block = block32;
         for (int k = 0; k < n; k += BLOCK) {
             int kb = Math.min(BLOCK, n - k);
             for (int j = 0; j < kb; j++) {
