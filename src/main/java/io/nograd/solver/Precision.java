@@ -1,5 +1,8 @@
 package io.nograd.solver;
 
+import io.nograd.nn.Float32Gemm;
+import io.nograd.nn.Gemm;
+
 /** The precision of a solver's large matrix products, a parameter that the gradient baselines and some lifted solvers declare. */
 public enum Precision {
     FLOAT32, FLOAT64;
@@ -15,4 +18,9 @@ public enum Precision {
     /** The one description of the {@code precision} parameter of the lifted solvers that offer float32 products. */
     public static final String LIFTED = "precision of the matrix products (forward passes, Gram matrices, the steps' products): float32 (sgemm on "
             + "float32 copies of the operands, results widened) or float64; it changes neither the variables' precision nor that of the Cholesky factors and triangular solves";
+
+    /** The matrix products of a solver whose {@code precision} parameter is this: {@link Float32Gemm} over the native Gemm, or that Gemm. */
+    public Gemm products() {
+        return Float32Gemm.of(this == FLOAT32, Gemm.get());
+    }
 }

@@ -95,7 +95,7 @@ final class Admm implements Solver {
 
     Admm(TrainingShape shape, AdmmParams p) {
         this.p = p;
-        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
+        this.gemm = p.precision().products();
         this.loss = shape.loss();
         this.depth = shape.depth();
         this.n = shape.layers().clone();

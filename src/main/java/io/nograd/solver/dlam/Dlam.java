@@ -21,7 +21,6 @@ import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
-import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -128,7 +127,7 @@ final class Dlam implements Solver {
         this.ball = Quasilinear.of(hidden);
         this.sizes = sizes.clone();
         this.depth = sizes.length - 1;
-        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
+        this.gemm = p.precision().products();
         gradW = new R064Store[depth];
         shift = new R064Store[depth];
         means = new R064Store[depth + 1];

@@ -110,7 +110,7 @@ final class Ipdlam implements Solver {
 
     Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
         this.p = p;
-        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
+        this.gemm = p.precision().products();
         this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sigma = hidden;
         this.slope = hidden.derivative(-1);

@@ -10,7 +10,6 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
-import io.nograd.solver.Precision;
 
 /**
  * The lifted variables of one mini-batch and the three block updates of LPOM on them, for one batch size m
@@ -75,7 +74,7 @@ final class LiftedBatch {
         inner = new R064Store[n + 1];
         weights = new WeightStep[n];
         gemm = new Gemm[n + 1];
-        for (int i = 1; i <= n; i++) gemm[i] = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
+        for (int i = 1; i <= n; i++) gemm[i] = p.precision().products();
         lastStep = new double[n + 1];
         rho = new double[n + 1];
         stepNow = new double[n + 1];

@@ -16,7 +16,6 @@ import io.nograd.nn.Ops;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
-import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -75,7 +74,7 @@ final class Proxbp implements Solver {
     Proxbp(Loss loss, ProxbpParams p) {
         this.loss = loss;
         this.p = p;
-        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
+        this.gemm = p.precision().products();
     }
 
     /** Whether layer l (0-based, of {@code depth}) takes the proximal step. */

@@ -17,7 +17,6 @@ import io.nograd.nn.Ops;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
-import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 
 /**
@@ -72,7 +71,7 @@ final class Sibp implements Solver {
     Sibp(Loss loss, SibpParams p) {
         this.loss = loss;
         this.p = p;
-        this.gemm = Float32Gemm.of(p.precision() == Precision.FLOAT32, Gemm.get());
+        this.gemm = p.precision().products();
     }
 
     @Override
