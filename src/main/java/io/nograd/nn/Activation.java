@@ -19,7 +19,7 @@ public abstract class Activation {
         @Override public double apply(double z) { return z; }
         @Override public double derivative(double z) { return 1; }
         @Override public void apply(double[] in, double[] out, int from, int to) { if (in != out) System.arraycopy(in, from, out, from, to - from); }
-        @Override public void derivative(double[] z, double[] out, int n) { Arrays.fill(out, 0, n, 1); }
+        @Override public void derivative(double[] z, double[] out, int from, int to) { Arrays.fill(out, from, to, 1); }
         @Override public void apply(float[] in, float[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
         @Override public void derivative(float[] z, float[] out, int n) { Arrays.fill(out, 0, n, 1f); }
     };
@@ -58,8 +58,8 @@ public abstract class Activation {
                  * mispredicts on mixed signs (5× slower on SIBP's 500 × 100 layers, bench/results/performance.md §5.2).
                  */
                 @Override
-                public void derivative(double[] z, double[] out, int n) {
-                    for (int i = 0; i < n; i++) {
+                public void derivative(double[] z, double[] out, int from, int to) {
+                    for (int i = from; i < to; i++) {
                         long bits = Double.doubleToRawLongBits(z[i]);
                         long zero = (bits - 1) >> 63 | bits >> 63 | (INFINITY_BITS - (bits & ~SIGN_BIT)) >> 63;
                         out[i] = Double.longBitsToDouble(ONE_BITS & ~zero);
@@ -165,8 +165,13 @@ public abstract class Activation {
     }
 
     /** out[i] = φ′(z[i]) for the first n entries. */
-    public void derivative(double[] z, double[] out, int n) {
-        for (int i = 0; i < n; i++) out[i] = derivative(z[i]);
+    public final void derivative(double[] z, double[] out, int n) {
+        derivative(z, out, 0, n);
+    }
+
+    /** out[i] = φ′(z[i]) for i in [from, to) (a slice of an element-wise pass, {@link Passes}). */
+    public void derivative(double[] z, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = derivative(z[i]);
     }
 
     /** out[i] = φ(in[i]) in float32 (the gradient baselines' default precision); in and out may be the same array. */

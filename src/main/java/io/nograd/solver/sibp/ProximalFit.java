@@ -5,6 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 import io.nograd.nn.Activation;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 
 /**
  * One subproblem of eq. (4.1), min over θ of h(θ) = ‖σ(Z(θ)) − T‖² + (1/2λ)‖θ − θ^k‖², for θ = W_i (with
@@ -22,6 +23,9 @@ import io.nograd.nn.Ops;
  * <b>Line search.</b> The first trial step is the Gauss–Newton step α = −gᵀd / (2‖σ′(Z) ⊙ dZ‖² + ‖d‖²/λ), exact
  * for a linear output layer, so the authors' unit-free backtracking rarely needs a second trial; a direction
  * that is not a descent direction restarts CG along −g; a search that finds no decrease ends the subproblem.
+ * <p>
+ * <b>Threads.</b> The element-wise passes (evaluate, gradient, combine, ⟨G, G·K⟩) run on the job's thread budget
+ * ({@link Passes}); their sums add fixed chunks in chunk order, so the iterates are the same bits for any budget.
  */
 final class ProximalFit {
 
@@ -73,7 +77,25 @@ final class ProximalFit {
     private double finalResidual;
     private double stepSquared;
 
-    ProximalFit(int units, int columns, int cgIterations, double backtracking, double sigma) {
+    private final Passes passes;
+    /** The passes' bodies, made once (no allocation per batch), and the scalars they read. */
+    private final Passes.Sum evaluatePass = this::evaluate;
+    private final Passes.Range gradientPass = this::gradient;
+    private final Passes.Sums combinePass = this::combine;
+    private final Passes.Sum gradientNormPass = this::gradientNorm;
+    private final double[] combined = new double[4];
+    private R064Store evalAt;
+    private double evalAlpha;
+    private R064Store evalTarget;
+    private Activation evalPhi;
+    private R064Store evalSlope;
+    private R064Store evalS;
+    private double gradAlpha;
+    private double gradLambda;
+    private double beta;
+
+    ProximalFit(int units, int columns, int cgIterations, double backtracking, double sigma, Passes passes) {
+        this.passes = passes;
         this.cgIterations = cgIterations;
         this.backtracking = backtracking;
         this.sigma = sigma;
@@ -108,7 +130,7 @@ final class ProximalFit {
             gradient(pending, lambda);
             pending = 0;
             kernel.apply(g, gk);
-            double gg = Ops.dot(g, gk);
+            double gg = passes.sum(g.data.length, gradientNormPass);
             if (!(gg > 0)) break;
             // Fletcher–Reeves: D = −G + β·D with β = ‖∇h‖² / ‖∇h_prev‖², and its image dZ = D·K; restart on ascent
             combine(k == 0 ? 0 : gg / ggPrev);
@@ -159,42 +181,72 @@ final class ProximalFit {
 
     /**
      * At Z' = Z + α·dZ (written to {@code trial} when α ≠ 0): the slope σ′(Z') and S = σ′(Z') ⊙ (σ(Z') − T);
-     * returns ‖σ(Z') − T‖². In passes that the JIT can vectorize (σ and σ′ by the activation's array forms, which
-     * for ReLU avoid the per-element call) with the same arithmetic per element and the same order of the sum.
+     * returns ‖σ(Z') − T‖².
      */
     private double evaluate(R064Store at, double alpha, R064Store target, Activation phi, R064Store slopeOut, R064Store sOut) {
-        double[] zd = at.data;
-        double[] t = target.data;
-        double[] sl = slopeOut.data;
-        double[] sd = sOut.data;
-        int n = zd.length;
+        evalAt = at;
+        evalAlpha = alpha;
+        evalTarget = target;
+        evalPhi = phi;
+        evalSlope = slopeOut;
+        evalS = sOut;
+        return passes.sum(at.data.length, evaluatePass);
+    }
+
+    /**
+     * {@link #evaluate} on [from, to): in passes that the JIT can vectorize (σ and σ′ by the activation's array
+     * forms, which for ReLU avoid the per-element call), the sum in index order.
+     */
+    private double evaluate(int from, int to) {
+        double[] zd = evalAt.data;
+        double[] t = evalTarget.data;
+        double[] sl = evalSlope.data;
+        double[] sd = evalS.data;
+        double alpha = evalAlpha;
         double[] v = zd;
         if (alpha != 0) {
             v = trial.data;
             double[] dzd = dz.data;
-            for (int i = 0; i < n; i++) v[i] = zd[i] + alpha * dzd[i];
+            for (int i = from; i < to; i++) v[i] = zd[i] + alpha * dzd[i];
         }
         // sd ← σ(Z'), sl ← σ′(Z'), then sd ← σ′ ⊙ (σ − T)
-        phi.apply(v, sd, n);
-        phi.derivative(v, sl, n);
-        for (int i = 0; i < n; i++) sd[i] -= t[i];
+        evalPhi.apply(v, sd, from, to);
+        evalPhi.derivative(v, sl, from, to);
+        for (int i = from; i < to; i++) sd[i] -= t[i];
         double sum = 0;
-        for (int i = 0; i < n; i++) sum += sd[i] * sd[i];
-        for (int i = 0; i < n; i++) sd[i] *= sl[i];
+        for (int i = from; i < to; i++) sum += sd[i] * sd[i];
+        for (int i = from; i < to; i++) sd[i] *= sl[i];
         return sum;
     }
 
     /** C ← C + α·D, then G = 2S + C/λ. */
     private void gradient(double alpha, double lambda) {
+        gradAlpha = alpha;
+        gradLambda = lambda;
+        passes.run(g.data.length, gradientPass);
+    }
+
+    private void gradient(int from, int to) {
         double[] cd = c.data;
         double[] dir = d.data;
         double[] sd = s.data;
         double[] gdata = g.data;
-        for (int i = 0; i < gdata.length; i++) {
+        double alpha = gradAlpha;
+        double lambda = gradLambda;
+        for (int i = from; i < to; i++) {
             double ci = cd[i] + alpha * dir[i];
             cd[i] = ci;
             gdata[i] = 2 * sd[i] + ci / lambda;
         }
+    }
+
+    /** ⟨G, G·K⟩ on [from, to). */
+    private double gradientNorm(int from, int to) {
+        double[] a = g.data;
+        double[] b = gk.data;
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += a[i] * b[i];
+        return sum;
     }
 
     /**
@@ -202,6 +254,16 @@ final class ProximalFit {
      * ⟨θ − θ^k, d⟩ = ⟨C, dZ⟩ and ‖σ′(Z) ⊙ dZ‖².
      */
     private void combine(double beta) {
+        this.beta = beta;
+        passes.sums(d.data.length, 4, combinePass, combined);
+        gd = combined[0];
+        dd = combined[1];
+        ud = combined[2];
+        curvature = combined[3];
+    }
+
+    private void combine(int from, int to, double[] out, int at) {
+        double beta = this.beta;
         double[] dir = d.data;
         double[] dzd = dz.data;
         double[] gdata = g.data;
@@ -212,7 +274,7 @@ final class ProximalFit {
         double sdd = 0;
         double sud = 0;
         double scurv = 0;
-        for (int i = 0; i < dir.length; i++) {
+        for (int i = from; i < to; i++) {
             double di = beta * dir[i] - gdata[i];
             double dzi = beta * dzd[i] - gkd[i];
             dir[i] = di;
@@ -223,9 +285,9 @@ final class ProximalFit {
             double v = sl[i] * dzi;
             scurv += v * v;
         }
-        gd = sgd;
-        dd = sdd;
-        ud = sud;
-        curvature = scurv;
+        out[at] = sgd;
+        out[at + 1] = sdd;
+        out[at + 2] = sud;
+        out[at + 3] = scurv;
     }
 }

@@ -14,6 +14,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
@@ -66,12 +67,15 @@ final class Sibp implements Solver {
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     /** The products in params.precision; the CG's own arithmetic is float64 either way. */
     private final Gemm gemm;
+    /** The CG's element-wise passes on the job's threads (between products, which use the same threads). */
+    private final Passes passes;
     private double eta;
 
-    Sibp(Loss loss, SibpParams p) {
+    Sibp(Loss loss, SibpParams p, int threads) {
         this.loss = loss;
         this.p = p;
         this.gemm = p.precision().products();
+        this.passes = Passes.of(threads);
     }
 
     @Override
@@ -186,7 +190,7 @@ final class Sibp implements Solver {
     }
 
     private Workspace workspace(Network net, int size) {
-        return buffers.get(size, s -> new Workspace(net.sizes(), s, p, gemm));
+        return buffers.get(size, s -> new Workspace(net.sizes(), s, p, gemm, passes));
     }
 
     /** Every buffer of one batch size: the forward pass, targets, errors, Gram matrices and CG state. */
@@ -203,7 +207,7 @@ final class Sibp implements Solver {
 
         private final Gemm gemm;
 
-        Workspace(int[] sizes, int columns, SibpParams p, Gemm gemm) {
+        Workspace(int[] sizes, int columns, SibpParams p, Gemm gemm, Passes passes) {
             this.gemm = gemm;
             this.columns = columns;
             int depth = sizes.length - 1;
@@ -220,7 +224,7 @@ final class Sibp implements Solver {
                 fitted[l] = Ops.make(sizes[l + 1], columns);
                 gram[l] = Ops.make(columns, columns);
                 kernel[l] = ProximalFit.gram(gemm, gram[l]);
-                fit[l] = new ProximalFit(sizes[l + 1], columns, p.cgIterations(), p.backtracking(), p.sigma());
+                fit[l] = new ProximalFit(sizes[l + 1], columns, p.cgIterations(), p.backtracking(), p.sigma(), passes);
                 a[l + 1] = Ops.make(sizes[l + 1], columns);
                 delta[l + 1] = Ops.make(sizes[l + 1], columns);
                 target[l + 1] = Ops.make(sizes[l + 1], columns);

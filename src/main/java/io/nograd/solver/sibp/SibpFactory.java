@@ -88,6 +88,6 @@ public final class SibpFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Sibp(shape.loss(), params.as(SibpParams.class).forLayers(shape.depth()));
+        return new Sibp(shape.loss(), params.as(SibpParams.class).forLayers(shape.depth()), shape.threads());
     }
 }

@@ -21,6 +21,7 @@ import io.nograd.nn.Activation;
 import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 
 class SibpTest {
 
@@ -40,6 +41,13 @@ class SibpTest {
             assertEquals(2, m.diagnostics().get("fitResidualRatios").length);
             assertEquals(2, m.diagnostics().get("weightFrobeniusNorms").length);
         }
+    }
+
+    /** The CG's passes split over the job's threads: the same weights and figures, bit for bit, on 1, 2 or 3. */
+    @Test
+    void anyThreadBudgetTrainsTheSameBits() {
+        TestData.assertSameOnAnyThreadCount(new JobSpec("sibp threads", "sibp", "fashion-mnist", null, List.of(784, 200, 10), "relu",
+                null, "cross-entropy", 1, 100, 2000, 3L, Map.of(), null));
     }
 
     @Test
@@ -108,7 +116,7 @@ class SibpTest {
 
         R064Store gram = Ops.make(m, m);
         Gemm.get().multiply(true, false, f, f, gram);
-        ProximalFit fit = new ProximalFit(out, m, 5, 0.6, 0.1);
+        ProximalFit fit = new ProximalFit(out, m, 5, 0.6, 0.1, Passes.of(1));
         fit.solve(z, target, phi, lambda, ProximalFit.gram(Float32Gemm.of(float32, Gemm.get()), gram));
         R064Store w = w0.copy();
         Gemm.get().gemm(false, true, 1, fit.coefficients(), f, 1, w);
