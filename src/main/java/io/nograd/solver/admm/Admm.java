@@ -14,6 +14,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
@@ -68,6 +69,8 @@ import io.nograd.solver.TrainingShape;
  *   and solves of the ridge and slack systems are float32 by default too ({@code factors}, {@link Spd#of}): the
  *   ridge γ/ρ_i and the identity keep them away from singular. The 10-epoch accuracy is float64's within ADMM's
  *   epoch-to-epoch swing either way (bench/results/performance.md).</li>
+ * <li>The element-wise steps (the forward pass's cut-offs, Table 2's loops, the dual ascent) run on the job's thread
+ *   budget ({@link Passes}); they have no sums, so any budget gives the same bits.</li>
  * </ul>
  * <b>Reported per epoch:</b> the augmented Lagrangian (14) after each batch's sweep (true loss, not its
  * quadratic model; the indicators are zero since the copies are feasible), averaged over the epoch's batches,
@@ -92,9 +95,18 @@ final class Admm implements Solver {
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     /** The products in params.precision; the Cholesky factors and solves ({@link Spd}) in params.factors. */
     private final Gemm gemm;
+    private final Passes passes;
+    /** The element-wise passes' bodies, made once; {@link #at} points them at a layer's arrays. */
+    private final Elementwise pass = new Elementwise();
+    private final Passes.Range cutOffs = pass::cutOffs;
+    private final Passes.Range slackCentre = pass::slackCentre;
+    private final Passes.Range slackStep = pass::slackStep;
+    private final Passes.Range slackSum = pass::slackSum;
+    private final Passes.Range dual = pass::dual;
 
     Admm(TrainingShape shape, AdmmParams p) {
         this.p = p;
+        this.passes = Passes.of(shape.threads());
         this.gemm = p.precision().products();
         this.loss = shape.loss();
         this.depth = shape.depth();
@@ -170,20 +182,7 @@ final class Admm implements Solver {
             ForwardPass.affine(gemm, net, i - 1, w.v[i - 1], w.xHat[i]);
             java.util.Arrays.fill(w.lambda[i].data, 0);
             if (i == depth) break;
-            double[] xh = w.xHat[i].data;
-            double[] x = w.x[i].data;
-            double[] y = w.y[i].data;
-            double[] v = w.v[i].data;
-            double[] z = dcut ? w.z[i].data : null;
-            for (int e = 0; e < xh.length; e++) {
-                double a = xh[e];
-                double lo = Math.max(a, lower);
-                double hi = Math.min(lo, upper);
-                x[e] = a;
-                y[e] = lo - a;
-                if (dcut) z[e] = hi - lo;
-                v[e] = hi;
-            }
+            passes.run(pass.at(i, w).xh.length, cutOffs);
             java.util.Arrays.fill(w.gx[i].data, 0);
             java.util.Arrays.fill(w.gy[i].data, 0);
             if (dcut) java.util.Arrays.fill(w.gz[i].data, 0);
@@ -224,24 +223,10 @@ final class Admm implements Solver {
         int slacks = dcut ? 2 : 1;
         double kappa = 1 / (rho + beta) + slacks / beta;
         s.factorSlackSystem(wAbove, kappa * rhoAbove);
-        double[] xh = w.xHat[i].data;
-        double[] lam = w.lambda[i].data;
-        double[] xc = w.x[i].data;
-        double[] yc = w.y[i].data;
-        double[] zc = dcut ? w.z[i].data : null;
-        double[] gx = w.gx[i].data;
-        double[] gy = w.gy[i].data;
-        double[] gz = dcut ? w.gz[i].data : null;
-        double[] work = w.work[i].data;
+        int entries = pass.at(i, w).xh.length;
         for (int k = 0; k < p.innerIterations(); k++) {
-            // eq. (17), first step of Table 2: s₀ = (ρ_i Q + β P_x)/(ρ_i + β) + P_y + P_z, Q = X̂_i − Λ_i/ρ_i, P = copy − Γ/β
-            for (int e = 0; e < work.length; e++) {
-                double q = xh[e] - lam[e] / rho;
-                double px = xc[e] - gx[e] / beta;
-                double py = yc[e] - gy[e] / beta;
-                double pz = dcut ? zc[e] - gz[e] / beta : 0;
-                work[e] = (rho * q + beta * px) / (rho + beta) + py + pz;
-            }
+            // eq. (17), first step of Table 2: s₀
+            passes.run(entries, slackCentre);
             // R = T_{i+1} − b_{i+1} − W_{i+1} s₀, with T_{i+1} = X_{i+1} + Λ_{i+1}/ρ_{i+1}
             R064Store r = w.work[i + 1];
             Ops.copy(w.target[i + 1], r);
@@ -255,7 +240,88 @@ final class Admm implements Solver {
                 gemm.gemm(true, false, rhoAbove, wAbove, r, 0, w.work[i]);
                 s.slackSystem.solveLeft(w.work[i]);
             }
-            for (int e = 0; e < work.length; e++) {
+            // Table 2's closed form, the Γ step and the projection of the copies
+            passes.run(entries, slackStep);
+        }
+        // V_i = X_i + Y_i + Z_i with the new slacks, the input of layer i+1 from now on
+        passes.run(entries, slackSum);
+    }
+
+    /** Table 1: Λ_i ← Λ_i + ρ_i (X_i − W_i V_{i−1} − b_i) = Λ_i + ρ_i (X_i − X̂_i); then T_i = X_i + Λ_i/ρ_i. */
+    private void dualAscent(int i, Workspace w) {
+        passes.run(pass.at(i, w).x.length, dual);
+    }
+
+    /**
+     * The element-wise steps of one layer over an index range [from, to), for {@link Passes}: {@link #at} sets the
+     * layer's arrays and scalars before a pass.
+     */
+    private final class Elementwise {
+        double[] xh;
+        double[] x;
+        double[] y;
+        double[] z;
+        double[] v;
+        double[] lam;
+        double[] gx;
+        double[] gy;
+        double[] gz;
+        double[] work;
+        double[] t;
+        double rho;
+        double beta;
+
+        Elementwise at(int i, Workspace w) {
+            xh = w.xHat[i].data;
+            x = w.x[i].data;
+            lam = w.lambda[i].data;
+            t = w.target[i].data;
+            work = w.work[i].data;
+            rho = p.rho()[i];
+            boolean hidden = i < depth;
+            y = hidden ? w.y[i].data : null;
+            v = hidden ? w.v[i].data : null;
+            gx = hidden ? w.gx[i].data : null;
+            gy = hidden ? w.gy[i].data : null;
+            z = hidden && dcut ? w.z[i].data : null;
+            gz = hidden && dcut ? w.gz[i].data : null;
+            beta = hidden ? p.beta()[i] : Double.NaN;
+            return this;
+        }
+
+        /** eqs. (4)–(8): X = X̂, the slacks Y, Z from the cut-offs, V = X + Y + Z. */
+        void cutOffs(int from, int to) {
+            for (int e = from; e < to; e++) {
+                double a = xh[e];
+                double lo = Math.max(a, lower);
+                double hi = Math.min(lo, upper);
+                x[e] = a;
+                y[e] = lo - a;
+                if (dcut) z[e] = hi - lo;
+                v[e] = hi;
+            }
+        }
+
+        /** s₀ = (ρ_i Q + β P_x)/(ρ_i + β) + P_y + P_z, Q = X̂_i − Λ_i/ρ_i, P = copy − Γ/β, into work. */
+        void slackCentre(int from, int to) {
+            double[] xc = x;
+            double[] yc = y;
+            double[] zc = z;
+            for (int e = from; e < to; e++) {
+                double q = xh[e] - lam[e] / rho;
+                double px = xc[e] - gx[e] / beta;
+                double py = yc[e] - gy[e] / beta;
+                double pz = dcut ? zc[e] - gz[e] / beta : 0;
+                work[e] = (rho * q + beta * px) / (rho + beta) + py + pz;
+            }
+        }
+
+        /** From G in work: Table 2's (X, Y, Z) step, Γ's ascent and the copies' projection onto (9)–(10). */
+        void slackStep(int from, int to) {
+            double[] xc = x;
+            double[] yc = y;
+            double[] zc = z;
+            for (int e = from; e < to; e++) {
                 double g = work[e];
                 double q = xh[e] - lam[e] / rho;
                 // Table 2: (X_i, Y_i, Z_i) = argmin L_{i,β_i}, closed form
@@ -294,21 +360,18 @@ final class Admm implements Solver {
                 if (dcut) zc[e] = zNew;
             }
         }
-        // V_i = X_i + Y_i + Z_i with the new slacks, the input of layer i+1 from now on
-        double[] v = w.v[i].data;
-        for (int e = 0; e < v.length; e++) v[e] = xc[e] + yc[e] + (dcut ? zc[e] : 0);
-    }
 
-    /** Table 1: Λ_i ← Λ_i + ρ_i (X_i − W_i V_{i−1} − b_i) = Λ_i + ρ_i (X_i − X̂_i); then T_i = X_i + Λ_i/ρ_i. */
-    private void dualAscent(int i, Workspace w) {
-        double rho = p.rho()[i];
-        double[] x = w.x[i].data;
-        double[] xh = w.xHat[i].data;
-        double[] lam = w.lambda[i].data;
-        double[] t = w.target[i].data;
-        for (int e = 0; e < x.length; e++) {
-            lam[e] += rho * (x[e] - xh[e]);
-            t[e] = x[e] + lam[e] / rho;
+        /** V = X + Y + Z. */
+        void slackSum(int from, int to) {
+            for (int e = from; e < to; e++) v[e] = x[e] + y[e] + (dcut ? z[e] : 0);
+        }
+
+        /** Λ ← Λ + ρ (X − X̂), T = X + Λ/ρ. */
+        void dual(int from, int to) {
+            for (int e = from; e < to; e++) {
+                lam[e] += rho * (x[e] - xh[e]);
+                t[e] = x[e] + lam[e] / rho;
+            }
         }
     }
 

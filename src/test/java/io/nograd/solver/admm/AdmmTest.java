@@ -76,6 +76,17 @@ class AdmmTest {
         assertTrue(last.testAccuracy() >= 0.75, "test accuracy after 3 epochs on 4000 samples: " + last.testAccuracy());
     }
 
+    /** Table 2's loops split over the job's threads: the same bits on 1, 2 or 3, for ReLU and for DCutLU's two slacks. */
+    @Test
+    void anyThreadBudgetTrainsTheSameBits() {
+        assumeTrue(fashionInstalled(), "dataset-fashion-mnist is not installed");
+        TestData.assertSameOnAnyThreadCount(spec("fashion-mnist", List.of(784, 100, 50, 10), "relu", "cross-entropy", 1, 500, 2000, Map.of()));
+        JobSpec base = spec("fashion-mnist", List.of(784, 100, 50, 10), "dcutlu", "cross-entropy", 1, 500, 2000, Map.of());
+        TestData.assertSameOnAnyThreadCount(new JobSpec(base.name(), base.algorithm(), base.dataset(), base.task(), base.layers(),
+                base.activation(), Map.of("lower", 0.0, "upper", 1.0), base.loss(), base.epochs(), base.batchSize(), base.trainLimit(),
+                base.seed(), base.params(), base.init()));
+    }
+
     @Test
     void mseOutputIsSolvedExactlyAndLearnsBlobs() {
         List<EpochMetrics> rows = train(spec("blobs", List.of(20, 32, 32, 4), "relu", "mse", 5, 500, null, Map.of()));
