@@ -66,6 +66,35 @@ public final class Passes {
     private double[] partials = new double[0];
     private volatile Throwable failure;
 
+    // The operands of the built-in passes (dot, widen, narrow), read by their bodies.
+    private double[] dotA;
+    private double[] dotB;
+    private float[] copyFloats;
+    private double[] copyDoubles;
+    private int copyFloatOff;
+    private int copyDoubleOff;
+    private final Sum dotBody = (from, to) -> {
+        double[] a = dotA;
+        double[] b = dotB;
+        double s = 0;
+        for (int i = from; i < to; i++) s += a[i] * b[i];
+        return s;
+    };
+    private final Range widenBody = (from, to) -> {
+        float[] f = copyFloats;
+        double[] d = copyDoubles;
+        int fo = copyFloatOff;
+        int dof = copyDoubleOff;
+        for (int i = from; i < to; i++) d[dof + i] = f[fo + i];
+    };
+    private final Range narrowBody = (from, to) -> {
+        float[] f = copyFloats;
+        double[] d = copyDoubles;
+        int fo = copyFloatOff;
+        int dof = copyDoubleOff;
+        for (int i = from; i < to; i++) f[fo + i] = (float) d[dof + i];
+    };
+
     /** (generation << 32) | index of the next chunk to claim. */
     private final AtomicLong next = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
@@ -135,6 +164,46 @@ public final class Passes {
         }
         start(n, GRAIN, k, null, null, body);
         for (int i = 0; i < k; i++) totals[i] = total(i, k);
+    }
+
+    /** ⟨a, b⟩ over the first n entries, summed as {@link #sum} does. */
+    public double dot(double[] a, double[] b, int n) {
+        dotA = a;
+        dotB = b;
+        try {
+            return sum(n, dotBody);
+        } finally {
+            dotA = null;
+            dotB = null;
+        }
+    }
+
+    /** to[toOff + i] = from[fromOff + i] for i &lt; n: float32 to float64. */
+    public void widen(float[] from, int fromOff, double[] to, int toOff, int n) {
+        copyFloats = from;
+        copyDoubles = to;
+        copyFloatOff = fromOff;
+        copyDoubleOff = toOff;
+        try {
+            run(n, widenBody);
+        } finally {
+            copyFloats = null;
+            copyDoubles = null;
+        }
+    }
+
+    /** to[toOff + i] = (float) from[fromOff + i] for i &lt; n: float64 rounded to float32. */
+    public void narrow(double[] from, int fromOff, float[] to, int toOff, int n) {
+        copyFloats = to;
+        copyDoubles = from;
+        copyFloatOff = toOff;
+        copyDoubleOff = fromOff;
+        try {
+            run(n, narrowBody);
+        } finally {
+            copyFloats = null;
+            copyDoubles = null;
+        }
     }
 
     private static int columnsPerChunk(int rows) {

@@ -17,6 +17,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
@@ -80,6 +81,9 @@ import io.nograd.solver.Solver;
  * pass), and the inputs a_0 = x are read from the float32 dataset. Only ∇_a φ of Algorithm 3 is kept whole
  * (float32), because each backtracking trial needs it. At N = 60 000 this is what fits a 784-500-500-10 run
  * in 1 GB of heap (bench/results/performance.md §4).</li>
+ * <li><b>Threads.</b> The passes over a chunk's entries (the projections of eq. (4) and Algorithm 3, the residuals,
+ * the float32/float64 copies, the sums) run on the job's thread budget ({@link Passes}); the sums add fixed chunks
+ * in chunk order, so every budget gives the same bits.</li>
  * </ul>
  */
 final class Dlam implements Solver {
@@ -119,9 +123,25 @@ final class Dlam implements Solver {
     /** The penalty of the summed form for the batch in hand, ρ/N (see Scaling); "ρ" in the step comments. */
     private double penalty;
     private double lastObjective = Double.NaN;
+    private final Passes passes;
+    /** The element-wise bodies, made once, and the arrays and scalars they read (set before each pass). */
+    private final Passes.Range residualPass = this::residualRange;
+    private final Passes.Sums projectPass = this::projectRange;
+    private final Passes.Sum stepPass = this::stepRange;
+    private final double[] projected = new double[2];
+    private double[] passU;
+    private float[] passZ;
+    private float[] passA;
+    private float[] passG;
+    private double[] passD;
+    private int passOff;
+    private double passEps;
+    private double passT;
+    private boolean passFlag;
 
-    Dlam(int[] sizes, Activation hidden, Loss loss, DlamParams p) {
+    Dlam(int[] sizes, Activation hidden, Loss loss, DlamParams p, int threads) {
         this.p = p;
+        this.passes = Passes.of(threads);
         this.loss = loss;
         this.h = hidden;
         this.ball = Quasilinear.of(hidden);
@@ -202,10 +222,10 @@ final class Dlam implements Solver {
             Chunk c = chunk(from, to);
             R064Store in = s.input(l, from, to, c);
             R064Store r = s.residual(net, l, in, from, c.out[l + 1]);
-            rr += Ops.dot(r, r);
+            rr += dot(r);
             gemm.gemm(false, true, penalty, r, in, from == 0 ? 0 : 1, g);
         }
-        double gg = Ops.dot(g, g);
+        double gg = dot(g);
         if (gg == 0) return;
         double dd = l == 0 ? s.inputGramNorm(g, gradWGram) : 0;
         for (int from = 0; l > 0 && from < s.columns; from += CHUNK) {
@@ -213,7 +233,7 @@ final class Dlam implements Solver {
             Chunk c = chunk(from, to);
             R064Store d = c.step[l + 1];
             gemm.multiply(false, false, g, s.input(l, from, to, c), d);
-            dd += Ops.dot(d, d);
+            dd += dot(d);
         }
         double rd = gg / penalty;
         double phi = 0.5 * penalty * rr;
@@ -305,10 +325,10 @@ final class Dlam implements Solver {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
             R064Store rNext = s.residual(net, l + 1, s.input(l + 1, from, to, c), from, c.out[l + 2]);
-            rr += Ops.dot(rNext, rNext);
+            rr += dot(rNext);
             R064Store g = c.step[l + 1];
             gemm.gemm(true, false, penalty, next, rNext, 0, g);
-            narrow(g.data, grad, from * rows);
+            passes.narrow(g.data, 0, grad, from * rows, g.data.length);
         }
         double phi = 0.5 * penalty * rr;
         if (tau[l] == 0) {
@@ -326,7 +346,7 @@ final class Dlam implements Solver {
                 dTd += step(a, z, grad, t, from * rows, d.data, false);
                 R064Store wd = c.out[l + 2];
                 gemm.multiply(false, false, next, d, wd);
-                wdwd += Ops.dot(wd, wd);
+                wdwd += dot(wd);
             }
             if (!(dTd > 0)) break; // nothing moves; NaN is left to the training loop's divergence check
             if (penalty * wdwd <= t * dTd + 2 * TOLERANCE * phi) {
@@ -345,9 +365,29 @@ final class Dlam implements Solver {
      * when {@code take} sets a ← β.
      */
     private double step(float[] a, float[] z, float[] g, double t, int off, double[] d, boolean take) {
-        double eps = epsilon;
+        passA = a;
+        passZ = z;
+        passG = g;
+        passT = t;
+        passOff = off;
+        passD = d;
+        passFlag = take;
+        passEps = epsilon;
+        return passes.sum(d.length, stepPass);
+    }
+
+    /** {@link #step} on the entries [from, to) of d. */
+    private double stepRange(int from, int to) {
+        float[] a = passA;
+        float[] z = passZ;
+        float[] g = passG;
+        double[] d = passD;
+        double t = passT;
+        int off = passOff;
+        boolean take = passFlag;
+        double eps = passEps;
         double dTd = 0;
-        for (int i = 0; i < d.length; i++) {
+        for (int i = from; i < to; i++) {
             double ai = a[off + i];
             double hz = h.apply(z[off + i]);
             double lo = hz - eps;
@@ -452,12 +492,43 @@ final class Dlam implements Solver {
         return f;
     }
 
-    private static void widen(float[] from, int off, double[] to) {
-        for (int i = 0; i < to.length; i++) to[i] = from[off + i];
+    /** ‖x‖², summed as {@link Passes#sum} does. */
+    private double dot(R064Store x) {
+        return passes.dot(x.data, x.data, x.data.length);
     }
 
-    private static void narrow(double[] from, float[] to, int off) {
-        for (int i = 0; i < from.length; i++) to[off + i] = (float) from[i];
+    /** {@link Lifted#residual}'s pass on [from, to): the pending projection (passFlag), then r ← u − z. */
+    private void residualRange(int from, int to) {
+        double[] rd = passU;
+        float[] zl = passZ;
+        float[] al = passA;
+        int off = passOff;
+        double eps = passEps;
+        if (passFlag) {
+            for (int i = from; i < to; i++) zl[off + i] = projection(rd[i], al[off + i], eps);
+        }
+        for (int i = from; i < to; i++) rd[i] -= zl[off + i];
+    }
+
+    /** {@link Lifted#project}'s pass on [from, to): out[at] = Σ (u − Π(u))², out[at + 1] = Σ (u − z)², z ← Π(u) if passFlag. */
+    private void projectRange(int from, int to, double[] out, int at) {
+        double[] ud = passU;
+        float[] zl = passZ;
+        float[] al = passA;
+        int off = passOff;
+        double eps = passEps;
+        boolean apply = passFlag;
+        double sum = 0;
+        double before = 0;
+        for (int i = from; i < to; i++) {
+            double ui = ud[i];
+            float zi = projection(ui, al[off + i], eps);
+            sum += (ui - zi) * (ui - zi);
+            before += (ui - zl[off + i]) * (ui - zl[off + i]);
+            if (apply) zl[off + i] = zi;
+        }
+        out[at] = sum;
+        out[at + 1] = before;
     }
 
     /**
@@ -527,23 +598,22 @@ final class Dlam implements Solver {
         R064Store input(int l, int from, int to, Chunk c) {
             R064Store in = c.in[l];
             if (l == 0) data.widenTrain(samples, from, to, in.data, 0);
-            else widen(a[l], from * sizes[l], in.data);
+            else passes.widen(a[l], from * sizes[l], in.data, 0, in.data.length);
             return in;
         }
 
         /** Columns [from, …) of r_l = W_l a_{l−1} + b_l − z_l into {@code r}, given those columns of the input. */
         R064Store residual(Network net, int l, R064Store in, int from, R064Store r) {
             ForwardPass.affine(gemm, net, l, in, r);
-            double[] rd = r.data;
-            float[] zl = z[l];
-            int off = from * sizes[l + 1];
-            if (pending[l]) {
-                // the projection of the last ε shrink (see shrink), made here from the same u = W a + b
-                float[] al = a[l + 1];
-                for (int i = 0; i < rd.length; i++) zl[off + i] = projection(rd[i], al[off + i], epsilon);
-                if (from + Ops.cols(r) == columns) pending[l] = false;
-            }
-            for (int i = 0; i < rd.length; i++) rd[i] -= zl[off + i];
+            // with pending[l], first the projection of the last ε shrink (see shrink), from the same u = W a + b
+            passU = r.data;
+            passZ = z[l];
+            passA = a[l + 1];
+            passOff = from * sizes[l + 1];
+            passEps = epsilon;
+            passFlag = pending[l];
+            passes.run(r.data.length, residualPass);
+            if (pending[l] && from + Ops.cols(r) == columns) pending[l] = false;
             return r;
         }
 
@@ -566,7 +636,7 @@ final class Dlam implements Solver {
                 }
             }
             gemm.multiply(false, false, g, inputGram, product);
-            return Ops.dot(product, g);
+            return passes.dot(product.data, g.data, g.data.length);
         }
 
         /** Σ_l φ_l = (ρ/N) / 2 · Σ_l ‖r_l‖². */
@@ -582,20 +652,19 @@ final class Dlam implements Solver {
          */
         double project(int l, Network net, double eps, boolean apply) {
             int rows = sizes[l + 1];
-            float[] zl = z[l];
-            float[] al = a[l + 1];
             double sum = 0;
             double before = 0;
             for (int from = 0; from < columns; from += CHUNK) {
                 double[] ud = affine(net, l, from, Math.min(from + CHUNK, columns)).data;
-                int off = from * rows;
-                for (int i = 0; i < ud.length; i++) {
-                    double ui = ud[i];
-                    float zi = projection(ui, al[off + i], eps);
-                    sum += (ui - zi) * (ui - zi);
-                    before += (ui - zl[off + i]) * (ui - zl[off + i]);
-                    if (apply) zl[off + i] = zi;
-                }
+                passU = ud;
+                passZ = z[l];
+                passA = a[l + 1];
+                passOff = from * rows;
+                passEps = eps;
+                passFlag = apply;
+                passes.sums(ud.length, 2, projectPass, projected);
+                sum += projected[0];
+                before += projected[1];
             }
             unprojected = before;
             return sum;

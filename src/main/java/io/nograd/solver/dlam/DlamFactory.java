@@ -94,6 +94,6 @@ public final class DlamFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Dlam(shape.layers(), shape.activation(), shape.loss(), params.as(DlamParams.class));
+        return new Dlam(shape.layers(), shape.activation(), shape.loss(), params.as(DlamParams.class), shape.threads());
     }
 }

@@ -98,6 +98,16 @@ class DlamTest {
      * in force, not a batch's residual as of its own last iteration, which the other batches have since moved
      * (kept stale, the training loss grew from iteration 5 and the test accuracy stalled near 0.41).
      */
+    /** The projections and sums split over the job's threads, ε shrinks included: the same bits on 1, 2 or 3. */
+    @Test
+    void anyThreadBudgetTrainsTheSameBits() {
+        assumeTrue(FASHION.resolve("train-images-idx3-ubyte.gz").toFile().exists()
+                || FASHION.resolve("train-images-idx3-ubyte").toFile().exists(), "Fashion-MNIST not installed");
+        List<EpochMetrics> run = io.nograd.TestData.assertSameOnAnyThreadCount(new JobSpec("dlam threads", "dlam", "fashion-mnist", null,
+                List.of(784, 100, 100, 10), "relu", null, "cross-entropy", 4, null, 3000, 1L, Map.of(), null)).epochs();
+        assertTrue(run.get(3).diagnostics().get("epsilon")[0] < run.get(0).diagnostics().get("epsilon")[0], "ε shrank (the pending projections ran)");
+    }
+
     @Test
     void aFixedPartitionLearnsWithTheResidualsOfTheCurrentWeights() {
         assumeTrue(FASHION.resolve("train-images-idx3-ubyte.gz").toFile().exists()
