@@ -59,7 +59,7 @@ final class FullBatch {
             if (state == null) s.forwardInit(net, w);
             else w.load(state);
             // steps 1 and 4–5: ẑ, then every z
-            for (int l = 0; l < depth; l++) Ipdlam.extrapolate(w.z[l], w.zAux[l], p.alpha());
+            for (int l = 0; l < depth; l++) s.extrapolate(w.z[l], w.zAux[l], p.alpha());
             for (int l = 0; l < depth; l++) s.zStep(net, w, l);
             // step 6, accumulated: E aᵀ, aaᵀ, Σz, Σa with E = z^{k+1} − b^k − Ŵa^k
             for (int l = 0; l < depth; l++) {
@@ -90,7 +90,7 @@ final class FullBatch {
             w.bind(batch);
             w.load(kept[batch.index()]);
             for (int l = 1; l < depth; l++) {
-                Ipdlam.extrapolate(w.a[l], w.aAux[l], p.gamma());
+                s.extrapolate(w.a[l], w.aAux[l], p.gamma());
                 s.aStep(net, w, l, first);
             }
             first = false;

@@ -11,6 +11,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
@@ -107,10 +108,22 @@ final class Ipdlam implements Solver {
     private final BatchBuffers<Workspace> buffers = new BatchBuffers<>();
     private boolean started;
     final PhiAccount account;
+    /** The element-wise steps (extrapolation, the hidden z step, the a step's right-hand side) on the job's threads. */
+    private final Passes passes;
+    private final ForwardPass.Threaded forward;
+    private final Passes.Range extrapolatePass = this::extrapolateRange;
+    private final Passes.Range zPass = this::zRange;
+    private final Passes.Range aRhsPass = this::aRhsRange;
+    private double[] passX;
+    private double[] passH;
+    private double[] passT;
+    private double passC;
 
-    Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p) {
+    Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p, int threads) {
         this.p = p;
-        this.gemm = p.precision().products();
+        this.passes = Passes.of(threads);
+        this.gemm = p.precision().products(passes);
+        this.forward = new ForwardPass.Threaded(passes);
         this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sigma = hidden;
         this.slope = hidden.derivative(-1);
@@ -201,10 +214,38 @@ final class Ipdlam implements Solver {
     }
 
     /** x̂ = x^k + c(x^k − x^{k−1}), written over the buffer holding x^{k−1}. */
-    static void extrapolate(R064Store current, R064Store previousToHat, double c) {
-        double[] x = current.data;
-        double[] h = previousToHat.data;
-        for (int i = 0; i < x.length; i++) h[i] = x[i] + c * (x[i] - h[i]);
+    void extrapolate(R064Store current, R064Store previousToHat, double c) {
+        passX = current.data;
+        passH = previousToHat.data;
+        passC = c;
+        passes.run(passX.length, extrapolatePass);
+    }
+
+    private void extrapolateRange(int from, int to) {
+        double[] x = passX;
+        double[] h = passH;
+        double c = passC;
+        for (int i = from; i < to; i++) h[i] = x[i] + c * (x[i] - h[i]);
+    }
+
+    /** Step 4 on [from, to): v ← (v + δẑ)/(1 + δ) in passX, z = S^σ(a, v, 1 + δ) into passH (ẑ's buffer), a in passT. */
+    private void zRange(int from, int to) {
+        double[] v = passX;
+        double[] hat = passH;
+        double[] target = passT;
+        double delta = passC;
+        double r = 1 + delta;
+        for (int i = from; i < to; i++) v[i] = (v[i] + delta * hat[i]) / (1 + delta);
+        for (int i = from; i < to; i++) hat[i] = proxSigma(target[i], v[i], r);
+    }
+
+    /** Step 7's right-hand side on [from, to): r = σ(z_{l−1}) + δâ, r in passT, â in passH, z_{l−1} in passX. */
+    private void aRhsRange(int from, int to) {
+        double[] r = passT;
+        double[] hat = passH;
+        double[] zPrev = passX;
+        double delta = passC;
+        for (int i = from; i < to; i++) r[i] = sigma.apply(zPrev[i]) + delta * hat[i];
     }
 
     /** Step 2: Ŵ = W^k + β(W^k − W^{k−1}) (and b̂ likewise); W^{k−1} ← W^k. */
@@ -234,18 +275,19 @@ final class Ipdlam implements Solver {
     private void zStep(Network net, Workspace w, int l, boolean fresh) {
         R064Store pre = w.pq[l];
         if (fresh) Ops.copy(w.z[l], pre);
-        else ForwardPass.affine(gemm, net, l, w.a[l], pre);
+        else forward.affine(gemm, net, l, w.a[l], pre);
         double delta = p.delta();
         double[] v = pre.data;
         double[] hat = w.zAux[l].data;
-        for (int i = 0; i < v.length; i++) v[i] = (v[i] + delta * hat[i]) / (1 + delta);
-        double[] out = w.zAux[l].data;
         if (l < depth - 1) {
-            // step 4: z_l = S^σ(a_l, v, 1 + δ)
-            double[] target = w.a[l + 1].data;
-            double r = 1 + delta;
-            for (int i = 0; i < v.length; i++) out[i] = proxSigma(target[i], v[i], r);
+            // v = (W_l a_{l−1} + b_l + δẑ_l)/(1 + δ), then step 4: z_l = S^σ(a_l, v, 1 + δ), element by element over ẑ_l's buffer
+            passX = v;
+            passH = hat;
+            passT = w.a[l + 1].data;
+            passC = delta;
+            passes.run(v.length, zPass);
         } else {
+            for (int i = 0; i < v.length; i++) v[i] = (v[i] + delta * hat[i]) / (1 + delta);
             // step 5: z_L = P^ℒ(y, v, ρ(1 + δ))
             lossProx.apply(w.y, pre, rho * (1 + delta), w.zAux[l]);
         }
@@ -330,10 +372,11 @@ final class Ipdlam implements Solver {
         R064Store weight = net.weight(l);
         double c = 1 + p.delta();
         R064Store rhs = w.rhs[l];
-        double[] r = rhs.data;
-        double[] hat = w.aAux[l].data;
-        double[] zPrev = w.z[l - 1].data;
-        for (int i = 0; i < r.length; i++) r[i] = sigma.apply(zPrev[i]) + p.delta() * hat[i];
+        passT = rhs.data;
+        passH = w.aAux[l].data;
+        passX = w.z[l - 1].data;
+        passC = p.delta();
+        passes.run(rhs.data.length, aRhsPass);
         R064Store t = w.pq[l];
         Ops.copy(w.z[l], t);
         Ops.subtractColumn(t, net.bias(l));
@@ -373,6 +416,6 @@ final class Ipdlam implements Solver {
     }
 
     void forwardInit(Network net, Workspace w) {
-        w.forwardInit(gemm, net, sigma);
+        w.forwardInit(gemm, forward, net, sigma);
     }
 }

@@ -69,10 +69,10 @@ final class Workspace {
     }
 
     /** z, a from a forward pass with the current W, b; their previous iterates equal to them. */
-    void forwardInit(Gemm gemm, Network net, Activation sigma) {
+    void forwardInit(Gemm gemm, ForwardPass.Threaded pass, Network net, Activation sigma) {
         for (int l = 0; l < depth; l++) {
             boolean hidden = l + 1 < depth;
-            ForwardPass.layer(gemm, net, l, a[l], z[l], hidden ? sigma : null, hidden ? a[l + 1] : null);
+            pass.layer(gemm, net, l, a[l], z[l], hidden ? sigma : null, hidden ? a[l + 1] : null);
             Ops.copy(z[l], zAux[l]);
             if (hidden) Ops.copy(a[l + 1], aAux[l + 1]);
         }

@@ -47,6 +47,13 @@ class IpdlamTest {
         }
     }
 
+    /** The extrapolations, the hidden z step and the a step's right-hand side on the job's threads: the same bits on 1, 2 or 3. */
+    @Test
+    void anyThreadBudgetTrainsTheSameBits() {
+        TestData.assertSameOnAnyThreadCount(spec(List.of(784, 100, 100, 10), "mse", 1, 256, 2000, Map.of()));
+        TestData.assertSameOnAnyThreadCount(spec(List.of(784, 100, 100, 10), "mse", 2, 500, 2000, Map.of("mode", "full-batch")));
+    }
+
     @Test
     void crossEntropyOutputTrainsToo() {
         List<EpochMetrics> ms = run(spec(List.of(784, 200, 10), "cross-entropy", 2, 256, 3000, Map.of()));
@@ -112,7 +119,7 @@ class IpdlamTest {
     private static Ipdlam solver(String activation) {
         Map<String, Double> ap = activation.equals("leaky-relu") ? Map.of("alpha", 0.1) : null;
         return new Ipdlam(new int[] {2, 2, 2}, Activation.of(activation, ap), Loss.MSE,
-                Params.defaults(IpdlamParams.class).effective());
+                Params.defaults(IpdlamParams.class).effective(), 1);
     }
 
     private static void assertMinimises(Ipdlam s, Activation sigma, double t, double v, double r) {
