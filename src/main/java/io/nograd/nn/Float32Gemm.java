@@ -15,7 +15,8 @@ import org.ojalgo.matrix.store.R064Store;
  * <p>
  * The copies cost one pass over A, B and C against the product's m·n·k multiply-adds, little unless a dimension is
  * small (bench/gemm.sh compares). The float32 buffers are kept per shape and operand, so a solver's
- * steady state allocates nothing; an instance is not thread-safe (one per solver).
+ * steady state allocates nothing; an instance is not thread-safe (one per solver). The copies run on the solver's
+ * {@link Passes} when it gives one (element by element: the same bits for any thread count).
  */
 public final class Float32Gemm implements Gemm {
 
@@ -23,8 +24,21 @@ public final class Float32Gemm implements Gemm {
     /** Per operand (A, B, C): the float32 buffers of each shape seen, looked up by a scan (a solver has a few shapes). */
     private final List<List<R032Store>> buffers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 
+    private final Passes passes;
+    /** The copies' bodies, made once, and what they read. */
+    private final Passes.Range widenPass = this::widenRange;
+    private float[] widenFrom;
+    private double[] widenTo;
+    private double widenAlpha;
+    private double widenBeta;
+
     public Float32Gemm(Gemm inner) {
+        this(inner, Passes.of(1));
+    }
+
+    public Float32Gemm(Gemm inner, Passes passes) {
         this.inner = inner;
+        this.passes = passes;
     }
 
     /** The product precision a solver asked for: {@code inner} itself for float64, else a float32 wrapper of it. */
@@ -92,23 +106,33 @@ public final class Float32Gemm implements Gemm {
 
     private R032Store narrow(R064Store from, int operand) {
         R032Store to = buffer(from, operand);
-        double[] f = from.data;
-        float[] t = to.data;
-        for (int i = 0; i < t.length; i++) t[i] = (float) f[i];
+        passes.narrow(from.data, 0, to.data, 0, to.data.length);
         return to;
     }
 
-    private static void widen(R032Store from, double alpha, double beta, R064Store to) {
-        float[] f = from.data;
-        double[] t = to.data;
+    private void widen(R032Store from, double alpha, double beta, R064Store to) {
+        widenFrom = from.data;
+        widenTo = to.data;
+        widenAlpha = alpha;
+        widenBeta = beta;
+        passes.run(widenFrom.length, widenPass);
+        widenFrom = null;
+        widenTo = null;
+    }
+
+    private void widenRange(int from, int to) {
+        float[] f = widenFrom;
+        double[] t = widenTo;
+        double alpha = widenAlpha;
+        double beta = widenBeta;
         if (beta == 0) {
             if (alpha == 1) {
-                for (int i = 0; i < f.length; i++) t[i] = f[i];
+                for (int i = from; i < to; i++) t[i] = f[i];
             } else {
-                for (int i = 0; i < f.length; i++) t[i] = alpha * f[i];
+                for (int i = from; i < to; i++) t[i] = alpha * f[i];
             }
         } else {
-            for (int i = 0; i < f.length; i++) t[i] = alpha * f[i] + beta * t[i];
+            for (int i = from; i < to; i++) t[i] = alpha * f[i] + beta * t[i];
         }
     }
 }

@@ -60,6 +60,55 @@ public final class ForwardPass {
         if (phi != null) phi.apply(z.data, out.data, from * rows, to * rows);
     }
 
+    /**
+     * {@link ForwardPass#affine} and {@link ForwardPass#layer} with the bias and φ split by columns over a solver's
+     * {@link Passes} (element by element: the same bits as the static forms). One per solver, made once.
+     */
+    public static final class Threaded {
+        private final Passes passes;
+        private final Passes.Range body = this::columns;
+        private double[] zd;
+        private double[] outd;
+        private double[] bias;
+        private Activation phi;
+        private int rows;
+
+        public Threaded(Passes passes) {
+            this.passes = passes;
+        }
+
+        /** z = W_l·in + b_l·1ᵀ. */
+        public void affine(Gemm gemm, Network net, int l, R064Store in, R064Store z) {
+            layer(gemm, net, l, in, z, null, z);
+        }
+
+        /** z = W_l·in + b_l·1ᵀ, then out = φ(z) unless {@code phi} is null (out may be z). */
+        public void layer(Gemm gemm, Network net, int l, R064Store in, R064Store z, Activation phi, R064Store out) {
+            gemm.multiply(false, false, net.weight(l), in, z);
+            zd = z.data;
+            outd = out == null ? null : out.data;
+            bias = net.bias(l).data;
+            this.phi = phi;
+            rows = Ops.rows(z);
+            passes.runColumns(Ops.cols(z), rows, body);
+            zd = null;
+            outd = null;
+            bias = null;
+            this.phi = null;
+        }
+
+        private void columns(int from, int to) {
+            double[] d = zd;
+            double[] b = bias;
+            int n = rows;
+            for (int j = from; j < to; j++) {
+                int off = j * n;
+                for (int i = 0; i < n; i++) d[off + i] += b[i];
+            }
+            if (phi != null) phi.apply(d, outd, from * n, to * n);
+        }
+    }
+
     public int columns() { return columns; }
 
     /** Runs the network on x (inputs × columns); returns the output activation a(depth). */

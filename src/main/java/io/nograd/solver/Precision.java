@@ -2,6 +2,7 @@ package io.nograd.solver;
 
 import io.nograd.nn.Float32Gemm;
 import io.nograd.nn.Gemm;
+import io.nograd.nn.Passes;
 
 /** The precision of a solver's large matrix products, a parameter that the gradient baselines and some lifted solvers declare. */
 public enum Precision {
@@ -22,5 +23,10 @@ public enum Precision {
     /** The matrix products of a solver whose {@code precision} parameter is this: {@link Float32Gemm} over the native Gemm, or that Gemm. */
     public Gemm products() {
         return Float32Gemm.of(this == FLOAT32, Gemm.get());
+    }
+
+    /** {@link #products()} whose float32 copies run on the passes of the solver's thread budget. */
+    public Gemm products(Passes passes) {
+        return this == FLOAT32 ? new Float32Gemm(Gemm.get(), passes) : Gemm.get();
     }
 }

@@ -96,6 +96,7 @@ final class Admm implements Solver {
     /** The products in params.precision; the Cholesky factors and solves ({@link Spd}) in params.factors. */
     private final Gemm gemm;
     private final Passes passes;
+    private final ForwardPass.Threaded affine;
     /** The element-wise passes' bodies, made once; {@link #at} points them at a layer's arrays. */
     private final Elementwise pass = new Elementwise();
     private final Passes.Range cutOffs = pass::cutOffs;
@@ -107,7 +108,8 @@ final class Admm implements Solver {
     Admm(TrainingShape shape, AdmmParams p) {
         this.p = p;
         this.passes = Passes.of(shape.threads());
-        this.gemm = p.precision().products();
+        this.gemm = p.precision().products(passes);
+        this.affine = new ForwardPass.Threaded(passes);
         this.loss = shape.loss();
         this.depth = shape.depth();
         this.n = shape.layers().clone();
@@ -179,7 +181,7 @@ final class Admm implements Solver {
         w.v[0] = input;
         for (int i = 1; i <= depth; i++) {
             // the affine step of the forward pass; the cut-offs below take φ's place
-            ForwardPass.affine(gemm, net, i - 1, w.v[i - 1], w.xHat[i]);
+            affine.affine(gemm, net, i - 1, w.v[i - 1], w.xHat[i]);
             java.util.Arrays.fill(w.lambda[i].data, 0);
             if (i == depth) break;
             passes.run(pass.at(i, w).xh.length, cutOffs);

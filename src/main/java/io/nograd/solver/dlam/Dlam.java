@@ -124,6 +124,7 @@ final class Dlam implements Solver {
     private double penalty;
     private double lastObjective = Double.NaN;
     private final Passes passes;
+    private final ForwardPass.Threaded forward;
     /** The element-wise bodies, made once, and the arrays and scalars they read (set before each pass). */
     private final Passes.Range residualPass = this::residualRange;
     private final Passes.Sums projectPass = this::projectRange;
@@ -147,7 +148,8 @@ final class Dlam implements Solver {
         this.ball = Quasilinear.of(hidden);
         this.sizes = sizes.clone();
         this.depth = sizes.length - 1;
-        this.gemm = p.precision().products();
+        this.gemm = p.precision().products(passes);
+        this.forward = new ForwardPass.Threaded(passes);
         gradW = new R064Store[depth];
         shift = new R064Store[depth];
         means = new R064Store[depth + 1];
@@ -604,11 +606,11 @@ final class Dlam implements Solver {
 
         /** Columns [from, …) of r_l = W_l a_{l−1} + b_l − z_l into {@code r}, given those columns of the input. */
         R064Store residual(Network net, int l, R064Store in, int from, R064Store r) {
-            ForwardPass.affine(gemm, net, l, in, r);
+            forward.affine(gemm, net, l, in, r);
             // with pending[l], first the projection of the last ε shrink (see shrink), from the same u = W a + b
             passU = r.data;
             passZ = z[l];
-            passA = a[l + 1];
+            passA = pending[l] ? a[l + 1] : null; // only hidden layers are ever pending
             passOff = from * sizes[l + 1];
             passEps = epsilon;
             passFlag = pending[l];
@@ -621,7 +623,7 @@ final class Dlam implements Solver {
         R064Store affine(Network net, int l, int from, int to) {
             Chunk c = chunk(from, to);
             R064Store u = c.out[l + 1];
-            ForwardPass.affine(gemm, net, l, input(l, from, to, c), u);
+            forward.affine(gemm, net, l, input(l, from, to, c), u);
             return u;
         }
 

@@ -69,13 +69,21 @@ final class Sibp implements Solver {
     private final Gemm gemm;
     /** The CG's element-wise passes on the job's threads (between products, which use the same threads). */
     private final Passes passes;
+    private final ForwardPass.Threaded forward;
+    private final Passes.Range stepPass = this::stepRange;
+    private final Passes.Range slopePass = this::slopeRange;
+    private double[] passA;
+    private double[] passB;
+    private double[] passOut;
+    private Activation passPhi;
     private double eta;
 
     Sibp(Loss loss, SibpParams p, int threads) {
         this.loss = loss;
         this.p = p;
-        this.gemm = p.precision().products();
         this.passes = Passes.of(threads);
+        this.gemm = p.precision().products(passes);
+        this.forward = new ForwardPass.Threaded(passes);
     }
 
     @Override
@@ -138,7 +146,7 @@ final class Sibp implements Solver {
             gemm.gemm(false, true, 1, fit.coefficients(), f, 1, net.weight(l));
             // Remark 4.1: + γ r(W_i), by its proximal map with step λ_i
             if (regularize(net.weight(l), lambda)) {
-                ForwardPass.affine(gemm, net, l, f, w.fitted[l]);
+                forward.affine(gemm, net, l, f, w.fitted[l]);
             }
             // eq. (4.1), second line: b_i^{k+1} = argmin ‖σ(W_i^{k+1} F_i^k + b) − F_{i+1}^{k+½}‖² + 1/(2λ_i)‖b − b_i^k‖²
             fit.solve(w.fitted[l], w.target[l + 1], phi, lambda, ProximalFit.ONES);
@@ -147,9 +155,10 @@ final class Sibp implements Solver {
             if (l > 0) {
                 // eq. (4.2): δ_i^k = (W_i^{k+1})ᵀ (σ′(G_{i+1}^k) ⊙ δ_{i+1}^k), F_i^{k+½} = F_i^k − η δ_i^k
                 R064Store upper = w.delta[l + 1];
-                double[] ud = upper.data;
-                double[] zd = w.z[l].data;
-                for (int i = 0; i < ud.length; i++) ud[i] *= phi.derivative(zd[i]);
+                passOut = upper.data;
+                passA = w.z[l].data;
+                passPhi = phi;
+                passes.run(passOut.length, slopePass);
                 gemm.multiply(true, false, net.weight(l), upper, w.delta[l]);
                 step(f, w.delta[l], w.target[l]);
             }
@@ -161,10 +170,26 @@ final class Sibp implements Solver {
 
     /** target = F − η·δ. */
     private void step(R064Store f, R064Store delta, R064Store target) {
-        double[] fd = f.data;
-        double[] dd = delta.data;
-        double[] td = target.data;
-        for (int i = 0; i < td.length; i++) td[i] = fd[i] - eta * dd[i];
+        passA = f.data;
+        passB = delta.data;
+        passOut = target.data;
+        passes.run(passOut.length, stepPass);
+    }
+
+    private void stepRange(int from, int to) {
+        double[] fd = passA;
+        double[] dd = passB;
+        double[] td = passOut;
+        double e = eta;
+        for (int i = from; i < to; i++) td[i] = fd[i] - e * dd[i];
+    }
+
+    /** δ ← δ ⊙ σ′(G) on [from, to), δ in passOut, G in passA. */
+    private void slopeRange(int from, int to) {
+        double[] ud = passOut;
+        double[] zd = passA;
+        Activation phi = passPhi;
+        for (int i = from; i < to; i++) ud[i] *= phi.derivative(zd[i]);
     }
 
     /** Applies prox_{λγr} to W in place; false when there is no regulariser. */
@@ -190,7 +215,7 @@ final class Sibp implements Solver {
     }
 
     private Workspace workspace(Network net, int size) {
-        return buffers.get(size, s -> new Workspace(net.sizes(), s, p, gemm, passes));
+        return buffers.get(size, s -> new Workspace(net.sizes(), s, p, gemm, passes, forward));
     }
 
     /** Every buffer of one batch size: the forward pass, targets, errors, Gram matrices and CG state. */
@@ -206,9 +231,11 @@ final class Sibp implements Solver {
         final ProximalFit[] fit;
 
         private final Gemm gemm;
+        private final ForwardPass.Threaded pass;
 
-        Workspace(int[] sizes, int columns, SibpParams p, Gemm gemm, Passes passes) {
+        Workspace(int[] sizes, int columns, SibpParams p, Gemm gemm, Passes passes, ForwardPass.Threaded pass) {
             this.gemm = gemm;
+            this.pass = pass;
             this.columns = columns;
             int depth = sizes.length - 1;
             z = new R064Store[depth];
@@ -234,7 +261,7 @@ final class Sibp implements Solver {
         /** Forward pass from layer {@code from} (a[from] already set, a[0] = x); returns the output. */
         R064Store forward(Network net, R064Store x, int from) {
             a[0] = x;
-            for (int l = from; l < net.depth(); l++) ForwardPass.layer(gemm, net, l, a[l], z[l], net.activation(l), a[l + 1]);
+            for (int l = from; l < net.depth(); l++) pass.layer(gemm, net, l, a[l], z[l], net.activation(l), a[l + 1]);
             return a[net.depth()];
         }
     }
