@@ -42,8 +42,11 @@ public final class TestData {
      * solver's own element-wise passes ({@link io.nograd.nn.Passes}) see the budget.
      */
     public static Run trainOnThreads(JobSpec spec, int threads) {
-        try (BlasThreads.Lease one = BlasThreads.lease(1)) {
+        BlasThreads.Lease one = BlasThreads.lease(1);
+        try {
             return train(validate(spec, threads));
+        } finally {
+            one.close();
         }
     }
 

@@ -19,6 +19,7 @@ import io.nograd.jobs.Training;
 import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Gemm;
 import io.nograd.nn.Network;
+import io.nograd.nn.Passes;
 import io.nograd.solver.SolverRegistry;
 import io.nograd.system.ValidationException;
 import tools.jackson.databind.json.JsonMapper;
@@ -89,6 +90,7 @@ public final class Bench {
         double median = seconds.stream().sorted().skip(seconds.size() / 2).findFirst().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "# mean epoch %.2f s, median %.2f s, best test accuracy %s%n", mean, median,
                 best[0] == Double.NEGATIVE_INFINITY ? "-" : String.format(Locale.ROOT, "%.4f", best[0]));
+        System.out.printf(Locale.ROOT, "# element-wise passes (job budget %d threads): %s%n", threads, Passes.usage());
     }
 
     private static String fmt(Double d) {

@@ -3,6 +3,7 @@ package io.nograd.nn;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,8 +32,14 @@ public final class Passes {
     public static final int GRAIN = 4096;
 
     static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
+    /** After a pass a worker spins this long, then yields the core (to BLAS's threads) until {@link #YIELD_NANOS}, then parks. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final AtomicInteger LIVE = new AtomicInteger();
+    /** Process totals of the passes that ran on more than one thread: passes, their chunks, the chunks workers ran. */
+    private static final LongAdder PARALLEL_PASSES = new LongAdder();
+    private static final LongAdder PARALLEL_CHUNKS = new LongAdder();
+    private static final LongAdder WORKER_CHUNKS = new LongAdder();
 
     /** An element-wise body over [from, to) (elements, or columns for a column pass). */
     @FunctionalInterface
@@ -95,8 +102,16 @@ public final class Passes {
         for (int i = from; i < to; i++) f[fo + i] = (float) d[dof + i];
     };
 
-    /** (generation << 32) | index of the next chunk to claim. */
+    /**
+     * The chunks left to claim, [first, end), and the pass they belong to: generation (24 bits), first and end
+     * (20 bits each; a pass has at most 2³¹ / {@link #GRAIN} chunks). Claims are CAS on it, so a worker that wakes
+     * after its pass ended finds another generation and claims nothing.
+     */
     private final AtomicLong next = new AtomicLong();
+    private static final int INDEX_BITS = 20;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    private static final int GENERATION_SHIFT = 2 * INDEX_BITS;
+    private static final long GENERATION_MASK = (1L << (64 - GENERATION_SHIFT)) - 1;
     private final AtomicInteger done = new AtomicInteger();
     private volatile long generation;
 
@@ -119,6 +134,16 @@ public final class Passes {
     /** Worker threads alive in the process now (every instance's): 0 while only budgets of 1 run. */
     public static int liveWorkers() {
         return LIVE.get();
+    }
+
+    /**
+     * What the budget did so far in this process: "N passes on more than one thread, P% of their chunks by workers"
+     * (a bench prints it: a share near 0 means the workers never got a core).
+     */
+    public static String usage() {
+        long chunks = PARALLEL_CHUNKS.sum();
+        return String.format(java.util.Locale.ROOT, "%d passes on more than one thread, %.1f%% of their %d chunks by workers",
+                PARALLEL_PASSES.sum(), chunks == 0 ? 0.0 : 100.0 * WORKER_CHUNKS.sum() / chunks, chunks);
     }
 
     /** body over [0, n) in chunks of {@link #GRAIN} elements. */
@@ -226,7 +251,7 @@ public final class Passes {
         chunks = (n + step - 1) / step;
         width = k;
         if (partials.length < chunks * k) partials = new double[chunks * k];
-        if (threads == 1) {
+        if (threads == 1 || chunks > INDEX_MASK) {
             for (int c = 0; c < chunks; c++) runChunk(c);
             range = null;
             sum = null;
@@ -235,11 +260,13 @@ public final class Passes {
         }
         failure = null;
         done.set(0);
-        long g = (generation + 1) & 0xffffffffL;
-        next.set(g << 32);
+        long g = (generation + 1) & GENERATION_MASK;
+        next.set(g << GENERATION_SHIFT | (long) chunks);
         generation = g;
         for (Worker w : workers) w.wake();
-        help(g);
+        help(g, true);
+        PARALLEL_PASSES.increment();
+        PARALLEL_CHUNKS.add(chunks);
         int spins = 0;
         while (done.get() < chunks) {
             if (++spins < 1 << 12) Thread.onSpinWait();
@@ -257,18 +284,26 @@ public final class Passes {
         }
     }
 
-    /** Claims and runs chunks of pass {@code g} until none is left (or the pass is over). */
-    private void help(long g) {
+    /**
+     * Claims and runs chunks of pass {@code g} until none is left (or the pass is over): the caller from the front,
+     * workers from the back, so that with equal speeds each thread gets the same chunks pass after pass (and finds
+     * them in its own cache).
+     */
+    private void help(long g, boolean front) {
         while (true) {
             long cur = next.get();
-            int index = (int) cur;
-            if (cur >>> 32 != g || index >= chunks) return;
-            if (!next.compareAndSet(cur, cur + 1)) continue;
+            int first = (int) (cur >>> INDEX_BITS & INDEX_MASK);
+            int end = (int) (cur & INDEX_MASK);
+            if (cur >>> GENERATION_SHIFT != g || first >= end) return;
+            int index = front ? first : end - 1;
+            long claimed = front ? cur + (1L << INDEX_BITS) : cur - 1;
+            if (!next.compareAndSet(cur, claimed)) continue;
             try {
                 runChunk(index);
             } catch (Throwable t) {
                 if (failure == null) failure = t;
             } finally {
+                if (!front) WORKER_CHUNKS.increment();
                 done.incrementAndGet();
             }
         }
@@ -287,6 +322,8 @@ public final class Passes {
         private final Passes owner;
         private final int index;
         private volatile Thread thread;
+        /** Set while the thread parks (or is about to): only then does a pass pay for an unpark. */
+        private volatile boolean parked;
 
         Worker(Passes owner, int index) {
             this.owner = owner;
@@ -297,7 +334,7 @@ public final class Passes {
         void wake() {
             Thread t = thread;
             if (t != null) {
-                LockSupport.unpark(t);
+                if (parked) LockSupport.unpark(t);
                 return;
             }
             t = new Thread(this, "nograd-pass-" + index);
@@ -316,15 +353,21 @@ public final class Passes {
                     long g = owner.generation;
                     if (g != seen) {
                         seen = g;
-                        owner.help(g);
+                        owner.help(g, false);
                         idleSince = System.nanoTime();
                         continue;
                     }
                     long idle = System.nanoTime() - idleSince;
                     if (idle < SPIN_NANOS) {
                         Thread.onSpinWait();
+                    } else if (idle < YIELD_NANOS) {
+                        // between passes a product runs on BLAS's threads: give them the core, stay ready for the next pass
+                        Thread.yield();
                     } else if (idle < KEEP_ALIVE_NANOS) {
-                        LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
+                        // parked is set before generation is read again, and a pass sets generation before reading parked
+                        parked = true;
+                        if (owner.generation == seen) LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
+                        parked = false;
                     } else {
                         // Ending is safe at any moment: a pass never waits for a worker that has not claimed a chunk,
                         // and the next pass makes a new thread.
