@@ -120,6 +120,11 @@ final class LiftedBatch {
         java.util.Arrays.fill(stepBefore, 0);
     }
 
+    /** X^n ← D: Algorithm 1's start for ⓐ ({@code order = algorithm-1}); the forward pass's X^n is discarded. */
+    void startOutputAt(R064Store target) {
+        Ops.copy(target, x[n]);
+    }
+
     /** ‖X̃^i − X^i‖_F of layer i's latest update: the fixed-point residual of eq. (26) resp. (29). */
     double lastStep(int i) { return lastStep[i]; }
 

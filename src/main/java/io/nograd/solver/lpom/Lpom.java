@@ -19,8 +19,13 @@ import io.nograd.nn.Network;
  * </pre>
  * Our choices where the paper leaves room (reasons and measurements: bench/results/lpom.md):
  * <ul>
- * <li><b>Order.</b> A forward-consistent X is a fixed point of eq. (26), so the literal order ⓐ, ⓑ would train only the
- * last layer: each sweep updates the output first, then the hidden layers backwards (Algorithm 3's schedule).</li>
+ * <li><b>Order</b> ({@code order}). A forward-consistent X is a fixed point of eq. (26), so ⓐ before ⓑ from the forward
+ * pass would train only the last layer. The default, {@code output-first}, updates the output first in each sweep, then
+ * the hidden layers backwards (Algorithm 3's schedule): the hidden targets then move by about 1/(1 + μ) of the output's
+ * error, so μ acts as a step size. {@code algorithm-1} keeps the printed order and instead starts X^n at the label D,
+ * the one start under which ⓐ is not a no-op; ⓐ runs backwards (forwards, the label's pull would not reach X^2 in K1
+ * sweeps of a deep net), then ⓑ moves X^n from D to eq. (29)'s fixed point. Its hidden targets are pulled by the label
+ * itself, so it is nearly flat in μ, as the paper's Table 6 is.</li>
  * <li><b>Moving average</b> (footnote 5) in the serial solver too; one μ for every layer (§6.1.3), so μ_{i+1}/μ_i = 1 in
  * eq. (26); ℓ summed over the batch; the bias as a ones row of X^i, dropped from (W^i)ᵀ in eq. (26); φ on the output
  * under MSE, the identity under softmax cross-entropy; β of eq. (36) is φ's Lipschitz constant.</li>
@@ -46,11 +51,21 @@ final class Lpom extends LpomSolver {
     @Override
     void solveBatch(Network net, LiftedBatch lifted, R064Store target, EpochFigures figures) {
         int n = net.depth() + 1;
-        for (int k = 0; k < p.k1(); k++) {
-            // ⓑ eq. (29): X^n, first, so the label reaches the hidden layers within the sweep
-            lifted.updateOutput(net, target);
-            // ⓐ eq. (26): X^{n-1} … X^2, backwards
-            for (int i = n - 1; i >= 2; i--) lifted.updateHidden(net, i);
+        if (p.order() == LpomParams.Order.ALGORITHM_1) {
+            lifted.startOutputAt(target);
+            // ⓐ eq. (26): X^{n-1} … X^2, backwards, K1 times, pulled towards X^n = D
+            for (int k = 0; k < p.k1(); k++) {
+                for (int i = n - 1; i >= 2; i--) lifted.updateHidden(net, i);
+            }
+            // ⓑ eq. (29): X^n, K1 times, from D
+            for (int k = 0; k < p.k1(); k++) lifted.updateOutput(net, target);
+        } else {
+            for (int k = 0; k < p.k1(); k++) {
+                // ⓑ eq. (29): X^n, first, so the label reaches the hidden layers within the sweep
+                lifted.updateOutput(net, target);
+                // ⓐ eq. (26): X^{n-1} … X^2, backwards
+                for (int i = n - 1; i >= 2; i--) lifted.updateHidden(net, i);
+            }
         }
         // ⓒ Algorithm 2 on (31): W^1 … W^{n-1}
         for (int i = 1; i < n; i++) lifted.updateWeights(net, i, figures);

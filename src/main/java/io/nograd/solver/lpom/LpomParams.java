@@ -6,8 +6,9 @@ import io.nograd.solver.Precision;
 /**
  * LPOM's hyperparameters with the paper's names: μ of eq. (19) (one for every layer, §6.1.3), the iteration
  * counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
- * solver uses it too), the relative ridge λ of the W step (eq. (36)), the choice of Algorithm 3, and the precision of the
- * products (float64 by default: every LPOM figure in bench/results was measured so).
+ * solver uses it too), the relative ridge λ of the W step (eq. (36)), the choice of Algorithm 3, the order of the
+ * activation updates, and the precision of the products (float64 by default: every LPOM figure in bench/results was
+ * measured so).
  */
 record LpomParams(
         @Param(defaultValue = "2", min = 1e-3, max = 1e4, description =
@@ -34,5 +35,14 @@ record LpomParams(
                         + "false: serial LPOM (Algorithm 1)")
         boolean parallel,
         @Param(defaultValue = "float64", description = Precision.LIFTED)
-        Precision precision) {
+        Precision precision,
+        @Param(defaultValue = "output-first", description =
+                "order of the activation updates per batch, both from a forward pass: output-first (each of the K1 sweeps "
+                        + "updates X^n by eq. (29), then X^{n-1} … X^2 by eq. (26)) or algorithm-1 (Algorithm 1 as printed: "
+                        + "X^n starts at the label D, ⓐ X^{n-1} … X^2 K1 times, then ⓑ X^n K1 times; the hidden targets "
+                        + "then move by about the same amount at every μ)")
+        Order order) {
+
+    /** The two readings of Algorithm 1's steps ⓐ and ⓑ (see {@link Lpom}). */
+    enum Order { OUTPUT_FIRST, ALGORITHM_1 }
 }

@@ -44,6 +44,9 @@ final class SyncLpom extends LpomSolver {
     private final int threads;
     private final List<Callable<Long>> first = new ArrayList<>();
     private final List<Callable<Long>> second = new ArrayList<>();
+    /** {@code order = algorithm-1}: ⓐ's two groups without X^n, then ⓑ alone. */
+    private final List<Callable<Long>> firstHidden = new ArrayList<>();
+    private final List<Callable<Long>> output = new ArrayList<>();
     private final List<Callable<Long>> weights = new ArrayList<>();
     private final List<ForwardColumns> forwardTasks = new ArrayList<>();
     private final List<Callable<Long>> forward = new ArrayList<>();
@@ -64,7 +67,9 @@ final class SyncLpom extends LpomSolver {
         int n = sizes.length;
         // the group holding X^n goes first (the paper's odd group when n is odd), each group's costliest tasks first
         for (int i = n - 2; i >= 2; i -= 2) first.add(hidden(i));
-        first.add(timed(() -> lifted.updateOutput(net, target)));
+        firstHidden.addAll(first);
+        output.add(timed(() -> lifted.updateOutput(net, target)));
+        first.addAll(output);
         for (int i = n - 1; i >= 2; i -= 2) second.add(hidden(i));
         for (int t = 0; t < threads; t++) forwardTasks.add(new ForwardColumns());
         for (int i = 1; i < n; i++) {
@@ -156,11 +161,21 @@ final class SyncLpom extends LpomSolver {
         lifted = batch;
         target = d;
         figures = epochFigures;
-        for (int k = 0; k < p.k1(); k++) {
-            // the group with X^n: X̃ by K3 steps of eq. (29)/(26) from X^{i±1,k}, then X^{i,k+1} = νX̃ + (1 − ν)X^{i,k}
-            runAll(first);
-            // the other group, from its neighbours' X^{i±1,k+1}
-            runAll(second);
+        if (p.order() == LpomParams.Order.ALGORITHM_1) {
+            // Algorithm 1's order (see Lpom): ⓐ both hidden groups from X^n = D, K1 times, then ⓑ
+            batch.startOutputAt(d);
+            for (int k = 0; k < p.k1(); k++) {
+                runAll(firstHidden);
+                runAll(second);
+            }
+            for (int k = 0; k < p.k1(); k++) runAll(output);
+        } else {
+            for (int k = 0; k < p.k1(); k++) {
+                // the group with X^n: X̃ by K3 steps of eq. (29)/(26) from X^{i±1,k}, then X^{i,k+1} = νX̃ + (1 − ν)X^{i,k}
+                runAll(first);
+                // the other group, from its neighbours' X^{i±1,k+1}
+                runAll(second);
+            }
         }
         // every W^i by K2 steps of eq. (36), all at once
         runAll(weights);

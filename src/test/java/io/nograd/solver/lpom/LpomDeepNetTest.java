@@ -115,9 +115,34 @@ class LpomDeepNetTest {
         assertTrue(m.get(2).testAccuracy() >= 0.95, "test accuracy after 3 epochs: " + m.get(2).testAccuracy());
     }
 
+    /**
+     * {@code order = algorithm-1} pulls the hidden layers towards the label itself, so a large μ does not slow it down
+     * (Table 6 is flat in μ); {@code output-first} moves the hidden targets by about 1/(1 + μ) of the output's error.
+     */
+    @Test
+    void algorithm1OrderIsFlatInMuWhereOutputFirstSlowsDown() {
+        List<Integer> layers = List.of(20, 64, 32, 16, 8, 4);
+        double literalSmall = firstEpoch(layers, 2, "algorithm-1");
+        double literalLarge = firstEpoch(layers, 100, "algorithm-1");
+        double literalParallel = train(layers, "relu", Map.of("mu", 100.0, "order", "algorithm-1", "parallel", true), 1)
+                .get(0).testAccuracy();
+        double outputFirstLarge = firstEpoch(layers, 100, "output-first");
+        assertTrue(literalSmall >= 0.95 && literalLarge >= 0.95 && literalParallel >= 0.95, "algorithm-1 after one epoch: "
+                + literalSmall + " at μ = 2, " + literalLarge + " at μ = 100, " + literalParallel + " at μ = 100 in parallel");
+        assertTrue(outputFirstLarge < 0.5, "output-first at μ = 100 after one epoch: " + outputFirstLarge);
+    }
+
+    private static double firstEpoch(List<Integer> layers, double mu, String order) {
+        return train(layers, "relu", Map.of("mu", mu, "order", order), 1).get(0).testAccuracy();
+    }
+
     private static List<EpochMetrics> train(List<Integer> layers, String activation, double mu, int epochs) {
+        return train(layers, activation, Map.of("mu", mu), epochs);
+    }
+
+    private static List<EpochMetrics> train(List<Integer> layers, String activation, Map<String, Object> params, int epochs) {
         JobSpec spec = new JobSpec("deep", "lpom", "blobs", null, layers, activation, null, "mse", epochs, 100, null, 1L,
-                Map.of("mu", mu), null);
+                params, null);
         ValidatedSpec vs = new JobSpecValidator(SolverRegistry.builtIn(), TestData.DATASETS, 2, 4L << 30).validate(spec);
         Network net = vs.newNetwork();
         List<EpochMetrics> out = new ArrayList<>();
