@@ -18,11 +18,17 @@ final class BudgetProbe {
      * live count, checks the job still ran after the read, cancels it.
      */
     static int liveCountWhileRunning(Api api, String id) {
+        return liveCountWhileRunning(api, id, () -> { });
+    }
+
+    /** The same, also running {@code check} while the job certainly runs (before the count is read). */
+    static int liveCountWhileRunning(Api api, String id, Runnable check) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!training(api, id)) {
             if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " never ran: " + api.getJson("/jobs/" + id));
             Api.sleep(20);
         }
+        check.run();
         int live = api.getJson("/actuator/info").get("nograd").get("blasThreads").get("live").asInt();
         assertEquals("RUNNING", status(api, id), "the job was still running after the count was read");
         api.post("/jobs/" + id + "/cancel", java.util.Map.of());

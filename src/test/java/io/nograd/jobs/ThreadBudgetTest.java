@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.nograd.nn.Passes;
 import io.nograd.system.Api;
 
 /**
@@ -51,6 +52,29 @@ class ThreadBudgetTest {
         assertEquals(share, BudgetProbe.liveCountWhileRunning(api, first));
         assertEquals(share, BudgetProbe.liveCountWhileRunning(api, second));
         assertEquals(idle, live(), "the start-up count is back once no job runs");
+    }
+
+    /**
+     * A lifted solver's element-wise passes ({@link Passes}) keep to the same share: with one thread per job they run on
+     * the job's own thread, so no pass worker is alive while two SIBP jobs (50 000-entry passes, above one chunk) run.
+     */
+    @Test
+    void withConcurrencyTwoALiftedSolversPassesMakeNoThreadOfTheirOwn() {
+        int share = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        // workers of earlier tests in this JVM end once idle (Passes.KEEP_ALIVE_NANOS)
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Passes.liveWorkers() > 0 && System.nanoTime() < deadline) Api.sleep(100);
+        String first = api.submit(liftedJob());
+        String second = api.submit(liftedJob());
+        Runnable noWorker = () -> assertEquals(share == 1 ? 0 : Passes.liveWorkers(), Passes.liveWorkers(), "pass workers alive");
+        assertEquals(share, BudgetProbe.liveCountWhileRunning(api, first, noWorker));
+        assertEquals(share, BudgetProbe.liveCountWhileRunning(api, second, noWorker));
+    }
+
+    /** SIBP on the spirals with 500 × 100 hidden passes, long enough to be caught running. */
+    private static Map<String, Object> liftedJob() {
+        return Map.of("name", "budget sibp", "algorithm", "sibp", "dataset", "spirals", "layers", List.of(2, 500, 2),
+                "activation", "relu", "loss", "cross-entropy", "epochs", 2000, "batchSize", 100, "seed", 3, "params", Map.of());
     }
 
     private int live() {

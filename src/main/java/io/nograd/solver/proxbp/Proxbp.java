@@ -13,6 +13,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
@@ -70,11 +71,18 @@ final class Proxbp implements Solver {
     private R064Store[] stepB;
     private R064Store[] velocityW;
     private R064Store[] velocityB;
+    /** The weight-sized element-wise passes (the update, its norms) on the job's threads. */
+    private final Passes passes;
+    private final Passes.Range applyPass = this::applyRange;
+    private double[] passParam;
+    private double[] passDelta;
+    private double[] passVelocity;
 
-    Proxbp(Loss loss, ProxbpParams p) {
+    Proxbp(Loss loss, ProxbpParams p, int threads) {
         this.loss = loss;
         this.p = p;
-        this.gemm = p.precision().products();
+        this.passes = Passes.of(threads);
+        this.gemm = p.precision().products(passes);
     }
 
     /** Whether layer l (0-based, of {@code depth}) takes the proximal step. */
@@ -133,9 +141,10 @@ final class Proxbp implements Solver {
                 Ops.copy(w.backprop.gradB(l), stepB[l]);
                 Ops.scale(stepB[l], -tau * m);
             }
-            double dw = Ops.norm(stepW[l]);
-            double db = Ops.norm(stepB[l]);
-            steps[l] += Math.sqrt(dw * dw + db * db);
+            // ‖ΔW‖² + ‖Δb‖², each summed as Passes does (reporting only)
+            double[] dw = stepW[l].data;
+            double[] db = stepB[l].data;
+            steps[l] += Math.sqrt(passes.dot(dw, dw, dw.length) + passes.dot(db, db, db.length));
         }
         for (int l = 0; l < depth; l++) {
             apply(net.weight(l), stepW[l], velocityW == null ? null : velocityW[l]);
@@ -146,11 +155,23 @@ final class Proxbp implements Solver {
 
     /** θ ← θ + Δ, or with Nesterov momentum v ← μv + Δ, θ ← θ + Δ + μv. */
     private void apply(R064Store param, R064Store delta, R064Store velocity) {
-        Ops.axpy(1, delta, param);
-        if (velocity == null) return;
-        Ops.scale(velocity, p.momentum());
-        Ops.axpy(1, delta, velocity);
-        Ops.axpy(p.momentum(), velocity, param);
+        passParam = param.data;
+        passDelta = delta.data;
+        passVelocity = velocity == null ? null : velocity.data;
+        passes.run(passParam.length, applyPass);
+    }
+
+    /** {@link #apply} on [from, to), the same arithmetic per element as its three passes had. */
+    private void applyRange(int from, int to) {
+        double[] theta = passParam;
+        double[] d = passDelta;
+        double[] v = passVelocity;
+        for (int i = from; i < to; i++) theta[i] += 1 * d[i];
+        if (v == null) return;
+        double mu = p.momentum();
+        for (int i = from; i < to; i++) v[i] *= mu;
+        for (int i = from; i < to; i++) v[i] += 1 * d[i];
+        for (int i = from; i < to; i++) theta[i] += mu * v[i];
     }
 
     private void allocate(Network net) {

@@ -23,6 +23,15 @@ class ProxbpTest {
                 trainLimit, 3L, params, null));
     }
 
+    /** The update and its norms on the job's threads: the same bits on 1, 2 or 3, with and without momentum, in both precisions. */
+    @Test
+    void anyThreadBudgetTrainsTheSameBits() {
+        for (Map<String, Object> params : List.of(Map.<String, Object>of(), Map.<String, Object>of("momentum", 0.9, "precision", "float32"))) {
+            TestData.assertSameOnAnyThreadCount(new JobSpec("proxbp threads", "proxbp", "fashion-mnist", null, List.of(784, 100, 10), "relu",
+                    null, "cross-entropy", 1, 100, 2000, 3L, params, null));
+        }
+    }
+
     /** A layer's proximal subproblem: input a, error g, weights θ^k = [W b], built from a seed. */
     private record Problem(R064Store a, R064Store g, R064Store w, R064Store b) {
         static Problem random(int in, int out, int m, long seed) {
