@@ -32,9 +32,9 @@ public final class Passes {
     public static final int GRAIN = 4096;
 
     static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** After a pass a worker spins this long, then yields the core (to BLAS's threads) until {@link #YIELD_NANOS}, then parks. */
+    /** After a pass a worker spins this long, then yields the core (to BLAS's threads) until {@link #YIELD_NANOS} (longer than the products between SIBP's passes), then parks. */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
     private static final AtomicInteger LIVE = new AtomicInteger();
     /** Process totals of the passes that ran on more than one thread: passes, their chunks, the chunks workers ran. */
     private static final LongAdder PARALLEL_PASSES = new LongAdder();
