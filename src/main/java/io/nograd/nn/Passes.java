@@ -205,26 +205,22 @@ public final class Passes {
 
     /** to[toOff + i] = from[fromOff + i] for i &lt; n: float32 to float64. */
     public void widen(float[] from, int fromOff, double[] to, int toOff, int n) {
-        copyFloats = from;
-        copyDoubles = to;
-        copyFloatOff = fromOff;
-        copyDoubleOff = toOff;
-        try {
-            run(n, widenBody);
-        } finally {
-            copyFloats = null;
-            copyDoubles = null;
-        }
+        copy(from, fromOff, to, toOff, n, widenBody);
     }
 
     /** to[toOff + i] = (float) from[fromOff + i] for i &lt; n: float64 rounded to float32. */
     public void narrow(double[] from, int fromOff, float[] to, int toOff, int n) {
-        copyFloats = to;
-        copyDoubles = from;
-        copyFloatOff = toOff;
-        copyDoubleOff = fromOff;
+        copy(to, toOff, from, fromOff, n, narrowBody);
+    }
+
+    /** Runs a copy body between the float32 and the float64 array (its direction is the body's). */
+    private void copy(float[] floats, int floatOff, double[] doubles, int doubleOff, int n, Range body) {
+        copyFloats = floats;
+        copyDoubles = doubles;
+        copyFloatOff = floatOff;
+        copyDoubleOff = doubleOff;
         try {
-            run(n, narrowBody);
+            run(n, body);
         } finally {
             copyFloats = null;
             copyDoubles = null;
