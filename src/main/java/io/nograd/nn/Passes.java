@@ -12,13 +12,14 @@ import java.util.concurrent.locks.LockSupport;
  * {@code threads} cores runs at most {@code threads} threads either way.
  * <p>
  * A pass covers [0, n) in fixed chunks ({@link #GRAIN} elements, or as many whole columns as make about that many),
- * whose boundaries depend on n alone. The calling thread and up to {@code threads − 1} workers take chunks from a
- * shared counter, so a late or busy worker only means the caller takes more chunks. A reduction sums each chunk
+ * whose boundaries depend on n alone. The calling thread takes chunks from the front and up to {@code threads − 1}
+ * workers from the back of one shared claim, so a late or busy worker only means the caller takes more chunks. A reduction sums each chunk
  * in index order and then the chunks' partial sums in chunk order: its result is the same bits for any thread
  * count, and for n ≤ one chunk the same as a plain serial loop.
  * <p>
  * With a budget of 1 (a job sharing the cores, a pinned bench) every pass runs on the caller and no thread is
- * made. Otherwise the workers are made on the first pass; each spins briefly after a pass, then parks, and ends
+ * made. Otherwise the workers are made on the first pass; after a pass each spins briefly, then yields its core
+ * (BLAS runs between passes) for a while, then parks, and ends
  * after {@link #KEEP_ALIVE_NANOS} without work (a finished job's instance leaves no thread behind), to be made
  * again by a later pass. Steady state allocates nothing: the bodies are objects the solver made once, the
  * partial sums sit in a buffer grown to the largest pass seen.
@@ -32,7 +33,10 @@ public final class Passes {
     public static final int GRAIN = 4096;
 
     static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** After a pass a worker spins this long, then yields the core (to BLAS's threads) until {@link #YIELD_NANOS} (longer than the products between SIBP's passes), then parks. */
+    /**
+     * After a pass a worker spins this long, then yields the core (to BLAS's threads) until {@link #YIELD_NANOS}
+     * (longer than the products between SIBP's passes), then parks.
+     */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
     private static final AtomicInteger LIVE = new AtomicInteger();
