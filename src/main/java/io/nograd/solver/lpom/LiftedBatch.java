@@ -9,7 +9,6 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
-import io.nograd.nn.Passes;
 import io.nograd.nn.Spd;
 
 /**
@@ -21,11 +20,6 @@ import io.nograd.nn.Spd;
  * non-adjacent X^i, and all W^i, may run on different threads at once (Algorithm 3). The pre-activations
  * W^{i-1}X^{i-1} + b^{i-1} are cached per layer and recomputed only when X^{i-1} moved: each is read by
  * X^{i-1} and X^i, which are never in the same parallel group.
- * <p>
- * The element-wise passes (φ of the fixed-point maps, the moving average, the bias and φ after each product, ρ̂'s
- * scalings) run on {@link Passes}: the serial solver's, over its job's thread budget, shared by every layer; or, under
- * Algorithm 3, one single-threaded instance per layer, since layers then run at once. Every pass is element by element
- * and the sums that steer training (ρ̂) stay serial, so any budget gives the same bits.
  */
 final class LiftedBatch {
 
@@ -66,14 +60,8 @@ final class LiftedBatch {
     /** Σ over this batch's second and later sweeps of ‖X̃ − X‖ at this sweep, resp. at the one before. */
     private final double[] stepNow;
     private final double[] stepBefore;
-    /** kernels[i]: layer i's element-wise passes and their operands (layers may run at once, so each has its own). */
-    private final Kernels[] kernels;
 
-    /**
-     * @param shared the serial solver's passes over the job's thread budget, used by every layer in turn; null for
-     *               Algorithm 3, whose layers each get a single-threaded instance
-     */
-    LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss, Passes shared) {
+    LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
         this.n = sizes.length;
         this.m = m;
         this.p = p;
@@ -86,12 +74,7 @@ final class LiftedBatch {
         inner = new R064Store[n + 1];
         weights = new WeightStep[n];
         gemm = new Gemm[n + 1];
-        kernels = new Kernels[n + 1];
-        for (int i = 1; i <= n; i++) {
-            Passes passes = shared != null ? shared : Passes.of(1);
-            kernels[i] = new Kernels(passes);
-            gemm[i] = p.precision().products(passes);
-        }
+        for (int i = 1; i <= n; i++) gemm[i] = p.precision().products();
         lastStep = new double[n + 1];
         rho = new double[n + 1];
         stepNow = new double[n + 1];
@@ -121,13 +104,10 @@ final class LiftedBatch {
     /** X^i. */
     R064Store x(int i) { return x[i]; }
 
-    /**
-     * X^1 = the batch's input; X^2..X^n by a forward pass with the current weights (nothing survives from the last batch),
-     * its bias and φ on layer i's passes.
-     */
+    /** X^1 = the batch's input; X^2..X^n by a forward pass with the current weights (nothing survives from the last batch). */
     void initialise(Network net, R064Store input) {
         begin(input);
-        for (int i = 2; i <= n; i++) kernels[i].forward.layer(Gemm.get(), net, i - 2, x[i - 1], pre[i], phi(net, i), x[i]);
+        forward(net, 0, m);
         forwardDone();
     }
 
@@ -169,13 +149,13 @@ final class LiftedBatch {
      * average X^n ← ν·X̃ + (1 − ν)·X^n. ℓ is the loss summed over the batch, so μ does not depend on m.
      */
     void updateOutput(Network net, R064Store target) {
-        R064Store z = pre(net, n, n);
+        R064Store z = pre(net, n, gemm[n]);
         R064Store t = tilde[n];
         R064Store grad = diff[n];
         Ops.copy(x[n], t);
         for (int k = 0; k < p.k3(); k++) {
             loss.gradient(t, target, grad);
-            kernels[n].fixedPoint(phi(net, n), z, -1 / p.mu(), grad, t);
+            fixedPoint(phi(net, n), z, -1 / p.mu(), grad, t);
         }
         average(n);
     }
@@ -188,23 +168,24 @@ final class LiftedBatch {
      */
     void updateHidden(Network net, int i) {
         Gemm g = gemm[i];
-        R064Store z = pre(net, i, i);
+        R064Store z = pre(net, i, g);
         R064Store t = tilde[i];
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
-        if (rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1, i), next);
+        if (rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1, g), next);
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
-                above = pre(net, i + 1, i);
+                above = pre(net, i + 1, g);
             } else {
                 above = inner[i];
-                kernels[i].forward.affine(g, net, i - 1, t, above);
+                ForwardPass.affine(g, net, i - 1, t, above);
             }
-            kernels[i].residual(next, above, x[i + 1], d);
+            next.apply(above.data, d.data, d.data.length);
+            Ops.axpy(-1, x[i + 1], d);
             // t ← (W^i)ᵀ d, then t ← φ(z − t)
             g.multiply(true, false, net.weight(i - 1), d, t);
-            kernels[i].fixedPoint(phi(net, i), z, -1, t, t);
+            fixedPoint(phi(net, i), z, -1, t, t);
         }
         average(i);
     }
@@ -214,7 +195,7 @@ final class LiftedBatch {
      * [W^i b^i]·[X^i; 1ᵀ]; see {@link WeightStep}. Adds this layer's residual and objective terms to {@code figures}.
      */
     void updateWeights(Network net, int i, EpochFigures figures) {
-        weights[i].run(net, i, pre(net, i + 1, i), figures);
+        weights[i].run(net, i, pre(net, i + 1, gemm[i]), figures);
     }
 
     /** ℓ(X^n, D), summed over the batch. */
@@ -245,11 +226,10 @@ final class LiftedBatch {
         double[] y = tilde[i].data;
         double[] u = upper[i].data;
         double estimate = 0;
-        Kernels k = kernels[i];
         for (int step = 0; step < RHO_STEPS; step++) {
-            k.product(s, v, y);
+            for (int e = 0; e < y.length; e++) y[e] = s[e] * v[e];
             gemm[i].multiply(false, false, w, tilde[i], upper[i]);
-            k.product(u, d, u);
+            for (int e = 0; e < u.length; e++) u[e] *= d[e];
             gemm[i].multiply(true, false, w, upper[i], tilde[i]);
             double ny = 0;
             double nv = 0;
@@ -270,10 +250,10 @@ final class LiftedBatch {
         return estimate;
     }
 
-    /** W^{i-1}X^{i-1} + b^{i-1}, recomputed on layer {@code owner}'s products and passes (the caller's) if X^{i-1} moved since. */
-    private R064Store pre(Network net, int i, int owner) {
+    /** W^{i-1}X^{i-1} + b^{i-1}, recomputed through {@code g} (the caller's layer's) if X^{i-1} moved since. */
+    private R064Store pre(Network net, int i, Gemm g) {
         if (!fresh[i]) {
-            kernels[owner].forward.affine(gemm[owner], net, i - 2, x[i - 1], pre[i]);
+            ForwardPass.affine(g, net, i - 2, x[i - 1], pre[i]);
             fresh[i] = true;
         }
         return pre[i];
@@ -284,6 +264,13 @@ final class LiftedBatch {
         return net.activation(i - 2);
     }
 
+    /** out ← φ(z + s·v); out may be v. */
+    private static void fixedPoint(Activation phi, R064Store z, double s, R064Store v, R064Store out) {
+        double[] a = z.data;
+        double[] b = v.data;
+        double[] o = out.data;
+        for (int j = 0; j < o.length; j++) o[j] = phi.apply(a[j] + s * b[j]);
+    }
 
     /**
      * Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i; W^i X^i is stale afterwards. For a hidden layer ν is
@@ -294,101 +281,21 @@ final class LiftedBatch {
     private void average(int i) {
         double nu = p.nu();
         if (i < n) nu = Math.min(nu, 2 / (2 + rho[i]));
-        double step = Math.sqrt(kernels[i].average(nu, tilde[i].data, x[i].data));
+        double[] xi = x[i].data;
+        double[] t = tilde[i].data;
+        double step = 0;
+        for (int j = 0; j < xi.length; j++) {
+            double d = t[j] - xi[j];
+            step += d * d;
+            xi[j] = nu * t[j] + (1 - nu) * xi[j];
+        }
+        step = Math.sqrt(step);
         if (lastStep[i] > 0) {
             stepNow[i] += step;
             stepBefore[i] += lastStep[i];
         }
         lastStep[i] = step;
         if (i < n) fresh[i + 1] = false;
-    }
-
-    /** One layer's element-wise passes, their bodies made once, their operands set per call (no allocation per batch). */
-    private static final class Kernels {
-        final Passes passes;
-        final ForwardPass.Threaded forward;
-        private Activation phi;
-        private double[] a;
-        private double[] b;
-        private double[] out;
-        private double scale;
-        private final Passes.Range fixedPointBody = this::fixedPointRange;
-        private final Passes.Range residualBody = this::residualRange;
-        private final Passes.Range productBody = this::productRange;
-        private final Passes.Sum averageBody = this::averageRange;
-
-        Kernels(Passes passes) {
-            this.passes = passes;
-            this.forward = new ForwardPass.Threaded(passes);
-        }
-
-        /** out ← φ(z + s·v); out may be v. */
-        void fixedPoint(Activation f, R064Store z, double s, R064Store v, R064Store o) {
-            set(f, z.data, v.data, o.data, s);
-            passes.run(out.length, fixedPointBody);
-        }
-
-        /** d ← φ(above) − target: eq. (26)'s residual of the layer above. */
-        void residual(Activation f, R064Store above, R064Store target, R064Store d) {
-            set(f, above.data, target.data, d.data, 0);
-            passes.run(out.length, residualBody);
-        }
-
-        /** o ← p ⊙ q (o may be p or q). */
-        void product(double[] p, double[] q, double[] o) {
-            set(null, p, q, o, 0);
-            passes.run(o.length, productBody);
-        }
-
-        /** x ← ν·t + (1 − ν)·x; returns ‖t − x‖² before the move (a diagnostic: its sum may be chunked). */
-        double average(double nu, double[] t, double[] x) {
-            set(null, t, x, x, nu);
-            return passes.sum(x.length, averageBody);
-        }
-
-        private void set(Activation f, double[] first, double[] second, double[] o, double s) {
-            phi = f;
-            a = first;
-            b = second;
-            out = o;
-            scale = s;
-        }
-
-        private void fixedPointRange(int from, int to) {
-            double[] z = a;
-            double[] v = b;
-            double[] o = out;
-            double s = scale;
-            Activation f = phi;
-            for (int j = from; j < to; j++) o[j] = f.apply(z[j] + s * v[j]);
-        }
-
-        private void residualRange(int from, int to) {
-            phi.apply(a, out, from, to);
-            double[] t = b;
-            double[] o = out;
-            for (int j = from; j < to; j++) o[j] -= t[j];
-        }
-
-        private void productRange(int from, int to) {
-            double[] p = a;
-            double[] q = b;
-            double[] o = out;
-            for (int j = from; j < to; j++) o[j] = p[j] * q[j];
-        }
-
-        private double averageRange(int from, int to) {
-            double[] t = a;
-            double[] x = out;
-            double nu = scale;
-            double step = 0;
-            for (int j = from; j < to; j++) {
-                double d = t[j] - x[j];
-                step += d * d;
-                x[j] = nu * t[j] + (1 - nu) * x[j];
-            }
-            return step;
-        }
     }
 
     /**

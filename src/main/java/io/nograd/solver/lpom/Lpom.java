@@ -4,7 +4,6 @@ import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
-import io.nograd.nn.Passes;
 
 /**
  * Serial LPOM, Algorithm 1 of Li et al., "Training Neural Networks by Lifted Proximal Operator Machines"
@@ -45,9 +44,8 @@ import io.nograd.nn.Passes;
  */
 final class Lpom extends LpomSolver {
 
-    /** @param threads the job's thread budget, for the element-wise passes (the products' BLAS threads take turns with them) */
-    Lpom(int[] sizes, Loss loss, LpomParams p, int threads) {
-        super(sizes, loss, p, Passes.of(threads));
+    Lpom(int[] sizes, Loss loss, LpomParams p) {
+        super(sizes, loss, p);
     }
 
     @Override

@@ -95,6 +95,6 @@ public final class LpomFactory implements SolverFactory {
     public Solver create(TrainingShape shape, Params params) {
         LpomParams p = params.as(LpomParams.class);
         if (p.parallel()) return new SyncLpom(shape.layers(), shape.loss(), p, Math.max(1, Math.min(shape.threads(), shape.depth())));
-        return new Lpom(shape.layers(), shape.loss(), p, shape.threads());
+        return new Lpom(shape.layers(), shape.loss(), p);
     }
 }

@@ -9,7 +9,6 @@ import io.nograd.data.Batch;
 import io.nograd.data.Batches;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
-import io.nograd.nn.Passes;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
@@ -34,14 +33,10 @@ abstract class LpomSolver implements Solver {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** The serial solver's element-wise passes over the job's thread budget; null under Algorithm 3 (see {@link LiftedBatch}). */
-    private final Passes passes;
-
-    LpomSolver(int[] sizes, Loss loss, LpomParams p, Passes passes) {
+    LpomSolver(int[] sizes, Loss loss, LpomParams p) {
         this.sizes = sizes.clone();
         this.loss = loss;
         this.p = p;
-        this.passes = passes;
     }
 
     @Override
@@ -80,6 +75,6 @@ abstract class LpomSolver implements Solver {
     abstract void solveBatch(Network net, LiftedBatch lifted, R064Store target, EpochFigures figures);
 
     private LiftedBatch workspace(int size) {
-        return buffers.get(size, s -> new LiftedBatch(sizes, s, p, loss, passes));
+        return buffers.get(size, s -> new LiftedBatch(sizes, s, p, loss));
     }
 }

@@ -61,7 +61,7 @@ final class SyncLpom extends LpomSolver {
     private final long[] roundCpu;
 
     SyncLpom(int[] sizes, Loss loss, LpomParams p, int threads) {
-        super(sizes, loss, p, null);
+        super(sizes, loss, p);
         this.threads = threads;
         this.roundCpu = new long[threads];
         int n = sizes.length;

@@ -49,7 +49,7 @@ class LpomDeepNetTest {
         }
         LpomParams p = Params.defaults(LpomParams.class);
         Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE, null);
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         int n = sizes.length;
         double[] second = new double[n];
@@ -90,7 +90,7 @@ class LpomDeepNetTest {
         assertTrue(Ops.spectralNorm(net.weight(1), 100) >= 3);
         LpomParams p = Params.defaults(LpomParams.class);
         Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE, null);
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         lifted.updateOutput(net, batch.y());
         double[] before = lifted.x(2).data.clone();

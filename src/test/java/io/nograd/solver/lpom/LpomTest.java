@@ -57,15 +57,6 @@ class LpomTest {
         }
     }
 
-    /** The serial solver's element-wise passes split over the job's threads: the same weights and figures, bit for bit. */
-    @Test
-    void serialPassesGiveTheSameBitsOnAnyThreadCount() {
-        for (String activation : List.of("relu", "sigmoid")) {
-            TestData.assertSameOnAnyThreadCount(new JobSpec("lpom threads", "lpom", "fashion-mnist", null, List.of(784, 120, 60, 10),
-                    activation, null, "mse", 1, 100, 1000, 1L, Map.of("k3", 2), null));
-        }
-    }
-
     @Test
     void syncParallelMatchesSerial() {
         List<Integer> layers = List.of(784, 100, 100, 10);
@@ -122,7 +113,7 @@ class LpomTest {
         LpomParams p = Params.defaults(LpomParams.class);
         Batches batches = new Batches(TestData.DATASETS.get("fashion-mnist"), Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1);
         Batch batch = batches.iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE, null);
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         R064Store before = lifted.x(3).copy();
         lifted.updateHidden(net, 3);
