@@ -235,7 +235,7 @@ final class Ipdlam implements Solver {
         double[] target = passT;
         double delta = passC;
         double r = 1 + delta;
-        for (int i = from; i < to; i++) v[i] = (v[i] + delta * hat[i]) / (1 + delta);
+        for (int i = from; i < to; i++) v[i] = (v[i] + delta * hat[i]) / r;
         for (int i = from; i < to; i++) hat[i] = proxSigma(target[i], v[i], r);
     }
 
