@@ -32,6 +32,12 @@ public final class Batch {
     /** The inputs, features × size, float64 (copied from the dataset on the first call for this batch). */
     public R064Store x() { return inputs.all(this); }
 
+    /**
+     * Copies the inputs, features × size column-major, into {@code into} in float32, as the dataset stores them (no
+     * float64 copy is made): for a solver that trains in float32.
+     */
+    public void inputs(float[] into) { inputs.copy(this, into); }
+
     public R064Store y() { return y; }
 
     public int[] labels() { return labels; }

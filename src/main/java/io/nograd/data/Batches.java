@@ -148,6 +148,10 @@ public final class Batches implements Iterable<Batch> {
             }
             return x;
         }
+
+        void copy(Batch batch, float[] into) {
+            data.copyTrain(batch.samples(), 0, size, into, 0);
+        }
     }
 
     private final class Buffers {

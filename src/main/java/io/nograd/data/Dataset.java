@@ -38,6 +38,13 @@ public record Dataset(String name, int features, int classes,
         }
     }
 
+    /** The same in float32, {@code into} as wide as the stored features: one array copy per sample. */
+    public void copyTrain(int[] samples, int from, int to, float[] into, int at) {
+        for (int j = from; j < to; j++) {
+            System.arraycopy(trainX, samples[j] * features, into, at + (j - from) * features, features);
+        }
+    }
+
     /** Bytes held in memory (features and labels). */
     public long bytes() {
         return 4L * (trainX.length + testX.length + trainY.length + testY.length);

@@ -20,8 +20,9 @@ public abstract class Activation {
         @Override public double derivative(double z) { return 1; }
         @Override public void apply(double[] in, double[] out, int from, int to) { if (in != out) System.arraycopy(in, from, out, from, to - from); }
         @Override public void derivative(double[] z, double[] out, int from, int to) { Arrays.fill(out, from, to, 1); }
-        @Override public void apply(float[] in, float[] out, int n) { if (in != out) System.arraycopy(in, 0, out, 0, n); }
-        @Override public void derivative(float[] z, float[] out, int n) { Arrays.fill(out, 0, n, 1f); }
+        @Override public void apply(float[] in, float[] out, int from, int to) { if (in != out) System.arraycopy(in, from, out, from, to - from); }
+        @Override public void derivative(float[] z, float[] out, int from, int to) { Arrays.fill(out, from, to, 1f); }
+        @Override public void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int from, int to) { }
     };
 
     /** The bits of 1.0, of the sign, and of +∞ (a NaN's bits without the sign are above these). */
@@ -65,8 +66,8 @@ public abstract class Activation {
                         out[i] = Double.longBitsToDouble(ONE_BITS & ~zero);
                     }
                 }
-                @Override public void apply(float[] in, float[] out, int n) { for (int i = 0; i < n; i++) out[i] = Math.max(in[i], 0f); }
-                @Override public void derivative(float[] z, float[] out, int n) { for (int i = 0; i < n; i++) out[i] = z[i] > 0 ? 1f : 0f; }
+                @Override public void apply(float[] in, float[] out, int from, int to) { for (int i = from; i < to; i++) out[i] = Math.max(in[i], 0f); }
+                @Override public void derivative(float[] z, float[] out, int from, int to) { for (int i = from; i < to; i++) out[i] = z[i] > 0 ? 1f : 0f; }
 
                 /**
                  * Keeps delta where z &gt; 0 and zeroes it elsewhere with an integer mask (all ones when z's bits
@@ -74,8 +75,8 @@ public abstract class Activation {
                  * (10× slower on a 500 × 100 layer).
                  */
                 @Override
-                public void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int n) {
-                    for (int i = 0; i < n; i++) {
+                public void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int from, int to) {
+                    for (int i = from; i < to; i++) {
                         int bits = Float.floatToRawIntBits(z[i]);
                         int zero = (bits - 1) >> 31 | bits >> 31;
                         delta[i] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[i]) & ~zero);
@@ -175,19 +176,34 @@ public abstract class Activation {
     }
 
     /** out[i] = φ(in[i]) in float32 (the gradient baselines' default precision); in and out may be the same array. */
-    public void apply(float[] in, float[] out, int n) {
-        for (int i = 0; i < n; i++) out[i] = (float) apply(in[i]);
+    public final void apply(float[] in, float[] out, int n) {
+        apply(in, out, 0, n);
+    }
+
+    /** The same for i in [from, to) (a slice of an element-wise pass, {@link Passes}). */
+    public void apply(float[] in, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = (float) apply(in[i]);
     }
 
     /** out[i] = φ′(z[i]) in float32. */
-    public void derivative(float[] z, float[] out, int n) {
-        for (int i = 0; i < n; i++) out[i] = (float) derivative(z[i]);
+    public final void derivative(float[] z, float[] out, int n) {
+        derivative(z, out, 0, n);
+    }
+
+    /** The same for i in [from, to). */
+    public void derivative(float[] z, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = (float) derivative(z[i]);
     }
 
     /** delta[i] ← delta[i]·φ′(z[i]) in float32 (back-propagation's step through φ); scratch may hold φ′. */
-    public void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int n) {
-        derivative(z, scratch, n);
-        for (int i = 0; i < n; i++) delta[i] *= scratch[i];
+    public final void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int n) {
+        multiplyByDerivative(z, delta, scratch, 0, n);
+    }
+
+    /** The same for i in [from, to). */
+    public void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int from, int to) {
+        derivative(z, scratch, from, to);
+        for (int i = from; i < to; i++) delta[i] *= scratch[i];
     }
 
     @Override public String toString() { return name; }

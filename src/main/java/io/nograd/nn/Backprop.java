@@ -43,9 +43,8 @@ public final class Backprop implements Gradients {
     @Override
     public double run(Network net, Loss loss, R064Store x, R064Store y) {
         R064Store out = forward.run(gemm, net, x);
-        double value = loss.value(out, y);
         int last = net.depth() - 1;
-        loss.gradient(out, y, delta[last]);
+        double value = loss.valueAndGradient(out, y, delta[last]);
         double inv = 1.0 / columns();
         for (int l = last; l >= 0; l--) {
             R064Store z = forward.z(l);

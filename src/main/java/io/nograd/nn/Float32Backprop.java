@@ -16,6 +16,9 @@ import org.ojalgo.matrix.store.R064Store;
  * <p>
  * Java has no generics over primitive arrays, so the loop mirrors {@link Backprop}'s rather than sharing it;
  * a test holds the two to the same gradients.
+ * <p>
+ * The element-wise passes (bias and φ, φ′ and the bias gradient's row sums) run on the solver's {@link Passes},
+ * split so that each element and each row sum is computed as the serial loop would: the same bits on any budget.
  */
 public final class Float32Backprop implements Gradients {
 
@@ -40,6 +43,9 @@ public final class Float32Backprop implements Gradients {
 
         /** W_l's float32 copy (column-major), for an optimizer to write beside the float64 one. */
         public float[] weight(int l) { return weight[l].data; }
+
+        /** The same as a store, for a {@link Descent} that writes the step into the weights. */
+        public R032Store weightStore(int l) { return weight[l]; }
 
         public float[] bias(int l) { return bias[l].data; }
 
@@ -67,6 +73,20 @@ public final class Float32Backprop implements Gradients {
         }
     }
 
+    /**
+     * Where {@link #runOnInput} puts each layer's weight gradient G_l = δ_l·a_lᵀ / columns: C_l ← scale·G_l + keep·C_l,
+     * in the product itself (sgemm's α and β). Without one, G_l goes to {@link #gradW32}. Plain SGD names the
+     * weights (scale −rate): the step then costs no pass of its own over W. The product runs after δ_{l−1} was
+     * taken through W_l, so a target of W_l is safe; the weights must be the caller's ({@link Weights}).
+     */
+    public interface Descent {
+        R032Store target(int l);
+
+        float scale();
+
+        float keep();
+    }
+
     private final int columns;
     private final Weights shared;
     /** No caller keeps the copies: refresh them at every run. */
@@ -85,6 +105,18 @@ public final class Float32Backprop implements Gradients {
     private final R064Store output;
     private final R064Store outputDelta;
 
+    private final Passes passes;
+    /** The passes' bodies, made once, and what they read. */
+    private final Passes.Range forwardBody = this::biasAndPhi;
+    private final Passes.Range backwardBody = this::derivativeAndRowSums;
+    private float[] passZ;
+    private float[] passOut;
+    private float[] passBias;
+    private float[] passScratch;
+    private Activation passPhi;
+    private int passRows;
+    private float passScale;
+
     /** With its own weight copies, refreshed at every run. */
     public Float32Backprop(int[] sizes, int columns) {
         this(sizes, columns, null);
@@ -92,7 +124,13 @@ public final class Float32Backprop implements Gradients {
 
     /** With {@code weights}, which the caller keeps current or invalidates; null for copies of its own. */
     public Float32Backprop(int[] sizes, int columns, Weights weights) {
+        this(sizes, columns, weights, Passes.of(1));
+    }
+
+    /** The same with the element-wise passes on {@code passes} (the solver's: one instance per solver). */
+    public Float32Backprop(int[] sizes, int columns, Weights weights, Passes passes) {
         this.columns = columns;
+        this.passes = passes;
         int depth = sizes.length - 1;
         this.ownCopies = weights == null;
         this.shared = ownCopies ? new Weights(sizes) : weights;
@@ -126,29 +164,95 @@ public final class Float32Backprop implements Gradients {
 
     @Override
     public double run(Network net, Loss loss, R064Store x, R064Store y) {
+        passes.narrow(x.data, 0, a[0].data, 0, a[0].data.length);
+        return runOnInput(net, loss, y);
+    }
+
+    /**
+     * The batch's inputs in float32 (features × columns, column-major), for a caller that copies them straight from
+     * float32 storage before {@link #runOnInput}, sparing the float64 copy and its narrowing.
+     */
+    public float[] input() { return a[0].data; }
+
+    /** {@link #run} on the inputs already in {@link #input()}. */
+    public double runOnInput(Network net, Loss loss, R064Store y) {
+        return runOnInput(net, loss, y, null);
+    }
+
+    /** The same with each weight gradient put where {@code descent} says (null: into {@link #gradW32}). */
+    public double runOnInput(Network net, Loss loss, R064Store y, Descent descent) {
+        if (descent != null && ownCopies) throw new IllegalStateException("a descent into the weights needs weights the caller keeps");
         Gemm gemm = Gemm.get();
         int depth = net.depth();
-        narrow(x.data, a[0].data);
         if (ownCopies) shared.invalidate();
         shared.refresh(net);
         for (int l = 0; l < depth; l++) {
             gemm.gemm(false, false, 1f, weight[l], a[l], 0f, z[l]);
-            addColumn(z[l], bias[l]);
-            net.activation(l).apply(z[l].data, a[l + 1].data, z[l].data.length);
+            passZ = z[l].data;
+            passOut = a[l + 1].data;
+            passBias = bias[l].data;
+            passPhi = net.activation(l);
+            passRows = (int) z[l].countRows();
+            passes.runColumns(columns, passRows, forwardBody);
         }
         widen(a[depth].data, output.data);
-        double value = loss.value(output, y);
         int last = depth - 1;
-        loss.gradient(output, y, outputDelta);
+        double value = loss.valueAndGradient(output, y, outputDelta);
         narrow(outputDelta.data, delta[last].data);
         float inv = 1f / columns;
         for (int l = last; l >= 0; l--) {
-            net.activation(l).multiplyByDerivative(z[l].data, delta[l].data, derivative[l].data, z[l].data.length);
-            gemm.gemm(false, true, inv, delta[l], a[l], 0f, gradW32[l]);
-            rowSums(delta[l], inv, gradB32[l]);
+            passZ = z[l].data;
+            passOut = delta[l].data;
+            passScratch = derivative[l].data;
+            passBias = gradB32[l].data;
+            passPhi = net.activation(l);
+            passRows = (int) z[l].countRows();
+            passScale = inv;
+            // row blocks: a chunk of rows is a chunk of the columns of deltaᵀ, whose "rows" are the batch's columns
+            passes.runColumns(passRows, columns, backwardBody);
             if (l > 0) gemm.gemm(true, false, 1f, weight[l], delta[l], 0f, delta[l - 1]);
+            if (descent == null) gemm.gemm(false, true, inv, delta[l], a[l], 0f, gradW32[l]);
+            else gemm.gemm(false, true, inv * descent.scale(), delta[l], a[l], descent.keep(), descent.target(l));
         }
+        passZ = null;
+        passOut = null;
+        passScratch = null;
+        passBias = null;
+        passPhi = null;
         return value;
+    }
+
+    /** Columns [from, to) of z ← z + b·1ᵀ, then a = φ(z). */
+    private void biasAndPhi(int from, int to) {
+        float[] d = passZ;
+        float[] b = passBias;
+        int rows = passRows;
+        for (int j = from; j < to; j++) {
+            int off = j * rows;
+            for (int i = 0; i < rows; i++) d[off + i] += b[i];
+        }
+        passPhi.apply(d, passOut, from * rows, to * rows);
+    }
+
+    /**
+     * Rows [from, to) of delta ← delta ⊙ φ′(z), and of the bias gradient: each row's sum over the columns in
+     * column order, times the scale (as the serial loop sums it).
+     */
+    private void derivativeAndRowSums(int from, int to) {
+        float[] zd = passZ;
+        float[] d = passOut;
+        float[] scratch = passScratch;
+        float[] v = passBias;
+        Activation phi = passPhi;
+        int rows = passRows;
+        java.util.Arrays.fill(v, from, to, 0f);
+        for (int j = 0; j < columns; j++) {
+            int off = j * rows;
+            phi.multiplyByDerivative(zd, d, scratch, off + from, off + to);
+            for (int i = from; i < to; i++) v[i] += d[off + i];
+        }
+        float s = passScale;
+        for (int i = from; i < to; i++) v[i] *= s;
     }
 
     /** The gradient of W_l in float32, as the last run left it. */
@@ -174,25 +278,5 @@ public final class Float32Backprop implements Gradients {
 
     private static void widen(float[] from, double[] to) {
         for (int i = 0; i < from.length; i++) to[i] = from[i];
-    }
-
-    private static void addColumn(R032Store z, R032Store b) {
-        int rows = (int) z.countRows();
-        float[] d = z.data;
-        float[] v = b.data;
-        for (int off = 0; off < d.length; off += rows) {
-            for (int i = 0; i < rows; i++) d[off + i] += v[i];
-        }
-    }
-
-    private static void rowSums(R032Store g, float s, R032Store b) {
-        int rows = (int) g.countRows();
-        float[] d = g.data;
-        float[] v = b.data;
-        java.util.Arrays.fill(v, 0f);
-        for (int off = 0; off < d.length; off += rows) {
-            for (int i = 0; i < rows; i++) v[i] += d[off + i];
-        }
-        for (int i = 0; i < rows; i++) v[i] *= s;
     }
 }

@@ -70,6 +70,41 @@ public enum Loss {
         }
     }
 
+    /**
+     * {@link #value} and, into grad, {@link #gradient} in one pass: the same bits as the two calls, with each
+     * softmax exponential taken once (back-propagation needs both every batch).
+     */
+    public double valueAndGradient(R064Store output, R064Store target, R064Store grad) {
+        if (this == MSE) {
+            gradient(output, target, grad);
+            return value(output, target);
+        }
+        int rows = (int) output.countRows();
+        int cols = (int) output.countColumns();
+        double[] o = output.data;
+        double[] t = target.data;
+        double[] g = grad.data;
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            int off = j * rows;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < rows; i++) max = Math.max(max, o[off + i]);
+            double z = 0;
+            for (int i = 0; i < rows; i++) {
+                double e = Math.exp(o[off + i] - max);
+                g[off + i] = e;
+                z += e;
+            }
+            double logZ = max + Math.log(z);
+            for (int i = 0; i < rows; i++) {
+                double ti = t[off + i];
+                if (ti != 0) sum -= ti * (o[off + i] - logZ);
+                g[off + i] = g[off + i] / z - ti;
+            }
+        }
+        return sum;
+    }
+
     /** out[off..off+rows) = softmax(in[off..off+rows)). */
     public static void softmaxColumn(double[] in, double[] out, int off, int rows) {
         double max = Double.NEGATIVE_INFINITY;

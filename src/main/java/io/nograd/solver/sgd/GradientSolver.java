@@ -9,6 +9,7 @@ import io.nograd.nn.Float32Backprop;
 import io.nograd.nn.Gradients;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
+import io.nograd.nn.Passes;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
@@ -25,6 +26,9 @@ import io.nograd.solver.Solver;
  * network's float64 weights (which evaluation and checkpoints read) when the epoch ends. float32 overflows
  * sooner at a too large learning rate.
  * Speed and accuracy of both precisions: bench/results/core.md.
+ * <p>
+ * In float32 the batch is copied straight from the dataset's float32 features, and the element-wise passes
+ * (back-propagation's, and the step's) run on the job's thread budget ({@link Passes}): the same bits on any budget.
  */
 abstract class GradientSolver implements Solver {
 
@@ -34,9 +38,13 @@ abstract class GradientSolver implements Solver {
     /** The float32 weights every batch size's pass reads, kept current by the float32 step. */
     private Float32Backprop.Weights weights32;
 
-    GradientSolver(Loss loss, Precision precision) {
+    /** The float32 step's and back-propagation's element-wise passes, on the job's thread budget. */
+    final Passes passes;
+
+    GradientSolver(Loss loss, Precision precision, int threads) {
         this.loss = loss;
         this.float32 = precision == Precision.FLOAT32;
+        this.passes = Passes.of(threads);
     }
 
     @Override
@@ -51,12 +59,18 @@ abstract class GradientSolver implements Solver {
             for (Batch batch : batches) {
                 cancel.check();
                 Gradients bp = gradients(net, batch.size());
-                bp.run(net, loss, batch.x(), batch.y());
-                for (int l = 0; l < net.depth(); l++) {
-                    if (bp instanceof Float32Backprop f) {
-                        update(2 * l, f.gradW32(l), weights32.weight(l));
+                if (bp instanceof Float32Backprop f) {
+                    batch.inputs(f.input());
+                    Float32Backprop.Descent descent = descent(weights32);
+                    f.runOnInput(net, loss, batch.y(), descent);
+                    for (int l = 0; l < net.depth(); l++) {
+                        if (descent == null) update(2 * l, f.gradW32(l), weights32.weight(l));
+                        else descended(2 * l, weights32.weight(l));
                         update(2 * l + 1, f.gradB32(l), weights32.bias(l));
-                    } else {
+                    }
+                } else {
+                    bp.run(net, loss, batch.x(), batch.y());
+                    for (int l = 0; l < net.depth(); l++) {
                         update(2 * l, net.weight(l), bp.gradW(l));
                         update(2 * l + 1, net.bias(l), bp.gradB(l));
                     }
@@ -72,7 +86,7 @@ abstract class GradientSolver implements Solver {
     }
 
     private Gradients gradients(Network net, int size) {
-        return buffers.get(size, s -> float32 ? new Float32Backprop(net.sizes(), s, weights32) : new Backprop(net.sizes(), s));
+        return buffers.get(size, s -> float32 ? new Float32Backprop(net.sizes(), s, weights32, passes) : new Backprop(net.sizes(), s));
     }
 
     /** Called before the epoch's first batch (epoch is 1-based). */
@@ -85,9 +99,22 @@ abstract class GradientSolver implements Solver {
     /**
      * The float32 step, as PyTorch's on float32 parameters: the same update of the float32 parameter from its
      * float32 gradient, with float32 optimizer state (all-float loops vectorize; one mixing float and double
-     * did not, and took 2.5× the old float64 step).
+     * did not, and took 2.5× the old float64 step). Implementations split it over {@link #passes} element by
+     * element.
      */
     abstract void update(int index, float[] grad, float[] param);
+
+    /**
+     * For the float32 step: where back-propagation's product should put each weight gradient, already scaled into
+     * the step (null, the default: the gradients, for {@link #update}).
+     */
+    Float32Backprop.Descent descent(Float32Backprop.Weights weights) {
+        return null;
+    }
+
+    /** Finishes the float32 step of weight tensor {@code index} after a {@link #descent} product. */
+    void descended(int index, float[] param) {
+    }
 
     /** Called after every parameter of a batch was updated. */
     void endStep() {
