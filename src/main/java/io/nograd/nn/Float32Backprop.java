@@ -17,8 +17,9 @@ import org.ojalgo.matrix.store.R064Store;
  * Java has no generics over primitive arrays, so the loop mirrors {@link Backprop}'s rather than sharing it;
  * a test holds the two to the same gradients.
  * <p>
- * The element-wise passes (bias and φ, φ′ and the bias gradient's row sums) run on the solver's {@link Passes},
- * split so that each element and each row sum is computed as the serial loop would: the same bits on any budget.
+ * The element-wise work runs in two fused loops, bias and φ, then φ′ and the bias gradient's row sums. They stay on
+ * the calling thread: split over a budget of two ({@link Passes}) they ran slower at 500 × 100 and no faster at
+ * 1500 × 512 (bench/results/performance.md §8).
  */
 public final class Float32Backprop implements Gradients {
 
@@ -105,16 +106,7 @@ public final class Float32Backprop implements Gradients {
     private final R064Store output;
     private final R064Store outputDelta;
 
-    /**
-     * The solver's passes, for passes of at least {@link #PARALLEL_ELEMENTS}; smaller ones run on {@link #serial}:
-     * on a 500 × 100 layer (13 chunks) waking a worker between two sgemms cost more than it saved.
-     */
-    private final Passes passes;
-    private final Passes serial = Passes.of(1);
-    static final int PARALLEL_ELEMENTS = 32 * Passes.GRAIN;
-    /** The passes' bodies, made once, and what they read. */
-    private final Passes.Range forwardBody = this::biasAndPhi;
-    private final Passes.Range backwardBody = this::derivativeAndRowSums;
+    /** What the two fused loops read. */
     private float[] passZ;
     private float[] passOut;
     private float[] passBias;
@@ -130,13 +122,7 @@ public final class Float32Backprop implements Gradients {
 
     /** With {@code weights}, which the caller keeps current or invalidates; null for copies of its own. */
     public Float32Backprop(int[] sizes, int columns, Weights weights) {
-        this(sizes, columns, weights, Passes.of(1));
-    }
-
-    /** The same with the element-wise passes on {@code passes} (the solver's: one instance per solver). */
-    public Float32Backprop(int[] sizes, int columns, Weights weights, Passes passes) {
         this.columns = columns;
-        this.passes = passes;
         int depth = sizes.length - 1;
         this.ownCopies = weights == null;
         this.shared = ownCopies ? new Weights(sizes) : weights;
@@ -170,7 +156,7 @@ public final class Float32Backprop implements Gradients {
 
     @Override
     public double run(Network net, Loss loss, R064Store x, R064Store y) {
-        on((int) a[0].countRows()).narrow(x.data, 0, a[0].data, 0, a[0].data.length);
+        narrow(x.data, a[0].data);
         return runOnInput(net, loss, y);
     }
 
@@ -199,7 +185,7 @@ public final class Float32Backprop implements Gradients {
             passBias = bias[l].data;
             passPhi = net.activation(l);
             passRows = (int) z[l].countRows();
-            on(passRows).runColumns(columns, passRows, forwardBody);
+            biasAndPhi(0, columns);
         }
         widen(a[depth].data, output.data);
         int last = depth - 1;
@@ -214,8 +200,7 @@ public final class Float32Backprop implements Gradients {
             passPhi = net.activation(l);
             passRows = (int) z[l].countRows();
             passScale = inv;
-            // row blocks: a chunk of rows is a chunk of the columns of deltaᵀ, whose "rows" are the batch's columns
-            on(passRows).runColumns(passRows, columns, backwardBody);
+            derivativeAndRowSums(0, passRows);
             if (l > 0) gemm.gemm(true, false, 1f, weight[l], delta[l], 0f, delta[l - 1]);
             if (descent == null) gemm.gemm(false, true, inv, delta[l], a[l], 0f, gradW32[l]);
             else gemm.gemm(false, true, inv * descent.scale(), delta[l], a[l], descent.keep(), descent.target(l));
@@ -226,11 +211,6 @@ public final class Float32Backprop implements Gradients {
         passBias = null;
         passPhi = null;
         return value;
-    }
-
-    /** The passes for a layer of {@code rows} units. */
-    private Passes on(int rows) {
-        return (long) rows * columns >= PARALLEL_ELEMENTS ? passes : serial;
     }
 
     /** Columns [from, to) of z ← z + b·1ᵀ, then a = φ(z). */

@@ -3,7 +3,6 @@ package io.nograd.solver.sgd;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Loss;
-import io.nograd.nn.Passes;
 
 /**
  * Adam (Kingma &amp; Ba 2015) with bias correction, and its AMSGrad variant (Reddi, Kale &amp; Kumar 2018),
@@ -23,18 +22,8 @@ final class Adam extends GradientSolver {
     private final float[][] vMax32;
     private int step = 1;
 
-    /** The float32 step's body, made once, and what it reads. */
-    private final Passes.Range step32 = this::step32;
-    private float[] stepGrad;
-    private float[] stepParam;
-    private float[] stepM;
-    private float[] stepV;
-    private float[] stepVMax;
-    private float stepSize32;
-    private float stepCorrection;
-
-    Adam(Loss loss, AdamParams p, boolean amsgrad, int tensors, int threads) {
-        super(loss, p.precision(), threads);
+    Adam(Loss loss, AdamParams p, boolean amsgrad, int tensors) {
+        super(loss, p.precision());
         this.p = p;
         this.amsgrad = amsgrad;
         m = new double[tensors][];
@@ -90,35 +79,17 @@ final class Adam extends GradientSolver {
             v32[index] = new float[w.length];
             if (amsgrad) vMax32[index] = new float[w.length];
         }
-        stepGrad = g;
-        stepParam = w;
-        stepM = m32[index];
-        stepV = v32[index];
-        stepVMax = vMax32[index];
-        stepSize32 = (float) (p.lr() / (1 - Math.pow(p.beta1(), step)));
-        stepCorrection = (float) (1 / Math.sqrt(1 - Math.pow(p.beta2(), step)));
-        passes.run(w.length, step32);
-        stepGrad = null;
-        stepParam = null;
-        stepM = null;
-        stepV = null;
-        stepVMax = null;
-    }
-
-    private void step32(int from, int to) {
-        float[] g = stepGrad;
-        float[] w = stepParam;
-        float[] mi = stepM;
-        float[] vi = stepV;
-        float[] vmax = stepVMax;
+        float[] mi = m32[index];
+        float[] vi = v32[index];
+        float[] vmax = vMax32[index];
         float b1 = (float) p.beta1();
         float b2 = (float) p.beta2();
-        float stepSize = stepSize32;
-        float inverseSqrtCorrection = stepCorrection;
+        float stepSize = (float) (p.lr() / (1 - Math.pow(p.beta1(), step)));
+        float inverseSqrtCorrection = (float) (1 / Math.sqrt(1 - Math.pow(p.beta2(), step)));
         float eps = (float) p.eps();
         float decay = (float) p.weightDecay();
         if (amsgrad) {
-            for (int i = from; i < to; i++) {
+            for (int i = 0; i < w.length; i++) {
                 float gi = g[i] + decay * w[i];
                 float m = b1 * mi[i] + (1 - b1) * gi;
                 float v = b2 * vi[i] + (1 - b2) * gi * gi;
@@ -129,7 +100,7 @@ final class Adam extends GradientSolver {
                 w[i] -= stepSize * m / ((float) Math.sqrt(vm) * inverseSqrtCorrection + eps);
             }
         } else {
-            for (int i = from; i < to; i++) {
+            for (int i = 0; i < w.length; i++) {
                 float gi = g[i] + decay * w[i];
                 float m = b1 * mi[i] + (1 - b1) * gi;
                 float v = b2 * vi[i] + (1 - b2) * gi * gi;

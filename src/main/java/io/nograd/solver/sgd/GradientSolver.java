@@ -9,7 +9,6 @@ import io.nograd.nn.Float32Backprop;
 import io.nograd.nn.Gradients;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
-import io.nograd.nn.Passes;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
@@ -27,8 +26,9 @@ import io.nograd.solver.Solver;
  * sooner at a too large learning rate.
  * Speed and accuracy of both precisions: bench/results/core.md.
  * <p>
- * In float32 the batch is copied straight from the dataset's float32 features, and the element-wise passes
- * (back-propagation's, and the step's) run on the job's thread budget ({@link Passes}): the same bits on any budget.
+ * In float32 the batch is copied straight from the dataset's float32 features. The element-wise passes stay on
+ * the calling thread: on a budget of two, {@code nn.Passes} made them slower (a worker between two sgemms
+ * competes with BLAS's threads; bench/results/performance.md §8).
  */
 abstract class GradientSolver implements Solver {
 
@@ -38,13 +38,9 @@ abstract class GradientSolver implements Solver {
     /** The float32 weights every batch size's pass reads, kept current by the float32 step. */
     private Float32Backprop.Weights weights32;
 
-    /** The float32 step's and back-propagation's element-wise passes, on the job's thread budget. */
-    final Passes passes;
-
-    GradientSolver(Loss loss, Precision precision, int threads) {
+    GradientSolver(Loss loss, Precision precision) {
         this.loss = loss;
         this.float32 = precision == Precision.FLOAT32;
-        this.passes = Passes.of(threads);
     }
 
     @Override
@@ -86,7 +82,7 @@ abstract class GradientSolver implements Solver {
     }
 
     private Gradients gradients(Network net, int size) {
-        return buffers.get(size, s -> float32 ? new Float32Backprop(net.sizes(), s, weights32, passes) : new Backprop(net.sizes(), s));
+        return buffers.get(size, s -> float32 ? new Float32Backprop(net.sizes(), s, weights32) : new Backprop(net.sizes(), s));
     }
 
     /** Called before the epoch's first batch (epoch is 1-based). */
@@ -99,8 +95,7 @@ abstract class GradientSolver implements Solver {
     /**
      * The float32 step, as PyTorch's on float32 parameters: the same update of the float32 parameter from its
      * float32 gradient, with float32 optimizer state (all-float loops vectorize; one mixing float and double
-     * did not, and took 2.5× the old float64 step). Implementations split it over {@link #passes} element by
-     * element.
+     * did not, and took 2.5× the old float64 step).
      */
     abstract void update(int index, float[] grad, float[] param);
 

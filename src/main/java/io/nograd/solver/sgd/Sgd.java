@@ -5,7 +5,6 @@ import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Float32Backprop;
 import io.nograd.nn.Loss;
-import io.nograd.nn.Passes;
 
 /**
  * Stochastic gradient descent with heavy-ball momentum and weight decay, as PyTorch's {@code SGD}:
@@ -19,22 +18,13 @@ final class Sgd extends GradientSolver {
     private final float[][] velocity32;
     private double rate;
 
-    /** The float32 step's body, made once, and what it reads. */
-    private final Passes.Range step32 = this::step32;
-    private final Passes.Range descendedBody = this::descendedRange;
     /** The weights' velocity when the product writes it ({@link #descent}); the biases' stays in velocity32. */
     private final R032Store[] velocityStore;
-    private float[] stepGrad;
-    private float[] stepParam;
-    private float[] stepVelocity;
-    private float stepRate;
-    private float stepMomentum;
-    private float stepDecay;
     /** The float32 weights the last {@link #descent} named. */
     private Float32Backprop.Weights weights;
 
-    Sgd(Loss loss, SgdParams p, int tensors, int threads) {
-        super(loss, p.precision(), threads);
+    Sgd(Loss loss, SgdParams p, int tensors) {
+        super(loss, p.precision());
         this.p = p;
         this.velocity = new double[tensors][];
         this.velocity32 = new float[tensors][];
@@ -99,21 +89,10 @@ final class Sgd extends GradientSolver {
     @Override
     void descended(int index, float[] w) {
         if (p.momentum() == 0) return;
-        stepDecay = (float) p.weightDecay();
-        stepRate = (float) rate;
-        stepParam = w;
-        stepVelocity = velocityStore[index].data;
-        passes.run(w.length, descendedBody);
-        stepParam = null;
-        stepVelocity = null;
-    }
-
-    private void descendedRange(int from, int to) {
-        float[] w = stepParam;
-        float[] v = stepVelocity;
-        float decay = stepDecay;
-        float lr = stepRate;
-        for (int i = from; i < to; i++) {
+        float decay = (float) p.weightDecay();
+        float lr = (float) rate;
+        float[] v = velocityStore[index].data;
+        for (int i = 0; i < w.length; i++) {
             float vi = v[i] + decay * w[i];
             v[i] = vi;
             w[i] -= lr * vi;
@@ -122,31 +101,16 @@ final class Sgd extends GradientSolver {
 
     @Override
     void update(int index, float[] g, float[] w) {
-        stepDecay = (float) p.weightDecay();
-        stepMomentum = (float) p.momentum();
-        stepRate = (float) rate;
-        if (stepMomentum != 0 && velocity32[index] == null) velocity32[index] = new float[w.length];
-        stepGrad = g;
-        stepParam = w;
-        stepVelocity = velocity32[index];
-        passes.run(w.length, step32);
-        stepGrad = null;
-        stepParam = null;
-        stepVelocity = null;
-    }
-
-    private void step32(int from, int to) {
-        float[] g = stepGrad;
-        float[] w = stepParam;
-        float decay = stepDecay;
-        float momentum = stepMomentum;
-        float lr = stepRate;
+        float decay = (float) p.weightDecay();
+        float momentum = (float) p.momentum();
+        float lr = (float) rate;
         if (momentum == 0) {
-            for (int i = from; i < to; i++) w[i] -= lr * (g[i] + decay * w[i]);
+            for (int i = 0; i < w.length; i++) w[i] -= lr * (g[i] + decay * w[i]);
             return;
         }
-        float[] v = stepVelocity;
-        for (int i = from; i < to; i++) {
+        if (velocity32[index] == null) velocity32[index] = new float[w.length];
+        float[] v = velocity32[index];
+        for (int i = 0; i < w.length; i++) {
             float vi = momentum * v[i] + g[i] + decay * w[i];
             v[i] = vi;
             w[i] -= lr * vi;

@@ -24,25 +24,6 @@ class GradientSolverTest {
     }
 
     /**
-     * Back-propagation's passes and the float32 step on the job's threads: the same bits on 1, 2 or 3, for every
-     * update rule, with momentum and weight decay, on a deep net and with a smaller last batch (2050 = 20 × 100 + 50,
-     * or 4 × 500 + 50).
-     */
-    @Test
-    void anyThreadBudgetTrainsTheSameBits() {
-        for (JobSpec spec : List.of(
-                spec("sgd", List.of(784, 300, 10), 100, Map.of()),
-                spec("sgd", List.of(784, 300, 10), 100, Map.of("momentum", 0.9, "weightDecay", 1e-3)),
-                spec("adam", List.of(784, 200, 100, 10), 100, Map.of("weightDecay", 1e-3)),
-                // 300 × 500 per layer pass: large enough for back-propagation's passes to use the budget too
-                spec("amsgrad", List.of(784, 300, 10), 500, Map.of()),
-                spec("sgd", List.of(784, 300, 10), 500, Map.of("momentum", 0.5)))) {
-            Run run = TestData.assertSameOnAnyThreadCount(spec);
-            assertTrue(run.last().testAccuracy() > 0.6, spec.algorithm() + " learns: test accuracy " + run.last().testAccuracy());
-        }
-    }
-
-    /**
      * The float32 SGD step taken inside the gradient's product (W ← (1 − rate·λ)·W − rate·G, or v ← μ·v + G) trains the
      * weights the float64 step does, up to float32 rounding, for every rule it covers; Adam's separate step as control.
      */
