@@ -180,7 +180,7 @@ public abstract class Activation {
         apply(in, out, 0, n);
     }
 
-    /** The same for i in [from, to) (a slice of an element-wise pass, {@link Passes}). */
+    /** The same for i in [from, to) (a column or slice of a pass). */
     public void apply(float[] in, float[] out, int from, int to) {
         for (int i = from; i < to; i++) out[i] = (float) apply(in[i]);
     }

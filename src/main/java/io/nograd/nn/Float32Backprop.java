@@ -17,8 +17,8 @@ import org.ojalgo.matrix.store.R064Store;
  * Java has no generics over primitive arrays, so the loop mirrors {@link Backprop}'s rather than sharing it;
  * a test holds the two to the same gradients.
  * <p>
- * The element-wise work runs in two fused loops, bias and φ, then φ′ and the bias gradient's row sums. They stay on
- * the calling thread: split over a budget of two ({@link Passes}) they ran slower at 500 × 100 and no faster at
+ * The element-wise work runs in two loops: bias and φ, then φ′ ⊙ δ fused with the bias gradient's row sums. They stay
+ * on the calling thread: split over a budget of two ({@link Passes}) they ran slower at 500 × 100 and no faster at
  * 1500 × 512 (bench/results/performance.md §8).
  */
 public final class Float32Backprop implements Gradients {
@@ -106,15 +106,6 @@ public final class Float32Backprop implements Gradients {
     private final R064Store output;
     private final R064Store outputDelta;
 
-    /** What the two fused loops read. */
-    private float[] passZ;
-    private float[] passOut;
-    private float[] passBias;
-    private float[] passScratch;
-    private Activation passPhi;
-    private int passRows;
-    private float passScale;
-
     /** With its own weight copies, refreshed at every run. */
     public Float32Backprop(int[] sizes, int columns) {
         this(sizes, columns, null);
@@ -180,12 +171,7 @@ public final class Float32Backprop implements Gradients {
         shared.refresh(net);
         for (int l = 0; l < depth; l++) {
             gemm.gemm(false, false, 1f, weight[l], a[l], 0f, z[l]);
-            passZ = z[l].data;
-            passOut = a[l + 1].data;
-            passBias = bias[l].data;
-            passPhi = net.activation(l);
-            passRows = (int) z[l].countRows();
-            biasAndPhi(0, columns);
+            biasAndPhi(z[l], bias[l].data, net.activation(l), a[l + 1].data);
         }
         widen(a[depth].data, output.data);
         int last = depth - 1;
@@ -193,57 +179,35 @@ public final class Float32Backprop implements Gradients {
         narrow(outputDelta.data, delta[last].data);
         float inv = 1f / columns;
         for (int l = last; l >= 0; l--) {
-            passZ = z[l].data;
-            passOut = delta[l].data;
-            passScratch = derivative[l].data;
-            passBias = gradB32[l].data;
-            passPhi = net.activation(l);
-            passRows = (int) z[l].countRows();
-            passScale = inv;
-            derivativeAndRowSums(0, passRows);
+            derivativeAndRowSums(z[l], net.activation(l), delta[l], derivative[l].data, inv, gradB32[l].data);
             if (l > 0) gemm.gemm(true, false, 1f, weight[l], delta[l], 0f, delta[l - 1]);
             if (descent == null) gemm.gemm(false, true, inv, delta[l], a[l], 0f, gradW32[l]);
             else gemm.gemm(false, true, inv * descent.scale(), delta[l], a[l], descent.keep(), descent.target(l));
         }
-        passZ = null;
-        passOut = null;
-        passScratch = null;
-        passBias = null;
-        passPhi = null;
         return value;
     }
 
-    /** Columns [from, to) of z ← z + b·1ᵀ, then a = φ(z). */
-    private void biasAndPhi(int from, int to) {
-        float[] d = passZ;
-        float[] b = passBias;
-        int rows = passRows;
-        for (int j = from; j < to; j++) {
-            int off = j * rows;
+    /** z ← z + b·1ᵀ, then a = φ(z). */
+    private static void biasAndPhi(R032Store z, float[] b, Activation phi, float[] a) {
+        float[] d = z.data;
+        int rows = (int) z.countRows();
+        for (int off = 0; off < d.length; off += rows) {
             for (int i = 0; i < rows; i++) d[off + i] += b[i];
         }
-        passPhi.apply(d, passOut, from * rows, to * rows);
+        phi.apply(d, a, 0, d.length);
     }
 
-    /**
-     * Rows [from, to) of delta ← delta ⊙ φ′(z), and of the bias gradient: each row's sum over the columns in
-     * column order, times the scale (as the serial loop sums it).
-     */
-    private void derivativeAndRowSums(int from, int to) {
-        float[] zd = passZ;
-        float[] d = passOut;
-        float[] scratch = passScratch;
-        float[] v = passBias;
-        Activation phi = passPhi;
-        int rows = passRows;
-        java.util.Arrays.fill(v, from, to, 0f);
-        for (int j = 0; j < columns; j++) {
-            int off = j * rows;
-            phi.multiplyByDerivative(zd, d, scratch, off + from, off + to);
-            for (int i = from; i < to; i++) v[i] += d[off + i];
+    /** δ ← δ ⊙ φ′(z) and the bias gradient v = scale·(row sums of δ), column by column. */
+    private static void derivativeAndRowSums(R032Store z, Activation phi, R032Store delta, float[] scratch, float scale, float[] v) {
+        float[] zd = z.data;
+        float[] d = delta.data;
+        int rows = (int) z.countRows();
+        java.util.Arrays.fill(v, 0f);
+        for (int off = 0; off < d.length; off += rows) {
+            phi.multiplyByDerivative(zd, d, scratch, off, off + rows);
+            for (int i = 0; i < rows; i++) v[i] += d[off + i];
         }
-        float s = passScale;
-        for (int i = from; i < to; i++) v[i] *= s;
+        for (int i = 0; i < rows; i++) v[i] *= scale;
     }
 
     /** The gradient of W_l in float32, as the last run left it. */

@@ -87,14 +87,8 @@ public enum Loss {
         double sum = 0;
         for (int j = 0; j < cols; j++) {
             int off = j * rows;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < rows; i++) max = Math.max(max, o[off + i]);
-            double z = 0;
-            for (int i = 0; i < rows; i++) {
-                double e = Math.exp(o[off + i] - max);
-                g[off + i] = e;
-                z += e;
-            }
+            double max = max(o, off, rows);
+            double z = exponentials(o, g, off, rows, max);
             double logZ = max + Math.log(z);
             for (int i = 0; i < rows; i++) {
                 double ti = t[off + i];
@@ -107,14 +101,24 @@ public enum Loss {
 
     /** out[off..off+rows) = softmax(in[off..off+rows)). */
     public static void softmaxColumn(double[] in, double[] out, int off, int rows) {
+        double z = exponentials(in, out, off, rows, max(in, off, rows));
+        for (int i = 0; i < rows; i++) out[off + i] /= z;
+    }
+
+    private static double max(double[] in, int off, int rows) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < rows; i++) max = Math.max(max, in[off + i]);
+        return max;
+    }
+
+    /** out[off + i] = exp(in[off + i] − max) for i &lt; rows; returns their sum, added in index order. */
+    private static double exponentials(double[] in, double[] out, int off, int rows, double max) {
         double z = 0;
         for (int i = 0; i < rows; i++) {
             double e = Math.exp(in[off + i] - max);
             out[off + i] = e;
             z += e;
         }
-        for (int i = 0; i < rows; i++) out[off + i] /= z;
+        return z;
     }
 }
