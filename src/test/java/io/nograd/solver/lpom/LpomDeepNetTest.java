@@ -48,7 +48,7 @@ class LpomDeepNetTest {
             Ops.scale(net.weight(l), 3 / Ops.spectralNorm(net.weight(l), 100));
         }
         LpomParams p = Params.defaults(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        Batch batch = firstBatch();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         int n = sizes.length;
@@ -73,8 +73,7 @@ class LpomDeepNetTest {
     @Test
     void nuFollowsTheBatchsMapWhereItContracts() {
         int[] sizes = {20, 30, 4};
-        Activation relu = Activation.of("relu", null);
-        Network net = Network.create(sizes, relu, relu, Init.GLOROT, 5);
+        Network net = shallowNet(sizes, "relu");
         double[] w1 = net.weight(0).data;
         double[] b1 = net.bias(0).data;
         double[] w2 = net.weight(1).data;
@@ -89,7 +88,7 @@ class LpomDeepNetTest {
         java.util.Arrays.fill(net.bias(1).data, 1);
         assertTrue(Ops.spectralNorm(net.weight(1), 100) >= 3);
         LpomParams p = Params.defaults(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        Batch batch = firstBatch();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         lifted.updateOutput(net, batch.y());
@@ -114,13 +113,12 @@ class LpomDeepNetTest {
     @Test
     void aBatchsHiddenUpdatesTakeTheChebyshevSteps() {
         int[] sizes = {20, 30, 4};
-        Activation identity = Activation.of("identity", null);
-        Network net = Network.create(sizes, identity, identity, Init.GLOROT, 5);
+        Network net = shallowNet(sizes, "identity");
         double[] w2 = net.weight(1).data;
         java.util.Arrays.fill(w2, 0);
         for (int out = 0; out < 4; out++) w2[out * 4 + out] = 2;
         LpomParams p = Params.defaults(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        Batch batch = firstBatch();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         double[] z = lifted.x(2).data.clone();
@@ -138,6 +136,15 @@ class LpomDeepNetTest {
         assertTrue(Math.abs(lifted.rho(2) - 4) < 1e-9, "ρ̂ of X^2: " + lifted.rho(2));
         assertTrue(before > 1e-3 && Math.abs(after / before - 1.0 / 9) < 1e-9,
                 "error of X^2 " + before + " before, " + after + " after three updates: factor " + after / before);
+    }
+
+    private static Network shallowNet(int[] sizes, String activation) {
+        Activation phi = Activation.of(activation, null);
+        return Network.create(sizes, phi, phi, Init.GLOROT, 5);
+    }
+
+    private static Batch firstBatch() {
+        return new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
     }
 
     private static double distance(double[] a, double[] b) {
