@@ -60,8 +60,6 @@ final class LiftedBatch {
     /** Σ over this batch's second and later sweeps of ‖X̃ − X‖ at this sweep, resp. at the one before. */
     private final double[] stepNow;
     private final double[] stepBefore;
-    /** Averaged updates of each layer so far in this batch: the position in {@link #hiddenStep}'s schedule. */
-    private final int[] updates;
 
     LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
         this.n = sizes.length;
@@ -81,7 +79,6 @@ final class LiftedBatch {
         rho = new double[n + 1];
         stepNow = new double[n + 1];
         stepBefore = new double[n + 1];
-        updates = new int[n + 1];
         power = new R064Store[n + 1];
         slope = new R064Store[n + 1];
         upper = new R064Store[n + 1];
@@ -121,7 +118,6 @@ final class LiftedBatch {
         java.util.Arrays.fill(lastStep, 0);
         java.util.Arrays.fill(stepNow, 0);
         java.util.Arrays.fill(stepBefore, 0);
-        java.util.Arrays.fill(updates, 0);
     }
 
     /** X^n ← D: Algorithm 1's start for ⓐ ({@code order = algorithm-1}); the forward pass's X^n is discarded. */
@@ -277,12 +273,14 @@ final class LiftedBatch {
     }
 
     /**
-     * Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i, with ν = params.nu for the output and {@link #hiddenStep}
-     * for a hidden layer; W^i X^i is stale afterwards.
+     * Footnote 5 / Algorithm 3: X^i ← ν·X̃^i + (1 − ν)·X^i; W^i X^i is stale afterwards. For a hidden layer ν is
+     * capped at 2/(2 + ρ̂) ({@link #estimateRho}): the map (26) converges by itself only for ρ < 1 (Theorem 2); with
+     * eigenvalues of its linearisation down to −ρ̂ the averaged step X + ν(T(X) − X) has factors 1 − ν(1 + σ) and
+     * contracts, to the same fixed point, for ν < 2/(1 + ρ̂), fastest at 2/(2 + ρ̂) (Krasnosel'skii–Mann).
      */
     private void average(int i) {
-        double nu = i < n ? hiddenStep(i) : p.nu();
-        updates[i]++;
+        double nu = p.nu();
+        if (i < n) nu = Math.min(nu, 2 / (2 + rho[i]));
         double[] xi = x[i].data;
         double[] t = tilde[i].data;
         double step = 0;
@@ -298,30 +296,6 @@ final class LiftedBatch {
         }
         lastStep[i] = step;
         if (i < n) fresh[i + 1] = false;
-    }
-
-    /**
-     * ν of hidden layer i's next update. The map (26) converges by itself only for ρ < 1 (Theorem 2); its linearisation
-     * has eigenvalues −σ, σ ∈ [0, ρ̂] ({@link #estimateRho}), so X + ν(T(X) − X) multiplies the error along each
-     * eigenvector by 1 − ν(1 + σ): Richardson iteration on a spectrum in [1, 1 + ρ̂], with the same fixed point for any ν.
-     * The best constant ν, 2/(2 + ρ̂) (Krasnosel'skii–Mann), leaves (ρ̂/(2 + ρ̂))^K of the error after K updates, also in
-     * the many directions the layer above does not see (σ = 0: a 10-unit output sees 10 of 500). The K = K1 updates of a
-     * batch instead take the Chebyshev steps of that interval ({@link #chebyshevStep}), which leave at most
-     * 1/T_K((2 + ρ̂)/ρ̂) of it in every direction (ρ̂ = 4, K = 3: 0.11 against 0.30). Shortest step first: the batch's last
-     * update is then the longest, so X^i ends nearest to the fixed point for the latest X^{i+1} (the reverse order is
-     * worse, bench/results/lpom.md). The paper's ν = 0.5 takes the steps as they are; they tend to 1, the undamped eq. (26)
-     * of Algorithm 1, as ρ̂ → 0, and for K1 = 1 the one step is 2/(2 + ρ̂). A smaller ν scales them by 2ν, which keeps
-     * the schedule's error factor within ±1 on [1, 1 + ρ̂] (more damping, e.g. for Sync-LPOM). With K3 > 1 an update is
-     * K3 steps of (26), not one, and ν is capped at 2/(2 + ρ̂) instead.
-     */
-    private double hiddenStep(int i) {
-        if (p.k3() > 1) return Math.min(p.nu(), 2 / (2 + rho[i]));
-        return Math.min(1, 2 * p.nu()) * chebyshevStep(rho[i], updates[i] % p.k1(), p.k1());
-    }
-
-    /** ν_k = 1/ξ_k, k = 0 … K − 1: ξ_k = 1 + (ρ/2)(1 + cos((2k + 1)π/(2K))), the K Chebyshev nodes of [1, 1 + ρ], largest first. */
-    static double chebyshevStep(double rho, int k, int steps) {
-        return 1 / (1 + rho / 2 * (1 + Math.cos((2 * k + 1) * Math.PI / (2 * steps))));
     }
 
     /**

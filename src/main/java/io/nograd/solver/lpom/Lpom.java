@@ -33,12 +33,11 @@ import io.nograd.nn.Network;
  * eigenvalue of the batch's centred activation covariance at that layer, tr(X_c X_cᵀ)/n_in. The exact pseudo-inverse fits
  * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,
  * width, batch size and activation scale.</li>
- * <li><b>Damped sweeps.</b> Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which deep nets exceed. The K1
- * averaged updates of X^i in a batch take the Chebyshev steps ν_k = 1/ξ_k, ξ_k the nodes of [1, 1 + ρ̂_i]: Richardson
- * iteration's best K-step schedule for the averaged map, which has the same fixed point, with ρ̂_i a power-iteration
+ * <li><b>Damped sweeps.</b> Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which deep nets exceed. ν_i =
+ * min(ν, 2/(2 + ρ̂_i)), the Krasnosel'skii–Mann step that contracts to the same fixed point, with ρ̂_i a power-iteration
  * estimate, over the whole batch, of the top eigenvalue of eq. (26)'s linearisation at the batch's current point (the
- * active units' Jacobian) rather than the global bound κ²‖W^i‖₂², which would also damp where the sweeps already
- * contract (see LiftedBatch#hiddenStep and #estimateRho).</li>
+ * active units' Jacobian) rather than the global bound
+ * κ²‖W^i‖₂², which would also damp where the sweeps already contract (see LiftedBatch#estimateRho).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
  * n_out × m matrices with the m × m Gram matrix, and W is written once (see {@link LiftedBatch}).</li>
  * </ul>

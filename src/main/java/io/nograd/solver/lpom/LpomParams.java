@@ -27,10 +27,8 @@ record LpomParams(
         @Param(defaultValue = "1", min = 1, max = 100, description = "K3: fixed-point iterations of eq. (26)/(29) inside each sweep, before the moving average")
         int k3,
         @Param(defaultValue = "0.5", min = 1e-3, max = 1, description =
-                "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update (serial too, footnote 5). The output takes ν; a "
-                        + "hidden layer's K1 updates per batch take the Chebyshev steps of [1, 1 + ρ̂] (ρ̂ the batch's estimate "
-                        + "of Theorem 2's ρ), scaled by 2ν when ν < 0.5 (with K3 > 1: ν capped at 2/(2 + ρ̂)); lower ν if "
-                        + "parallel = true diverges")
+                "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update (serial too, footnote 5); a hidden layer's ν "
+                        + "is capped at 2/(2 + ρ̂), ρ̂ the batch's estimate of Theorem 2's ρ; lower ν if parallel = true diverges")
         double nu,
         @Param(defaultValue = "false", description =
                 "true: synchronous-parallel LPOM (Algorithm 3), odd/even layers and all W on the job's threads; "
