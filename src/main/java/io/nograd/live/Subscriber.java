@@ -106,12 +106,7 @@ abstract class Subscriber {
             Replay stored = replay;
             if (stored != null) {
                 replay = null;
-                List<LiveEvent> page;
-                while (!closed.get() && !(page = stored.page(lastEpoch)).isEmpty()) {
-                    for (LiveEvent e : page) deliver(e);
-                }
-                LiveEvent end = closed.get() ? null : stored.end();
-                if (end != null) deliver(end);
+                replay(stored);
             }
             LiveEvent e;
             while (!closed.get() && (e = pending.poll()) != null) {
@@ -128,6 +123,23 @@ abstract class Subscriber {
         } else if (!pending.isEmpty()) {
             schedule();
         }
+    }
+
+    /**
+     * The stored pages, then the final status if the job has ended. A job can store its last epochs and end between the
+     * last page read and the status read; its final status is stored after all its epochs, so once the status is final
+     * the pages are read once more before it is sent (else those epochs, queued live behind the status, would be lost).
+     */
+    private void replay(Replay stored) throws Exception {
+        LiveEvent end = null;
+        while (!closed.get()) {
+            List<LiveEvent> page;
+            while (!closed.get() && !(page = stored.page(lastEpoch)).isEmpty()) {
+                for (LiveEvent e : page) deliver(e);
+            }
+            if (end != null || closed.get() || (end = stored.end()) == null) break;
+        }
+        if (end != null) deliver(end);
     }
 
     private void deliver(LiveEvent e) throws Exception {

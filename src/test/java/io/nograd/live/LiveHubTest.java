@@ -111,6 +111,41 @@ class LiveHubTest {
         hub.close();
     }
 
+    /**
+     * The job stores its last epoch and ends after the replay's last page read and before its status read: that epoch
+     * still comes before the final status (the check_api WebSocket check once saw [1, 2] SUCCEEDED).
+     */
+    @Test
+    void anEpochStoredAsTheReplayEndsComesBeforeTheFinalStatus() throws Exception {
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Subscriber s = recording(received, done);
+        List<LiveEvent> store = new CopyOnWriteArrayList<>(List.of(hub.epochEvent("job", epoch(1)), hub.epochEvent("job", epoch(2))));
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        s.register();
+        s.start(new Subscriber.Replay() {
+            @Override
+            public List<LiveEvent> page(int epoch) {
+                List<LiveEvent> page = store.stream().filter(e -> e.epoch() > epoch).toList();
+                if (page.isEmpty() && !ended.getAndSet(true)) {
+                    // the job's last epoch and its end, as TrainingRun writes them: stored first, then published
+                    store.add(hub.epochEvent("job", epoch(3)));
+                    hub.publishEpoch("job", epoch(3));
+                    hub.publishStatus("job", JobStatus.SUCCEEDED, null);
+                }
+                return page;
+            }
+
+            @Override
+            public LiveEvent end() {
+                return ended.get() ? hub.statusEvent("job", JobStatus.SUCCEEDED, null) : null;
+            }
+        });
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 2, 3), received);
+        hub.close();
+    }
+
     /** A subscriber to "job" that records the epochs it is sent and counts {@code done} down when it ends. */
     private Subscriber recording(List<Integer> received, CountDownLatch done) {
         return new Subscriber(hub, "job") {
