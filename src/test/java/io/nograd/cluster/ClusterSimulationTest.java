@@ -50,6 +50,7 @@ class ClusterSimulationTest {
             List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < MEMBERS; i++) ports.add(Node.freePort());
             Map<String, AtomicInteger> claims = new ConcurrentHashMap<>();
+            Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
             Map<String, List<int[]>> writes = new ConcurrentHashMap<>();
             AtomicInteger fenced = new AtomicInteger();
             List<HazelcastInstance> members = new ArrayList<>();
@@ -60,7 +61,8 @@ class ClusterSimulationTest {
                     HazelcastInstance hz = Members.member(name, ports.get(i), ports, SLOTS);
                     members.add(hz);
                     claims.put(name, new AtomicInteger());
-                    JobRunner stub = stubRunner(repo, hz, claims, writes, fenced);
+                    running.put(name, new AtomicInteger());
+                    JobRunner stub = stubRunner(repo, hz, claims, running, writes, fenced);
                     ClusterDispatch d = new ClusterDispatch(hz, repo, stub, new ClusterRunEvents(hz, List.of(), Members.JSON), SLOTS, JOBS,
                             Duration.ofMillis(200));
                     dispatches.add(d);
@@ -71,20 +73,21 @@ class ClusterSimulationTest {
                 JobSpec spec = Members.JSON.readValue("""
                         {"name":"sim","algorithm":"sgd","dataset":"blobs","layers":[2,2],"epochs":%d}""".formatted(EPOCHS), JobSpec.class);
                 Random random = new Random(13);
-                for (int j = 0; j < JOBS; j++) {
-                    String id = java.util.UUID.randomUUID().toString();
-                    dispatches.get(j % MEMBERS).admit(id, () -> repo.insert(id, spec, Instant.now()));
-                    ids.add(id);
-                }
-                // three abrupt kills at random moments of the run, never the last members
+                // three abrupt kills at random moments while jobs are still being posted, never the last members
                 List<Integer> victims = new ArrayList<>(IntStream.range(0, MEMBERS).boxed().toList());
                 java.util.Collections.shuffle(victims, random);
+                List<Integer> killAt = List.of(30 + random.nextInt(30), 90 + random.nextInt(30), 150 + random.nextInt(30));
                 List<String> killed = new CopyOnWriteArrayList<>();
-                for (int k = 0; k < 3; k++) {
-                    Thread.sleep(500 + random.nextInt(700));
-                    HazelcastInstance victim = members.get(victims.get(k));
-                    killed.add(victim.getCluster().getLocalMember().getAttribute(ClusterConfig.NODE));
-                    victim.getLifecycleService().terminate();
+                List<Integer> live = new ArrayList<>(IntStream.range(0, MEMBERS).boxed().toList());
+                for (int j = 0; j < JOBS; j++) {
+                    String id = java.util.UUID.randomUUID().toString();
+                    dispatches.get(live.get(j % live.size())).admit(id, () -> repo.insert(id, spec, Instant.now()));
+                    ids.add(id);
+                    int k = killAt.indexOf(j);
+                    if (k >= 0) {
+                        killed.add(killWhileRunning(members.get(victims.get(k)), running));
+                        live.remove(victims.get(k));
+                    }
                 }
                 long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
                 while (repo.count(null, null) > repo.count(JobStatus.SUCCEEDED, null)) {
@@ -119,14 +122,30 @@ class ClusterSimulationTest {
         }
     }
 
+    /**
+     * Terminates {@code victim} once it runs a job (at most 30 s away), so that every kill hands work over: on a
+     * loaded machine a member can sit between two jobs at any fixed moment. Returns its node name.
+     */
+    private static String killWhileRunning(HazelcastInstance victim, Map<String, AtomicInteger> running) throws InterruptedException {
+        String name = victim.getCluster().getLocalMember().getAttribute(ClusterConfig.NODE);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (running.get(name).get() == 0) {
+            assertTrue(System.nanoTime() < deadline, name + " runs a job within 30 s, to be killed in it");
+            Thread.sleep(2);
+        }
+        victim.getLifecycleService().terminate();
+        return name;
+    }
+
     /** Claims, sleeps through the epochs after the last stored one, writes each through the fence, finishes. */
     private static JobRunner stubRunner(JobRepository repo, HazelcastInstance hz, Map<String, AtomicInteger> claims,
-                                        Map<String, List<int[]>> writes, AtomicInteger fenced) {
+                                        Map<String, AtomicInteger> running, Map<String, List<int[]>> writes, AtomicInteger fenced) {
         String name = hz.getCluster().getLocalMember().getAttribute(ClusterConfig.NODE);
         return (id, node, owner, cancelled, stopping) -> {
             int attempt = repo.markRunning(id, Instant.now(), node, owner);
             if (attempt == 0) return false;
             claims.get(name).incrementAndGet();
+            running.get(name).incrementAndGet();
             int first = repo.find(id).orElseThrow().epochsDone() + 1;
             try {
                 for (int e = first; e <= EPOCHS; e++) {
@@ -142,6 +161,8 @@ class ClusterSimulationTest {
                 fenced.incrementAndGet();
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
+            } finally {
+                running.get(name).decrementAndGet();
             }
             return true;
         };
