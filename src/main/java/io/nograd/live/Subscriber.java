@@ -132,13 +132,12 @@ abstract class Subscriber {
      */
     private void replay(Replay stored) throws Exception {
         LiveEvent end = null;
-        while (!closed.get()) {
+        do {
             List<LiveEvent> page;
             while (!closed.get() && !(page = stored.page(lastEpoch)).isEmpty()) {
                 for (LiveEvent e : page) deliver(e);
             }
-            if (end != null || closed.get() || (end = stored.end()) == null) break;
-        }
+        } while (end == null && !closed.get() && (end = stored.end()) != null);
         if (end != null) deliver(end);
     }
 
