@@ -45,19 +45,20 @@ public class JobService implements SmartInitializingSingleton {
     }
 
     /**
-     * Creates a job that is a sweep's cell. {@code alsoInTransaction} runs in the job's insert transaction
-     * with the new id (the sweep records the release there, so a cell is released once or not at all); when
+     * Creates a job that is a sweep's cell. {@code beforeInsert} runs in the job's insert transaction with the
+     * new id, before the row is written (the sweep takes its lock and records the release there, so a cell is
+     * released once or not at all, and the job's {@code createdAt} is stamped only once the lock is held); when
      * it throws, nothing is stored or queued.
      *
      * @throws io.nograd.system.TooManyRequestsException when the queue is full (nothing stored)
      */
-    public Job create(JobSpec spec, Job.SweepCell sweep, Consumer<String> alsoInTransaction) {
+    public Job create(JobSpec spec, Job.SweepCell sweep, Consumer<String> beforeInsert) {
         ValidatedSpec valid = validator.validate(spec);
         String id = UUID.randomUUID().toString();
         queue.admit(id, () -> {
             tx.executeWithoutResult(s -> {
+                beforeInsert.accept(id);
                 repo.insert(id, valid.spec(), sweep, Instant.now());
-                alsoInTransaction.accept(id);
             });
             events.publish(new RunEvent.Status(id, 0, JobStatus.QUEUED, null));
         });

@@ -86,7 +86,6 @@ class SweepRepository {
                 .param("id", id).param("limit", limit).query(this::cell).list();
     }
 
-    /** Records the cell's job; must run in the job's insert transaction. Throws when the cell was released already. */
     /**
      * Locks the sweep's row until the calling transaction ends, so that releases of one sweep's cells take
      * turns across every node sharing the database.
@@ -95,6 +94,7 @@ class SweepRepository {
         jdbc.sql("SELECT id FROM sweeps WHERE id = :id FOR UPDATE").param("id", id).query(String.class).optional();
     }
 
+    /** Records the cell's job; must run in the job's insert transaction. Throws when the cell was released already. */
     void markReleased(String id, int index, String jobId) {
         int n = jdbc.sql("UPDATE sweep_cells SET job_id = :job WHERE sweep_id = :id AND idx = :idx AND job_id IS NULL")
                 .param("job", jobId).param("id", id).param("idx", index).update();

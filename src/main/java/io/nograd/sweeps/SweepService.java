@@ -137,11 +137,11 @@ public class SweepService implements RunHooks.Hook {
             for (SweepRepository.CellRow cell : repo.unreleased(id, free)) {
                 try {
                     jobs.create(cell.spec(), new Job.SweepCell(id, cell.index(), SweepPlanner.asMap(json, cell.coordinates())), jobId -> {
-                        // counted again under the sweep's row lock, with this cell's job inserted: another node may
-                        // have released a cell since the count above (the release then rolls back, nothing is queued)
+                        // counted again under the sweep's row lock, before this cell's job is inserted: another node
+                        // may have released a cell since the count above (the release then rolls back, nothing is queued)
                         repo.lock(id);
                         repo.markReleased(id, cell.index(), jobId);
-                        if (jobs.activeInSweep(id) > row.maxConcurrent()) throw new Overtaken();
+                        if (jobs.activeInSweep(id) >= row.maxConcurrent()) throw new Overtaken();
                     });
                     active++;
                 } catch (Overtaken | IllegalStateException e) {

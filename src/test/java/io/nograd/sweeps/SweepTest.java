@@ -1,10 +1,15 @@
 package io.nograd.sweeps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import io.nograd.system.Api;
 import io.nograd.system.ServerTest;
@@ -219,5 +227,54 @@ class SweepTest extends ServerTest {
         assertEquals(409, api.post("/sweeps/" + id + "/cancel", "").statusCode());
         assertEquals(204, api.send("DELETE", "/sweeps/" + id, null, Map.of()).statusCode());
         assertEquals(404, api.post("/sweeps/" + id + "/cancel", "").statusCode());
+    }
+
+    @Autowired
+    DataSource dataSource;
+
+    /**
+     * A cell's job is stamped created only once its release holds the sweep's row lock, so createdAt can be
+     * read as the moment it became queued: while another transaction holds that lock, the release that the first
+     * cell's end starts waits, and the second cell's createdAt comes after the lock is let go.
+     */
+    @Test
+    void aCellIsStampedCreatedOnlyOnceItsReleaseHoldsTheSweepsLock() throws Exception {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("base", base(2));
+        req.put("grid", Map.of("params.lr", List.of(0.01, 0.02)));
+        req.put("maxConcurrent", 1);
+        HttpResponse<byte[]> created = api.post("/sweeps", req);
+        assertEquals(201, created.statusCode(), new String(created.body()));
+        String id = Api.json(created).get("id").asString();
+        Instant letGo;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM sweeps WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, id);
+                lock.executeQuery().close();
+            }
+            String first = api.getJson("/jobs?sweep=" + id).get("jobs").get(0).get("id").asString();
+            assertEquals("SUCCEEDED", api.awaitFinal(first, Duration.ofMinutes(1)).get("status").asString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!someSessionIsBlocked(c)) {
+                assertTrue(System.nanoTime() < deadline, "the release after the first cell waits for the sweep's lock");
+                Api.sleep(10);
+            }
+            letGo = Instant.now();
+            c.commit();
+        }
+        JsonNode done = api.awaitSweep(id, Duration.ofMinutes(1));
+        assertEquals(2, done.get("progress").get("succeeded").asInt(), done.get("progress").toString());
+        String second = done.get("cells").get(1).get("jobId").asString();
+        Instant createdAt = Instant.parse(api.getJson("/jobs/" + second).get("createdAt").asString());
+        assertFalse(createdAt.isBefore(letGo), "created at " + createdAt + ", the lock was let go at " + letGo);
+    }
+
+    private static boolean someSessionIsBlocked(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL");
+                ResultSet rs = q.executeQuery()) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
     }
 }
