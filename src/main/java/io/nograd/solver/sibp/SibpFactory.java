@@ -55,8 +55,8 @@ public final class SibpFactory implements SolverFactory {
     }
 
     /**
-     * Sibp's workspace per batch size m: per layer z, a, δ, the target and the fit (5 × out × m), the 11 CG
-     * vectors of {@link ProximalFit} (11 × out × m) and the m × m Gram matrix of eq. (4.1).
+     * Sibp's workspace per batch size m: per layer z, a, δ, the target and the fit (5 × out × m), the 10 CG
+     * vectors of {@link ProximalFit} and its per-chunk scratch (under 11 × out × m) and the m × m Gram matrix of eq. (4.1).
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
