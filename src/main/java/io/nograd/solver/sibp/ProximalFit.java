@@ -32,13 +32,13 @@ import io.nograd.nn.Passes;
  * for a linear output layer, so the authors' unit-free backtracking rarely needs a second trial; a direction
  * that is not a descent direction restarts CG along −g; a search that finds no decrease ends the subproblem.
  * <p>
- * <b>Passes.</b> The element-wise passes run on the job's thread budget ({@link Passes}) and are fused so that
- * each array is read as few times as the iteration allows: a trial's evaluation also writes the gradient G at
- * the trial (kept if the trial is accepted, so no separate gradient pass), and the direction update also applies
- * the accepted step to C. Within a chunk, the evaluation works in blocks that stay in L1 between σ, σ′ and the
- * loop that uses them, and every sum runs in a few lanes (element i − from to lane (i − from) mod lanes, the
- * lanes added at the end), because one ordered chain of float64 additions costs an add's latency per element.
- * Chunks and lanes depend on the array's length alone, so the iterates are the same bits for any budget.
+ * <b>Passes.</b> The element-wise passes run on the job's thread budget ({@link Passes}). They are short (a 500 × 100
+ * layer, about 12 evaluations per batch and layer) and bound by the loops' arithmetic, not by memory, so each is
+ * written for the JIT's vectorizer: the weight evaluation works in blocks that stay in L1 from one loop to the next,
+ * the bias evaluation column by column through a per-thread scratch column (every loop indexed by row), ReLU's σ′
+ * by min and max ({@link #reluSlope}), and every sum in a few lanes (element i − from to lane (i − from) mod lanes,
+ * the lanes added at the end), because one ordered chain of float64 additions costs an add's latency per element.
+ * Chunks and lanes depend on the array's shape alone, so the iterates are the same bits for any budget.
  */
 final class ProximalFit {
 
@@ -72,18 +72,23 @@ final class ProximalFit {
     private final R064Store gk;
     private final R064Store d;
     private final R064Store dz;
-    /** Per chunk of a bias pass, BLOCK elements each: Z', σ and σ′ at a block, in the chunk's thread's L1. */
-    private final double[] scratchSigma;
-    private final double[] scratchZ;
-    private final double[] scratchSlope;
+    /** Per thread of a bias pass, one column each: Z', σ, σ′ and σ − T (so that every loop indexes by row alone). */
+    private final ThreadLocal<double[][]> biasScratch;
+    /** The bias pass's column chunks ({@link Passes#runColumns}'s) and each chunk's S𝟙, Σ_j σ′² and ‖σ − T‖². */
+    private final int biasChunkColumns;
+    private final double[][] chunkRowS;
+    private final double[][] chunkRowQ;
+    private final double[] chunkData;
     // the bias subproblem, units
     private final double[] u;
     private final double[] shift;
     private final double[] bg;
     private final double[] bd;
-    /** S𝟙, Σ_j σ′² and ‖σ − T‖² at the current point and at the trial (rows, rows, 1). */
-    private double[] rowSums;
-    private double[] trialRowSums;
+    /** S𝟙 and Σ_j σ′² at the current point and at the trial. */
+    private double[] rowS;
+    private double[] rowQ;
+    private double[] trialRowS;
+    private double[] trialRowQ;
 
     private double gd;
     private double dd;
@@ -97,7 +102,7 @@ final class ProximalFit {
     /** The passes' bodies, made once (no allocation per batch), and the scalars they read. */
     private final Passes.Sum evaluatePass = this::evaluate;
     private final Passes.Range gradientPass = this::gradient;
-    private final Passes.Sums biasPass = this::evaluateBias;
+    private final Passes.Range biasPass = this::evaluateBias;
     private final Passes.Sums combinePass = this::combine;
     private final Passes.Sum gradientNormPass = this::gradientNorm;
     private final double[] combined = new double[4];
@@ -130,16 +135,20 @@ final class ProximalFit {
         gk = Ops.make(units, columns);
         d = Ops.make(units, columns);
         dz = Ops.make(units, columns);
-        int chunks = (units * columns + Passes.GRAIN - 1) / Passes.GRAIN;
-        scratchSigma = new double[chunks * BLOCK];
-        scratchZ = new double[chunks * BLOCK];
-        scratchSlope = new double[chunks * BLOCK];
+        biasScratch = ThreadLocal.withInitial(() -> new double[][] {new double[units], new double[units], new double[units], new double[units]});
+        biasChunkColumns = Math.max(1, Passes.GRAIN / units);
+        int chunks = (columns + biasChunkColumns - 1) / biasChunkColumns;
+        chunkRowS = new double[chunks][units];
+        chunkRowQ = new double[chunks][units];
+        chunkData = new double[chunks];
         u = new double[units];
         shift = new double[units];
         bg = new double[units];
         bd = new double[units];
-        rowSums = new double[2 * units + 1];
-        trialRowSums = new double[2 * units + 1];
+        rowS = new double[units];
+        rowQ = new double[units];
+        trialRowS = new double[units];
+        trialRowQ = new double[units];
     }
 
     /**
@@ -221,7 +230,7 @@ final class ProximalFit {
             for (int r = 0; r < rows; r++) {
                 double ur = u[r] + pending * bd[r];
                 u[r] = ur;
-                double gr = 2 * rowSums[r] + ur / lambda;
+                double gr = 2 * rowS[r] + ur / lambda;
                 bg[r] = gr;
                 gg += gr * gr;
             }
@@ -351,8 +360,8 @@ final class ProximalFit {
     }
 
     /**
-     * ReLU's σ′ (1 where z &gt; 0, else 0) by min and max, which the JIT vectorizes (4× faster than
-     * {@link Activation#derivative(double[], double[], int, int)}'s bit masks, which it does not on this JDK): z·2²⁰⁴⁶
+     * ReLU's σ′ (1 where z &gt; 0, else 0) by min and max, which the JIT vectorizes, unlike the bit masks of
+     * {@link Activation#derivative(double[], double[], int, int)} on this JDK (bench/results/performance.md §9.2): z·2²⁰⁴⁶
      * is at least 2⁹⁷² for every positive z, subnormals included, and ≤ 0 otherwise. Only a NaN differs (NaN
      * instead of 0), and there σ(z), S and the data term are NaN either way, so the line search rejects the trial.
      */
@@ -362,70 +371,90 @@ final class ProximalFit {
 
     /**
      * At Z' = Z^k + shift·𝟙ᵀ (shift = b − b^k, or at a trial b − b^k + α·d when {@code trialShift} is 1, read
-     * from {@code shift}): writes S'𝟙, Σ_j σ′(Z')² and ‖σ(Z') − T‖² to the trial row sums; returns the last.
+     * from {@code shift}): writes S'𝟙 and Σ_j σ′(Z')² to the trial row sums; returns ‖σ(Z') − T‖².
      */
     private double evaluateBias(R064Store at, int trialShift, R064Store target, Activation phi) {
         if (trialShift == 0) Arrays.fill(shift, 0);
         evalAt = at;
         evalTarget = target;
         evalPhi = phi;
-        passes.sums(at.data.length, 2 * rows + 1, biasPass, trialRowSums);
-        return trialRowSums[2 * rows];
+        int cols = at.data.length / rows;
+        passes.runColumns(cols, rows, biasPass);
+        // the chunks' sums in chunk order: the same bits for any thread budget
+        int chunks = (cols + biasChunkColumns - 1) / biasChunkColumns;
+        Arrays.fill(trialRowS, 0);
+        Arrays.fill(trialRowQ, 0);
+        double data = 0;
+        for (int c = 0; c < chunks; c++) {
+            double[] cs = chunkRowS[c];
+            double[] cq = chunkRowQ[c];
+            for (int r = 0; r < rows; r++) trialRowS[r] += cs[r];
+            for (int r = 0; r < rows; r++) trialRowQ[r] += cq[r];
+            data += chunkData[c];
+        }
+        return data;
     }
 
-    /** {@link #evaluateBias} on [from, to): per column piece (at most a block), into this chunk's scratch. */
-    private void evaluateBias(int from, int to, double[] out, int at) {
+    /**
+     * {@link #evaluateBias} on the columns [from, to) (whole chunks of {@link #biasChunkColumns}: one from a pass
+     * on several threads, all of them from a serial one), column by column through this thread's scratch, into each
+     * chunk's own row sums; the sum of squares in four lanes (row r to lane r mod 4).
+     */
+    private void evaluateBias(int from, int to) {
+        if (from % biasChunkColumns != 0) {
+            throw new IllegalStateException("bias pass from column " + from + ", not a multiple of " + biasChunkColumns);
+        }
+        for (int c0 = from; c0 < to; c0 += biasChunkColumns) biasChunk(c0 / biasChunkColumns, c0, Math.min(to, c0 + biasChunkColumns));
+    }
+
+    private void biasChunk(int chunk, int from, int to) {
         double[] zd = evalAt.data;
         double[] t = evalTarget.data;
         double[] sh = shift;
-        double[] sg = scratchSigma;
-        double[] sv = scratchZ;
-        double[] sl = scratchSlope;
+        double[][] scratch = biasScratch.get();
+        double[] sv = scratch[0];
+        double[] sg = scratch[1];
+        double[] sl = scratch[2];
+        double[] sq = scratch[3];
+        double[] rs = chunkRowS[chunk];
+        double[] rq = chunkRowQ[chunk];
         Activation phi = evalPhi;
         boolean relu = evalRelu;
         int n = rows;
-        Arrays.fill(out, at, at + 2 * n + 1, 0);
-        int base = from / Passes.GRAIN * BLOCK;
+        Arrays.fill(rs, 0);
+        Arrays.fill(rq, 0);
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int b = from;
-        while (b < to) {
-            int r0 = b % n;
-            int len = Math.min(Math.min(to - b, n - r0), BLOCK);
-            for (int k = 0; k < len; k++) sv[base + k] = zd[b + k] + sh[r0 + k];
-            phi.apply(sv, sg, base, base + len);
-            if (relu) reluSlope(sv, sl, base, base + len);
-            else phi.derivative(sv, sl, base, base + len);
-            int k = 0;
-            for (; k + 3 < len; k += 4) {
-                double q0 = sg[base + k] - t[b + k];
-                double q1 = sg[base + k + 1] - t[b + k + 1];
-                double q2 = sg[base + k + 2] - t[b + k + 2];
-                double q3 = sg[base + k + 3] - t[b + k + 3];
-                s0 += q0 * q0;
-                s1 += q1 * q1;
-                s2 += q2 * q2;
-                s3 += q3 * q3;
+        for (int j = from; j < to; j++) {
+            int off = j * n;
+            for (int r = 0; r < n; r++) sv[r] = zd[off + r] + sh[r];
+            phi.apply(sv, sg, 0, n);
+            if (relu) reluSlope(sv, sl, 0, n);
+            else phi.derivative(sv, sl, 0, n);
+            for (int r = 0; r < n; r++) sq[r] = sg[r] - t[off + r];
+            int r = 0;
+            for (; r + 3 < n; r += 4) {
+                s0 += sq[r] * sq[r];
+                s1 += sq[r + 1] * sq[r + 1];
+                s2 += sq[r + 2] * sq[r + 2];
+                s3 += sq[r + 3] * sq[r + 3];
             }
-            for (; k < len; k++) {
-                double q = sg[base + k] - t[b + k];
-                s0 += q * q;
-            }
-            int rs = at + r0;
-            for (k = 0; k < len; k++) out[rs + k] += sl[base + k] * (sg[base + k] - t[b + k]);
-            int rq = at + n + r0;
-            for (k = 0; k < len; k++) out[rq + k] += sl[base + k] * sl[base + k];
-            b += len;
+            for (; r < n; r++) s0 += sq[r] * sq[r];
+            for (int k = 0; k < n; k++) rs[k] += sl[k] * sq[k];
+            for (int k = 0; k < n; k++) rq[k] += sl[k] * sl[k];
         }
-        out[at + 2 * n] = (s0 + s1) + (s2 + s3);
+        chunkData[chunk] = (s0 + s1) + (s2 + s3);
     }
 
     private void swapRowSums() {
-        double[] swap = rowSums;
-        rowSums = trialRowSums;
-        trialRowSums = swap;
+        double[] swap = rowS;
+        rowS = trialRowS;
+        trialRowS = swap;
+        swap = rowQ;
+        rowQ = trialRowQ;
+        trialRowQ = swap;
     }
 
     /** The bias's d ← −g + β·d and the line search's sums: gᵀd, ‖d‖², ⟨b − b^k, d⟩ and Σ_i d_i² Σ_j σ′_ij². */
@@ -440,7 +469,7 @@ final class ProximalFit {
             sgd += bg[r] * dr;
             sdd += dr * dr;
             sud += u[r] * dr;
-            scurv += dr * dr * rowSums[rows + r];
+            scurv += dr * dr * rowQ[r];
         }
         gd = sgd;
         dd = sdd;
