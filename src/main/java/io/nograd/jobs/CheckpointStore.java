@@ -1,5 +1,8 @@
 package io.nograd.jobs;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +28,24 @@ public interface CheckpointStore {
 
     /** The job's last checkpoint, loaded into a network of the spec's shape, or empty when it has none. */
     Optional<Checkpoint> readCheckpoint(String jobId, JobSpec spec);
+
+    /** Writes a solver's state to a stream. */
+    interface StateWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes the solver's state after {@code epoch} atomically, before that epoch's checkpoint, which then
+     * retires older states (so a crash between the two leaves the older checkpoint with its state); false,
+     * writing nothing, where this store keeps no solver state (the shared database of cluster mode).
+     */
+    boolean writeState(String jobId, int epoch, StateWriter state);
+
+    /** The solver state written after {@code epoch}, open for reading; empty when there is none for that epoch. */
+    Optional<InputStream> openState(String jobId, int epoch);
+
+    /** Removes the job's solver states: it ended, and an ended job is never resumed. */
+    void deleteStates(String jobId);
 
     /** Removes every file of the job. */
     void delete(String jobId);

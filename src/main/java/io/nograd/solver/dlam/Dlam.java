@@ -23,6 +23,7 @@ import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * DLAM, Algorithm 1 of "Gradient-free Neural Network Training by Multi-convex Alternating Optimization"
@@ -145,6 +146,8 @@ final class Dlam implements Solver {
     /** The penalty of the summed form for the batch in hand, ρ/N (see Scaling); "ρ" in the step comments. */
     private double penalty;
     private double lastObjective = Double.NaN;
+    /** The stored state of a resumed run until its first epoch has taken each batch's lifted variables from it. */
+    private SolverState restored;
     private final Passes passes;
     private final ForwardPass.Threaded forward;
     /** The element-wise bodies, made once, and the arrays and scalars they read (set before each pass). */
@@ -230,14 +233,17 @@ final class Dlam implements Solver {
             Lifted s = lifted.get(batch.index());
             if (s == null || s.columns != batch.size()) {
                 s = new Lifted(batches.dataset(), batch.samples(), batch.size());
-                narrowWeights(net);
-                s.forward(net, batch);
+                if (!s.restore(restored, batch.index())) {
+                    narrowWeights(net);
+                    s.forward(net, batch);
+                    initial += s.risk / batch.size();
+                }
                 lifted.put(batch.index(), s);
-                initial += s.risk / batch.size();
             }
             iterate(net, batch, s);
             risk += s.risk / batch.size();
         }
+        restored = null;
         lastRisk = risk / batches.batchCount();
         if (Double.isNaN(lastObjective)) lastObjective = initial;
         double objective = risk;
@@ -245,6 +251,46 @@ final class Dlam implements Solver {
         objective += shrinkEpsilon(lastObjective - objective, net);
         lastObjective = objective;
         return new EpochReport(objective, diagnostics(net));
+    }
+
+    /**
+     * Every batch's z_l and a_l with what an iteration hands to the next, ε, the last risk and objective (the
+     * guard's reference) and each layer's step τ: Algorithm 1 carries all of them from one iteration (epoch) into
+     * the next. A resumed run takes each batch's variables back at its first visit ({@link Lifted#restore}).
+     */
+    @Override
+    public void saveState(SolverState out) {
+        out.put("epsilon", epsilon);
+        out.put("lastRisk", lastRisk);
+        out.put("lastObjective", lastObjective);
+        out.put("tau", tau);
+        lifted.forEach((index, s) -> s.save(out, index));
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        epsilon = in.scalar("epsilon");
+        lastRisk = in.scalar("lastRisk");
+        lastObjective = in.scalar("lastObjective");
+        in.copyInto("tau", tau);
+        // every batch's arrays are checked (and so taken) now; each is copied in at the batch's first visit
+        for (String name : java.util.List.copyOf(in.names())) {
+            if (!name.startsWith("batch/") || !name.endsWith("/z/0")) continue;
+            String at = name.substring(0, name.length() - "z/0".length());
+            int length = in.length(name);
+            if (length % sizes[1] != 0) throw new SolverState.Mismatch(name + " does not hold whole columns of " + sizes[1]);
+            int columns = length / sizes[1];
+            for (int l = 0; l < depth; l++) {
+                in.floats(at + "z/" + l, sizes[l + 1] * columns);
+                if (l > 0) in.floats(at + "a/" + l, sizes[l] * columns);
+            }
+            in.doubles(at + "rr", depth);
+            in.doubles(at + "shrunk", depth);
+            in.doubles(at + "pending", depth);
+            in.scalar(at + "risk");
+            in.scalar(at + "unprojected");
+        }
+        restored = in;
     }
 
     /** One iteration k → k+1 of Algorithm 1 on one batch's lifted variables. */
@@ -791,6 +837,39 @@ final class Dlam implements Solver {
                 z[l] = new float[sizes[l + 1] * columns];
                 if (l > 0) a[l] = new float[sizes[l] * columns];
             }
+        }
+
+        /** z_l, a_l and the scalars an iteration hands to the next, under {@code batch/index/}. */
+        void save(SolverState out, int index) {
+            String at = "batch/" + index + "/";
+            for (int l = 0; l < depth; l++) {
+                out.put(at + "z/" + l, z[l]);
+                if (a[l] != null) out.put(at + "a/" + l, a[l]);
+            }
+            double[] flags = new double[depth];
+            for (int l = 0; l < depth; l++) flags[l] = pending[l] ? 1 : 0;
+            out.put(at + "rr", rr);
+            out.put(at + "shrunk", shrunk);
+            out.put(at + "pending", flags);
+            out.put(at + "risk", risk);
+            out.put(at + "unprojected", unprojected);
+        }
+
+        /** Takes this batch's variables from {@code in} (a resumed run); false when it holds none for these columns. */
+        boolean restore(SolverState in, int index) {
+            String at = "batch/" + index + "/";
+            if (in == null || in.length(at + "z/0") != z[0].length) return false;
+            for (int l = 0; l < depth; l++) {
+                System.arraycopy(in.floats(at + "z/" + l, z[l].length), 0, z[l], 0, z[l].length);
+                if (a[l] != null) System.arraycopy(in.floats(at + "a/" + l, a[l].length), 0, a[l], 0, a[l].length);
+            }
+            in.copyInto(at + "rr", rr);
+            in.copyInto(at + "shrunk", shrunk);
+            double[] flags = in.doubles(at + "pending", depth);
+            for (int l = 0; l < depth; l++) pending[l] = flags[l] != 0;
+            risk = in.scalar(at + "risk");
+            unprojected = in.scalar(at + "unprojected");
+            return true;
         }
 
         /** Columns [from, to) of layer l's input (x, or a_l), float64, in the chunk's scratch. */
