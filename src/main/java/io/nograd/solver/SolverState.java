@@ -126,25 +126,18 @@ public final class SolverState {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         for (Map.Entry<String, Object> e : arrays.entrySet()) {
             out.writeUTF(e.getKey());
-            if (e.getValue() instanceof double[] d) {
-                out.writeByte(8);
-                out.writeInt(d.length);
-                for (int from = 0; from < d.length; from += CHUNK / 8) {
-                    int n = Math.min(CHUNK / 8, d.length - from);
-                    buf.clear();
-                    buf.asDoubleBuffer().put(d, from, n);
-                    out.write(buf.array(), 0, n * 8);
-                }
-            } else {
-                float[] f = (float[]) e.getValue();
-                out.writeByte(4);
-                out.writeInt(f.length);
-                for (int from = 0; from < f.length; from += CHUNK / 4) {
-                    int n = Math.min(CHUNK / 4, f.length - from);
-                    buf.clear();
-                    buf.asFloatBuffer().put(f, from, n);
-                    out.write(buf.array(), 0, n * 4);
-                }
+            double[] d = e.getValue() instanceof double[] x ? x : null;
+            float[] f = d == null ? (float[]) e.getValue() : null;
+            int width = d != null ? 8 : 4;
+            int length = d != null ? d.length : f.length;
+            out.writeByte(width);
+            out.writeInt(length);
+            for (int from = 0; from < length; from += CHUNK / width) {
+                int n = Math.min(CHUNK / width, length - from);
+                buf.clear();
+                if (d != null) buf.asDoubleBuffer().put(d, from, n);
+                else buf.asFloatBuffer().put(f, from, n);
+                out.write(buf.array(), 0, n * width);
             }
         }
         out.flush();
@@ -165,25 +158,16 @@ public final class SolverState {
             int width = in.readByte();
             int length = in.readInt();
             if (length < 0 || (width != 8 && width != 4)) throw new IOException("array " + name + " has width " + width + ", length " + length);
-            if (width == 8) {
-                double[] d = new double[length];
-                for (int from = 0; from < length; from += CHUNK / 8) {
-                    int n = Math.min(CHUNK / 8, length - from);
-                    in.readFully(chunk, 0, n * 8);
-                    buf.clear();
-                    buf.asDoubleBuffer().get(d, from, n);
-                }
-                state.put(name, d);
-            } else {
-                float[] f = new float[length];
-                for (int from = 0; from < length; from += CHUNK / 4) {
-                    int n = Math.min(CHUNK / 4, length - from);
-                    in.readFully(chunk, 0, n * 4);
-                    buf.clear();
-                    buf.asFloatBuffer().get(f, from, n);
-                }
-                state.put(name, f);
+            double[] d = width == 8 ? new double[length] : null;
+            float[] f = width == 4 ? new float[length] : null;
+            for (int from = 0; from < length; from += CHUNK / width) {
+                int n = Math.min(CHUNK / width, length - from);
+                in.readFully(chunk, 0, n * width);
+                buf.clear();
+                if (d != null) buf.asDoubleBuffer().get(d, from, n);
+                else buf.asFloatBuffer().get(f, from, n);
             }
+            state.arrays.put(name, d != null ? d : f);
         }
         if (in.read() != -1) throw new EOFException("solver state file has bytes after its last array");
         return state;
