@@ -8,6 +8,7 @@ import io.nograd.nn.Task;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * The epoch loop of one job, free of HTTP and storage: build the solver, then per epoch train, evaluate
@@ -21,7 +22,7 @@ public final class Training {
 
     private final ValidatedSpec spec;
     private final Dataset data;
-    private final Solver solver;
+    private Solver solver;
     private final Batches batches;
     private final Evaluator evaluator;
 
@@ -32,6 +33,31 @@ public final class Training {
         this.batches = new Batches(data, spec.shape().task(), spec.shape().batchSize(), spec.spec().trainLimit(),
                 spec.shape().seed(), spec.factory().shuffles(spec.params()));
         this.evaluator = new Evaluator(spec.shape().task(), spec.shape().loss(), EVAL_CHUNK);
+    }
+
+    /**
+     * The solver's state after the epoch just reported, for the checkpoint: its live arrays, so write it
+     * before the next epoch starts (the epoch listener runs at that point).
+     */
+    public SolverState solverState() {
+        SolverState state = new SolverState();
+        solver.saveState(state);
+        return state;
+    }
+
+    /**
+     * Resumes the solver from a stored state, before {@link #run}; false when the state does not fit this
+     * solver, which then starts afresh (a new instance, so nothing half-restored remains).
+     */
+    public boolean restoreSolverState(SolverState state) {
+        try {
+            solver.restoreState(state);
+            if (!state.untaken().isEmpty()) throw new SolverState.Mismatch("arrays this solver does not keep: " + state.untaken());
+            return true;
+        } catch (SolverState.Mismatch e) {
+            solver = spec.factory().create(spec.shape(), spec.params());
+            return false;
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import io.nograd.nn.Network;
 import io.nograd.system.Durable;
 import io.nograd.system.NogradProperties;
 import io.nograd.system.ValidationException;
+import io.nograd.solver.SolverState;
 
 /**
  * Runs one job on a worker thread through {@link Training}, the same epoch loop as the bench. Each
@@ -27,10 +28,12 @@ import io.nograd.system.ValidationException;
  * <p>
  * Resuming (after a restart, or any start of a job that already has a checkpoint) loads the checkpoint's
  * weights and continues with the epoch after it; the epoch that was in progress runs again from the
- * start. Solver state beyond the weights (Adam's moments, a lifted method's auxiliary variables) is not
- * checkpointed: the solver is rebuilt fresh, as at the start of a run, and the batch order of every epoch
- * is the same as without the interruption (it is seeded by seed and epoch). A resumed run therefore
- * matches an uninterrupted one exactly for stateless solvers (SGD) and closely for the others.
+ * start. The solver's own state (Adam's moments, a lifted method's kept auxiliary variables, an inertial
+ * step's previous iterate) is written beside the checkpoint before it, and restored when its epoch matches the
+ * checkpoint's; every epoch's batch order is seeded by seed and epoch. A resumed run therefore matches an
+ * uninterrupted one bit for bit. Where no matching state is found (in cluster mode, one larger than the shared
+ * database keeps), the solver starts its state afresh; the history's resume line says "with the solver's
+ * state" only when it was restored.
  */
 @Component
 public class TrainingRun implements JobRunner {
@@ -121,17 +124,23 @@ public class TrainingRun implements JobRunner {
             repo.recordDatasetSha256(id, datasets.sha256(data));
             Network net = spec.newNetwork();
             int first = 1;
+            Training training = new Training(spec, data);
             Optional<CheckpointStore.Checkpoint> cp = weights.readCheckpoint(id, job.spec());
             if (cp.isPresent()) {
                 net.copyFrom(cp.get().network());
                 first = cp.get().epoch() + 1;
                 repo.reconcile(id, attempt, cp.get().rows(), cp.get().file(), Instant.now(), "resumed from the checkpoint of epoch " + cp.get().epoch()
-                        + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : ""));
+                        + (first <= spec.shape().epochs() ? "; epochs " + first + ".." + spec.shape().epochs() + " run now" : "")
+                        + restoreState(id, cp.get().epoch(), training));
             } else if (job.epochsDone() > 0) {
                 repo.reconcile(id, attempt, List.of(), null, Instant.now(), "no checkpoint found; starting again from epoch 1");
             }
-            new Training(spec, data).run(net, first,
+            training.run(net, first,
                     () -> cancelled.getAsBoolean() || stopping.getAsBoolean() || overTime.getAsBoolean(), m -> {
+                if (m.epoch() < m.epochs()) {
+                    SolverState state = training.solverState();
+                    if (!state.isEmpty()) weights.writeState(id, attempt, m.epoch(), state.bytes(), state::writeTo);
+                }
                 var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), m);
                 repo.insertEpoch(id, attempt, m, file);
                 events.publish(new RunEvent.Epoch(id, attempt, m));
@@ -179,8 +188,29 @@ public class TrainingRun implements JobRunner {
         }
     }
 
+    /**
+     * Restores the solver's state of {@code epoch} into {@code training}; returns what the resume history adds
+     * about it (nothing when none is stored: a stateless solver, cluster mode, or a crash between the two writes).
+     */
+    private String restoreState(String id, int epoch, Training training) {
+        Optional<java.io.InputStream> in = weights.openState(id, epoch);
+        if (in.isEmpty()) return "";
+        try (java.io.InputStream stream = in.get()) {
+            if (training.restoreSolverState(SolverState.readFrom(stream))) return "; with the solver's state of that epoch";
+            return "; the stored solver state does not fit this solver, so its own variables start afresh";
+        } catch (java.io.IOException e) {
+            log.warn("job {}: its solver state cannot be read ({}); the solver's variables start afresh", id, e.toString());
+            return "; the stored solver state cannot be read (" + e.getMessage() + "), so the solver's own variables start afresh";
+        }
+    }
+
     /** Records the end; a failure to record it is retried once with a short message, then left to {@link #ensureEnded}. */
     private void end(Run run, JobStatus status, String error, String history) {
+        try {
+            weights.deleteStates(run.id, run.attempt);
+        } catch (RuntimeException e) {
+            log.warn("job {}: its solver states could not be removed ({}); they are removed with the job", run.id, e.toString());
+        }
         try {
             if (repo.finish(run.id, run.attempt, status, error, Instant.now(), history)) {
                 events.publish(new RunEvent.Status(run.id, run.attempt, status, error));

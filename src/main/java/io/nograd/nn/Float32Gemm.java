@@ -69,6 +69,25 @@ public final class Float32Gemm implements Gemm {
     }
 
     @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                     float[] b, int bOff, float beta, float[] c, int cOff) {
+        inner.gemm(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff);
+    }
+
+    /**
+     * C ← α·op(A)·op(B) + β·C with operands already float32 (arrays from offsets, as in {@link Gemm}'s array form;
+     * op(A) m × k and op(B) k × n, m × n being C's shape) and C float64: only the result is widened, as
+     * {@link #gemm(boolean, boolean, double, R064Store, R064Store, double, R064Store)} widens it, so the two give the
+     * same bits for operands that are float32 values. For operands a solver stores in float32 (no copy of them at all).
+     */
+    public void gemm(boolean transA, boolean transB, int k, double alpha, float[] a, int aOff, float[] b, int bOff,
+                     double beta, R064Store c) {
+        R032Store c32 = buffer(c, 2);
+        inner.gemm(transA, transB, (int) c.countRows(), (int) c.countColumns(), k, 1f, a, aOff, b, bOff, 0f, c32.data, 0);
+        widen(c32, alpha, beta, c);
+    }
+
+    @Override
     public void gram(boolean trans, double alpha, R064Store a, R064Store c) {
         R032Store c32 = buffer(c, 2);
         inner.gram(trans, 1f, narrow(a, 0), c32);

@@ -28,6 +28,24 @@ public interface Gemm {
     /** The same product in float32. */
     void gemm(boolean transA, boolean transB, float alpha, R032Store a, R032Store b, float beta, R032Store c);
 
+    /**
+     * The float32 product on plain column-major arrays from the given offsets: C (m × n, from cOff) ← α·op(A)·op(B)
+     * + β·C, with op(A) m × k and op(B) k × n, each array's leading dimension the row count of the matrix as stored.
+     * For products on a column block of a larger float32 store (a lifted solver's z, a, or the dataset) without
+     * copying it out. This default copies through {@link R032Store}s (the ojalgo fallback); the native one does not.
+     */
+    default void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                      float[] b, int bOff, float beta, float[] c, int cOff) {
+        R032Store a32 = R032Store.FACTORY.make(transA ? k : m, transA ? m : k);
+        R032Store b32 = R032Store.FACTORY.make(transB ? n : k, transB ? k : n);
+        R032Store c32 = R032Store.FACTORY.make(m, n);
+        System.arraycopy(a, aOff, a32.data, 0, a32.data.length);
+        System.arraycopy(b, bOff, b32.data, 0, b32.data.length);
+        System.arraycopy(c, cOff, c32.data, 0, c32.data.length);
+        gemm(transA, transB, alpha, a32, b32, beta, c32);
+        System.arraycopy(c32.data, 0, c, cOff, c32.data.length);
+    }
+
     /** The Gram matrix C ← α·AᵀA ({@code trans}) or α·AAᵀ in float32, both triangles written. */
     default void gram(boolean trans, float alpha, R032Store a, R032Store c) {
         gemm(trans, !trans, alpha, a, a, 0f, c);
@@ -116,6 +134,13 @@ public interface Gemm {
             blas.sgemm(transA ? "T" : "N", transB ? "T" : "N", m, (int) c.countColumns(), k, alpha,
                     a.data, Math.max(1, (int) a.countRows()), b.data, Math.max(1, (int) b.countRows()),
                     beta, c.data, Math.max(1, m));
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                         float[] b, int bOff, float beta, float[] c, int cOff) {
+            blas.sgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k, alpha, a, aOff, Math.max(1, transA ? k : m),
+                    b, bOff, Math.max(1, transB ? n : k), beta, c, cOff, Math.max(1, m));
         }
 
         @Override

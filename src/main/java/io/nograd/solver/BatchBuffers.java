@@ -23,6 +23,14 @@ public final class BatchBuffers<T> {
         this.fullSize = fullSize;
     }
 
+    /** The buffers built so far, the full size's first. */
+    public java.util.List<T> built() {
+        java.util.List<T> out = new java.util.ArrayList<>(2);
+        if (full != null) out.add(full);
+        if (tail != null) out.add(tail);
+        return out;
+    }
+
     /** The buffers for batches of {@code size} columns, built by {@code build} the first time. */
     public T get(int size, IntFunction<T> build) {
         if (fullSize == 0) fullSize = size;

@@ -24,4 +24,19 @@ public interface Solver {
     default int threads() {
         return 1;
     }
+
+    /**
+     * Puts what this solver carries into the next epoch beyond the weights into {@code out} (its own arrays,
+     * not copies; read before the next {@link #trainEpoch}). Nothing for a solver that starts every epoch afresh.
+     */
+    default void saveState(SolverState out) {
+    }
+
+    /**
+     * Takes back what {@link #saveState} put, before the first {@link #trainEpoch} of a resumed run.
+     *
+     * @throws SolverState.Mismatch when {@code in} does not fit this solver (the run then starts its state afresh)
+     */
+    default void restoreState(SolverState in) {
+    }
 }

@@ -48,6 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class WeightsStore implements CheckpointStore {
 
     static final String CHECKPOINT = "checkpoint.safetensors";
+    /** solver-state-{epoch}.bin */
+    static final String STATE = "solver-state-";
     private static final TypeReference<List<EpochMetrics>> ROWS = new TypeReference<>() { };
 
     private final Path root;
@@ -95,6 +97,7 @@ public class WeightsStore implements CheckpointStore {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Durable.syncDirectory(dir);
+            dropStatesBefore(dir, epoch);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -105,6 +108,91 @@ public class WeightsStore implements CheckpointStore {
         }
         cache.remove(jobId);
         return new WeightsFile(target.toString(), bytes.length, sha256(bytes), epoch);
+    }
+
+    /**
+     * The solver's state goes to {@code solver-state-{epoch}.bin} beside the checkpoint, through a temporary file
+     * forced and renamed like the checkpoint, before the checkpoint of the same epoch; the checkpoint's write then
+     * removes older states. So a crash between the two writes leaves the previous epoch's checkpoint with its own
+     * state still there. In cluster mode the state goes to the shared database instead, up to
+     * {@link DatabaseCheckpoints#MAX_STATE_BYTES}: a solver's kept variables can be gigabytes.
+     */
+    @Override
+    public boolean writeState(String jobId, int attempt, int epoch, long bytes, StateWriter state) {
+        if (shared != null) {
+            if (bytes > DatabaseCheckpoints.MAX_STATE_BYTES) return false;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) bytes + 4096);
+            try {
+                state.write(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            shared.writeState(jobId, attempt, epoch, out.toByteArray());
+            return true;
+        }
+        Path dir = root.resolve(jobId);
+        Path target = stateFile(jobId, epoch);
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
+                state.write(out);
+                out.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.syncDirectory(dir);
+            return true;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write failed already; nothing refers to the temporary file
+            }
+            throw Durable.storageFailure("cannot write the solver state of job " + jobId + " to " + target, e);
+        }
+    }
+
+    @Override
+    public Optional<java.io.InputStream> openState(String jobId, int epoch) {
+        if (shared != null) return Optional.ofNullable(shared.readState(jobId, epoch)).map(java.io.ByteArrayInputStream::new);
+        try {
+            return Optional.of(new java.io.BufferedInputStream(Files.newInputStream(stateFile(jobId, epoch)), 1 << 16));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path stateFile(String jobId, int epoch) {
+        return root.resolve(jobId).resolve(STATE + epoch + ".bin");
+    }
+
+    @Override
+    public void deleteStates(String jobId, int attempt) {
+        if (shared != null) {
+            shared.deleteStates(jobId, attempt);
+            return;
+        }
+        Path dir = root.resolve(jobId);
+        if (!Files.isDirectory(dir)) return;
+        try {
+            dropStatesBefore(dir, Integer.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the solver states of job " + jobId, e);
+        }
+    }
+
+    /** Removes the solver states of epochs before {@code epoch}, once its checkpoint is durable. */
+    private void dropStatesBefore(Path dir, int epoch) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith(STATE) || !name.endsWith(".bin")) continue;
+                String number = name.substring(STATE.length(), name.length() - ".bin".length());
+                if (number.chars().allMatch(Character::isDigit) && !number.isEmpty() && Integer.parseInt(number) < epoch) Files.deleteIfExists(f);
+            }
+        }
     }
 
     /**

@@ -100,6 +100,54 @@ class GemmTest {
         }
     }
 
+    /** The values of s rounded to float32, placed in a longer array from {@code off}, with junk before and after. */
+    private static float[] embedded(R064Store s, int off) {
+        float[] f = new float[off + s.data.length + 5];
+        java.util.Arrays.fill(f, 1e30f);
+        for (int i = 0; i < s.data.length; i++) f[off + i] = (float) s.data[i];
+        return f;
+    }
+
+    private static R064Store rounded(R064Store s) {
+        R064Store r = s.copy();
+        for (int i = 0; i < r.data.length; i++) r.data[i] = (float) r.data[i];
+        return r;
+    }
+
+    /**
+     * The float32 product on arrays from offsets (a column block of a larger store, read in place): the float64
+     * product of the same float32 values to float32's rounding, C's block written and nothing around it; and through
+     * Float32Gemm with a float64 C, the same bits as its product of float64 operands holding those values.
+     */
+    @ParameterizedTest(name = "float32 arrays from offsets, transA={0} transB={1} alpha={2} beta={3}, both implementations")
+    @CsvSource({"false,false,1,0", "true,false,1,0", "false,true,0.5,1", "true,true,-2,0.25"})
+    void float32ProductsOnArraysFromOffsets(boolean transA, boolean transB, float alpha, float beta) {
+        int m = 37, n = 23, k = 51;
+        R064Store a = rounded(transA ? RandomStores.uniform(k, m, 11) : RandomStores.uniform(m, k, 11));
+        R064Store b = rounded(transB ? RandomStores.uniform(n, k, 12) : RandomStores.uniform(k, n, 12));
+        R064Store c0 = rounded(RandomStores.uniform(m, n, 13));
+        R064Store expected = c0.copy();
+        Gemm.get().gemm(transA, transB, alpha, a, b, beta, expected);
+        for (Gemm inner : new Gemm[] {Gemm.get(), new Gemm.OjalgoGemm()}) {
+            float[] a32 = embedded(a, 7);
+            float[] b32 = embedded(b, 3);
+            float[] c32 = embedded(c0, 9);
+            inner.gemm(transA, transB, m, n, k, alpha, a32, 7, b32, 3, beta, c32, 9);
+            double err = 0;
+            for (int i = 0; i < m * n; i++) err = Math.max(err, Math.abs(c32[9 + i] - expected.data[i]));
+            assertTrue(err < 1e-5 * k, inner.name() + " error " + err);
+            for (int i = 0; i < 9; i++) assertEquals(1e30f, c32[i], inner.name() + " wrote before C at " + i);
+            for (int i = 9 + m * n; i < c32.length; i++) assertEquals(1e30f, c32[i], inner.name() + " wrote after C at " + i);
+
+            Float32Gemm f32 = new Float32Gemm(inner);
+            R064Store viaCopies = c0.copy();
+            f32.gemm(transA, transB, alpha, a, b, beta, viaCopies);
+            R064Store inPlace = c0.copy();
+            f32.gemm(transA, transB, k, alpha, a32, 7, b32, 3, beta, inPlace);
+            assertEquals(0, Ops.distance(viaCopies, inPlace), 0, inner.name() + ": float64 C from float32 operands in place");
+        }
+    }
+
     @Test
     void float64IsTheGemmItself() {
         assertSame(Gemm.get(), Float32Gemm.of(false, Gemm.get()));

@@ -158,6 +158,87 @@ class SolverConformanceTest {
         }
     }
 
+    /** Every solver at its defaults, and the modes that keep variables between epochs. */
+    static Stream<JobSpec> resumable() {
+        Stream<JobSpec> defaults = solvers().map(f -> small(f, 3));
+        SolverFactory ipdlam = SolverRegistry.builtIn().find("ipdlam").orElseThrow();
+        Stream<JobSpec> modes = Stream.of("minibatch-kept", "full-batch").map(mode -> {
+            JobSpec s = small(ipdlam, 3);
+            return new JobSpec("conformance ipdlam " + mode, s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(), s.activationParams(),
+                    s.loss(), s.epochs(), s.batchSize(), s.trainLimit(), s.seed(), Map.of("mode", mode), s.init());
+        });
+        SolverFactory sgd = SolverRegistry.builtIn().find("sgd").orElseThrow();
+        JobSpec s = small(sgd, 3);
+        JobSpec momentum = new JobSpec("conformance sgd momentum", s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(),
+                s.activationParams(), s.loss(), s.epochs(), s.batchSize(), s.trainLimit(), s.seed(), Map.of("momentum", 0.9), s.init());
+        return Stream.concat(Stream.concat(defaults, modes), Stream.of(momentum));
+    }
+
+    /**
+     * A run stopped after every epoch and resumed from its weights and the solver's state, passed through the
+     * state's stored form, gives the same bits as an uninterrupted run: every figure of every epoch, and the weights.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("resumable")
+    void aRunResumedFromItsSolverStateMatchesAnUninterruptedOne(JobSpec spec) throws Exception {
+        ValidatedSpec vs = TestData.validate(spec);
+        Dataset data = TestData.DATASETS.get(vs.datasetName());
+        Network whole = vs.newNetwork();
+        List<EpochMetrics> uninterrupted = run(vs, whole);
+        Network net = vs.newNetwork();
+        List<EpochMetrics> resumed = new ArrayList<>();
+        byte[] stored = null;
+        for (int epoch = 1; epoch <= vs.shape().epochs(); epoch++) {
+            Training training = new Training(vs, data);
+            if (stored != null) {
+                assertTrue(training.restoreSolverState(SolverState.readFrom(new java.io.ByteArrayInputStream(stored))), spec.name() + ": state fits");
+            }
+            Network restarted = vs.newNetwork();
+            restarted.copyFrom(net);
+            net = restarted;
+            int last = epoch;
+            try {
+                training.run(net, epoch, () -> resumed.size() >= last, resumed::add);
+            } catch (CancellationException stopped) {
+                // stopped after epoch `last`, as a server stops between epochs
+            }
+            var bytes = new java.io.ByteArrayOutputStream();
+            training.solverState().writeTo(bytes);
+            stored = bytes.toByteArray();
+        }
+        assertEquals(uninterrupted.size(), resumed.size());
+        for (int i = 0; i < uninterrupted.size(); i++) {
+            EpochMetrics x = uninterrupted.get(i);
+            EpochMetrics y = resumed.get(i);
+            String what = spec.name() + ", epoch " + (i + 1);
+            assertEquals(x.trainLoss(), y.trainLoss(), 0.0, what);
+            assertEquals(x.testLoss(), y.testLoss(), 0.0, what);
+            assertEquals(x.objective(), y.objective(), what);
+            x.diagnostics().forEach((k, v) -> {
+                if (!k.endsWith("Seconds")) assertArrayEquals(v, y.diagnostics().get(k), 0.0, what + " " + k);
+            });
+        }
+        for (int l = 0; l < whole.depth(); l++) {
+            assertArrayEquals(whole.weight(l).data, net.weight(l).data, 0.0, spec.name() + " W" + l);
+            assertArrayEquals(whole.bias(l).data, net.bias(l).data, 0.0, spec.name() + " b" + l);
+        }
+    }
+
+    /** A state stored by another solver (or another shape) is refused, and the run goes on with fresh state. */
+    @Test
+    void aStateThatDoesNotFitIsRefused() {
+        SolverState foreign = new SolverState();
+        foreign.put("something else", new double[] {1, 2, 3});
+        for (SolverFactory f : SolverRegistry.builtIn().all()) {
+            Training training = new Training(TestData.validate(small(f, 1)), TestData.DATASETS.get("blobs"));
+            Training probe = new Training(TestData.validate(small(f, 1)), TestData.DATASETS.get("blobs"));
+            List<EpochMetrics> rows = new ArrayList<>();
+            probe.run(TestData.validate(small(f, 1)).newNetwork(), 1, Cancellation.NEVER, rows::add);
+            if (probe.solverState().isEmpty()) continue;
+            assertTrue(!training.restoreSolverState(foreign), f.name() + " took a state that is not its own");
+        }
+    }
+
     /**
      * The admission estimate against the heap a job actually holds: used heap after a full GC, with the
      * network, the solver (after one epoch, so its workspaces and kept state exist) and the batch buffers

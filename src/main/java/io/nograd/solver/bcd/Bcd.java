@@ -18,6 +18,7 @@ import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * Algorithm 1 (three-splitting BCD) of Zeng, Lau, Lin &amp; Yao, <i>Global Convergence of Block Coordinate Descent in
@@ -113,6 +114,37 @@ final class Bcd implements Solver {
         diagnostics.put("constraintResiduals", residuals);
         diagnostics.put("weightFrobeniusNorms", norms);
         return new EpochReport(objective, diagnostics);
+    }
+
+    /** Every batch's U_i and V_i: Algorithm 1 carries them from one epoch (iteration) into the next. */
+    @Override
+    public void saveState(SolverState out) {
+        double[] keys = lifted.keySet().stream().mapToDouble(Integer::doubleValue).sorted().toArray();
+        out.put("batches", keys);
+        for (double key : keys) {
+            Lifted s = lifted.get((int) key);
+            for (int l = 0; l < depth; l++) {
+                out.put("u/" + (int) key + "/" + l, s.u[l].data);
+                out.put("v/" + (int) key + "/" + l, s.v[l].data);
+            }
+        }
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        int keys = in.length("batches");
+        if (keys < 0 || in.names().size() != 1 + 2 * depth * keys) throw new SolverState.Mismatch("not BCD's state for " + depth + " layers");
+        for (double key : in.doubles("batches", keys)) {
+            String first = "u/" + (int) key + "/0";
+            int n = in.length(first);
+            if (n <= 0 || n % sizes[1] != 0) throw new SolverState.Mismatch(first + " does not hold whole columns of " + sizes[1]);
+            Lifted s = new Lifted(n / sizes[1]);
+            for (int l = 0; l < depth; l++) {
+                in.copyInto("u/" + (int) key + "/" + l, s.u[l].data);
+                in.copyInto("v/" + (int) key + "/" + l, s.v[l].data);
+            }
+            lifted.put((int) key, s);
+        }
     }
 
     /** One units × m scratch per layer. */

@@ -23,6 +23,7 @@ import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * DLAM, Algorithm 1 of "Gradient-free Neural Network Training by Multi-convex Alternating Optimization"
@@ -74,13 +75,16 @@ import io.nograd.solver.Solver;
  * guard holds ε high and the forward pass can stay at chance, so MSE jobs should set epsilonGuard false.
  * ε starts at 1: from 100 (the authors' code) the first iterations only halve a slack ε.</li>
  * <li><b>Storage.</b> Problem 2 lifts every sample, so z_l and a_l are n_l × N: they are kept in float32 and
- * every product runs on {@value #CHUNK} columns at a time, widened on the way in; in float32 by default
- * ({@code precision}, {@link Float32Gemm}: the chunks narrowed again, the results widened; the acceptance run
- * follows float64's, bench/results/performance.md §6), the bias step's product and all sums in float64. The residuals
+ * every product runs on {@value #CHUNK} columns at a time. In float32 (the default, {@code precision}; the acceptance
+ * run follows float64's, bench/results/performance.md §6) the products read z, a and the inputs where they are stored
+ * and only their results are widened (in float64 the chunks are widened on the way in); the bias step's product and
+ * all sums are float64. That gives the bits that narrowing a widened chunk gave, without those copies of every
+ * operand (§9.1). The residuals
  * r_l = W_l a_{l−1} + b_l − z_l are not stored but recomputed where a step needs them (one product per
  * pass), and the inputs a_0 = x are read from the float32 dataset. Only ∇_a φ of Algorithm 3 is kept whole
  * (float32), because each backtracking trial needs it. At N = 60 000 this is what fits a 784-500-500-10 run
- * in 1 GB of heap (bench/results/performance.md §4).</li>
+ * in 1 GB of heap (bench/results/performance.md §4). Between its uses that buffer holds the last hidden layer's
+ * W a from its z step (see {@code keepLast}), which the ε guard and the next iteration would otherwise recompute.</li>
  * <li><b>Threads.</b> The passes over a chunk's entries (the projections of eq. (4) and Algorithm 3, the residuals,
  * the float32/float64 copies, the sums) run on the job's thread budget ({@link Passes}); the sums add fixed chunks
  * in chunk order, so every budget gives the same bits.</li>
@@ -116,6 +120,25 @@ final class Dlam implements Solver {
     private final LossProx lossProx;
     private final BatchBuffers<float[]> gradients = new BatchBuffers<>();
     private final IntFunction<float[]> newGradient;
+    /**
+     * float32 products read z, a and the inputs where they are stored (see Storage); null in float64. Then W_l and
+     * ∇_W φ (for D) are narrowed once per pass over the columns, not once per chunk.
+     */
+    private final Float32Gemm direct;
+    private final float[][] weights32;
+    private final float[][] gradW32;
+    /**
+     * With float32 products, one batch and at most two hidden layers: the last hidden layer's W_k a_{k−1} (k = depth − 2,
+     * float32, before the bias) is kept from its z step in the ∇_a φ buffer, which nothing else uses until the pass
+     * that consumes it, so the ε guard's costs and the next iteration's first residual of layer k need no product.
+     * Its a step then keeps r_{k+1} (the narrow output's residual) instead of ∇_a φ and recomputes ∇_a φ per trial.
+     */
+    private final boolean keepLast;
+    /** The batch whose W_k a_{k−1} the ∇_a φ buffer holds, valid for the W_k, a_{k−1} in force; null if none. */
+    private Lifted kept;
+    private boolean keeping;
+    private final BatchBuffers<float[]> outputResiduals = new BatchBuffers<>();
+    private final IntFunction<float[]> newOutputResidual;
     private final BatchBuffers<Chunk> chunks = new BatchBuffers<>(CHUNK);
     private final IntFunction<Chunk> newChunk;
     private double epsilon = Double.NaN;
@@ -123,13 +146,31 @@ final class Dlam implements Solver {
     /** The penalty of the summed form for the batch in hand, ρ/N (see Scaling); "ρ" in the step comments. */
     private double penalty;
     private double lastObjective = Double.NaN;
+    /** The stored state of a resumed run until its first epoch has taken each batch's lifted variables from it. */
+    private SolverState restored;
     private final Passes passes;
     private final ForwardPass.Threaded forward;
     /** The element-wise bodies, made once, and the arrays and scalars they read (set before each pass). */
     private final Passes.Range residualPass = this::residualRange;
     private final Passes.Sums projectPass = this::projectRange;
     private final Passes.Sum stepPass = this::stepRange;
+    private final Passes.Sum narrowPass = this::narrowRange;
+    private final Passes.Range biasedPass = this::biasedColumns;
+    private final Passes.Sum squaresPass = this::squaresRange;
     private final double[] projected = new double[2];
+    /** The float32 source of W a for {@link #biased}, from passCOff (or the array {@link #squares} sums); passR, passROff: where r goes. */
+    private float[] passC;
+    private int passCOff;
+    private double[] passBias;
+    private int passRows;
+    private float[] passR;
+    private int passROff;
+    private int passGOff;
+    /** The factor of the stored ∇_a φ: ρ when float32 products keep it unscaled (the same bits as scaling it first), else 1. */
+    private double passScale;
+    /** Where {@link #product} left W a: an array and its offset. */
+    private float[] uArray;
+    private int uOff;
     private double[] passU;
     private float[] passZ;
     private float[] passA;
@@ -167,6 +208,17 @@ final class Dlam implements Solver {
         int hiddenRows = widest;
         newGradient = columns -> new float[hiddenRows * columns];
         newChunk = Chunk::new;
+        direct = gemm instanceof Float32Gemm f ? f : null;
+        weights32 = new float[depth][];
+        gradW32 = new float[depth][];
+        for (int l = 0; direct != null && l < depth; l++) {
+            weights32[l] = new float[sizes[l + 1] * sizes[l]];
+            gradW32[l] = new float[sizes[l + 1] * sizes[l]];
+        }
+        // depth 3: the first a step overwrites the kept W a with ∇_a φ chunk by chunk, which needs n_1 ≤ n_2
+        keepLast = direct != null && (depth == 2 || depth == 3 && sizes[1] <= sizes[2]) && sizes[depth] < sizes[depth - 1];
+        int outputs = sizes[depth];
+        newOutputResidual = columns -> new float[outputs * columns];
     }
 
     @Override
@@ -174,18 +226,24 @@ final class Dlam implements Solver {
         if (Double.isNaN(epsilon)) epsilon = p.epsilon();
         double initial = 0;
         double risk = 0;
+        keeping = keepLast && batches.batchCount() == 1;
+        if (!keeping) kept = null;
         for (Batch batch : batches) {
             cancel.check();
             Lifted s = lifted.get(batch.index());
             if (s == null || s.columns != batch.size()) {
                 s = new Lifted(batches.dataset(), batch.samples(), batch.size());
-                s.forward(net, batch);
+                if (!s.restore(restored, batch.index())) {
+                    narrowWeights(net);
+                    s.forward(net, batch);
+                    initial += s.risk / batch.size();
+                }
                 lifted.put(batch.index(), s);
-                initial += s.risk / batch.size();
             }
             iterate(net, batch, s);
             risk += s.risk / batch.size();
         }
+        restored = null;
         lastRisk = risk / batches.batchCount();
         if (Double.isNaN(lastObjective)) lastObjective = initial;
         double objective = risk;
@@ -195,9 +253,50 @@ final class Dlam implements Solver {
         return new EpochReport(objective, diagnostics(net));
     }
 
+    /**
+     * Every batch's z_l and a_l with what an iteration hands to the next, ε, the last risk and objective (the
+     * guard's reference) and each layer's step τ: Algorithm 1 carries all of them from one iteration (epoch) into
+     * the next. A resumed run takes each batch's variables back at its first visit ({@link Lifted#restore}).
+     */
+    @Override
+    public void saveState(SolverState out) {
+        out.put("epsilon", epsilon);
+        out.put("lastRisk", lastRisk);
+        out.put("lastObjective", lastObjective);
+        out.put("tau", tau);
+        lifted.forEach((index, s) -> s.save(out, index));
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        epsilon = in.scalar("epsilon");
+        lastRisk = in.scalar("lastRisk");
+        lastObjective = in.scalar("lastObjective");
+        in.copyInto("tau", tau);
+        // every batch's arrays are checked (and so taken) now; each is copied in at the batch's first visit
+        for (String name : java.util.List.copyOf(in.names())) {
+            if (!name.startsWith("batch/") || !name.endsWith("/z/0")) continue;
+            String at = name.substring(0, name.length() - "z/0".length());
+            int length = in.length(name);
+            if (length % sizes[1] != 0) throw new SolverState.Mismatch(name + " does not hold whole columns of " + sizes[1]);
+            int columns = length / sizes[1];
+            for (int l = 0; l < depth; l++) {
+                in.floats(at + "z/" + l, sizes[l + 1] * columns);
+                if (l > 0) in.floats(at + "a/" + l, sizes[l] * columns);
+            }
+            in.doubles(at + "rr", depth);
+            in.doubles(at + "shrunk", depth);
+            in.doubles(at + "pending", depth);
+            in.scalar(at + "risk");
+            in.scalar(at + "unprojected");
+        }
+        restored = in;
+    }
+
     /** One iteration k → k+1 of Algorithm 1 on one batch's lifted variables. */
     private void iterate(Network net, Batch batch, Lifted s) {
         penalty = p.rho() / batch.size();
+        narrowWeights(net);
         for (int l = 0; l < depth; l++) {
             updateWeight(l, net, s);                            // line 4: Algorithm 2
             updateBias(l, net, s);                              // line 5: eq. (3)
@@ -222,20 +321,27 @@ final class Dlam implements Solver {
         for (int from = 0; from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
-            R064Store in = s.input(l, from, to, c);
-            R064Store r = s.residual(net, l, in, from, c.out[l + 1]);
-            rr += dot(r);
-            gemm.gemm(false, true, penalty, r, in, from == 0 ? 0 : 1, g);
+            rr += s.residual(net, l, from, to, c, c.out32[l + 1], 0);
+            double beta = from == 0 ? 0 : 1;
+            if (direct == null) gemm.gemm(false, true, penalty, c.out[l + 1], c.in[l], beta, g);
+            else direct.gemm(false, true, to - from, penalty, c.out32[l + 1], 0, s.input32(l, from, to, c), s.inputOffset(l, from), beta, g);
         }
         double gg = dot(g);
         if (gg == 0) return;
         double dd = l == 0 ? s.inputGramNorm(g, gradWGram) : 0;
+        if (l > 0 && direct != null) passes.narrow(g.data, 0, gradW32[l], 0, g.data.length);
         for (int from = 0; l > 0 && from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
-            R064Store d = c.step[l + 1];
-            gemm.multiply(false, false, g, s.input(l, from, to, c), d);
-            dd += dot(d);
+            if (direct == null) {
+                R064Store d = c.step[l + 1];
+                gemm.multiply(false, false, g, s.input(l, from, to, c), d);
+                dd += dot(d);
+            } else {
+                float[] d = c.step32[l + 1];
+                direct.gemm(false, false, sizes[l + 1], to - from, sizes[l], 1f, gradW32[l], 0, s.a[l], from * sizes[l], 0f, d, 0);
+                dd += squares(d, sizes[l + 1] * (to - from));
+            }
         }
         double rd = gg / penalty;
         double phi = 0.5 * penalty * rr;
@@ -245,6 +351,8 @@ final class Dlam implements Solver {
         }
         theta[l] = alpha;
         Ops.axpy(-1 / alpha, g, net.weight(l));
+        narrowWeight(net, l);
+        if (l == depth - 2) kept = null;
     }
 
     /** Eq. (3) with L_b = ρN: b ← b − ∇_b φ/(ρN) = b − mean_j r_j, where mean_j r_j = W mean_j a_j + b − mean_j z_j. */
@@ -253,7 +361,7 @@ final class Dlam implements Solver {
         java.util.Arrays.fill(in.data, 0);
         for (int from = 0; from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
-            Ops.accumulateRowSums(s.input(l, from, to, chunk(from, to)), in);
+            accumulateRowSums(s.input32(l, from, to, chunk(from, to)), s.inputOffset(l, from), sizes[l], to - from, in.data);
         }
         Ops.scale(in, 1.0 / s.columns);
         R064Store m = shift[l];
@@ -289,7 +397,7 @@ final class Dlam implements Solver {
         for (int from = 0; from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
-            double[] ud = s.affine(net, l, from, to).data;
+            double[] ud = s.affine(net, l, from, to, false).data;
             double[] v = c.centre.data;
             double[] z = c.output.data;
             int off = from * rows;
@@ -321,17 +429,28 @@ final class Dlam implements Solver {
         int rows = sizes[l + 1];
         float[] a = s.a[l + 1];
         float[] z = s.z[l];
-        float[] grad = gradients.get(s.columns, newGradient);
+        // keepLast: the a step of the last hidden layer keeps the narrow r_{l+1}, so the ∇_a φ buffer keeps W_l a_{l−1}
+        boolean recompute = keepLast && l == depth - 2;
+        float[] grad = recompute ? null : gradients.get(s.columns, newGradient);
+        float[] rKept = recompute ? outputResiduals.get(s.columns, newOutputResidual) : null;
         double rr = 0;
         for (int from = 0; from < s.columns; from += CHUNK) {
             int to = Math.min(from + CHUNK, s.columns);
             Chunk c = chunk(from, to);
-            R064Store rNext = s.residual(net, l + 1, s.input(l + 1, from, to, c), from, c.out[l + 2]);
-            rr += dot(rNext);
-            R064Store g = c.step[l + 1];
-            gemm.gemm(true, false, penalty, next, rNext, 0, g);
-            passes.narrow(g.data, 0, grad, from * rows, g.data.length);
+            if (direct == null) {
+                R064Store rNext = c.out[l + 2];
+                rr += s.residual(net, l + 1, from, to, c, null, 0);
+                R064Store g = c.step[l + 1];
+                gemm.gemm(true, false, penalty, next, rNext, 0, g);
+                passes.narrow(g.data, 0, grad, from * rows, g.data.length);
+            } else if (recompute) {
+                rr += s.residual(net, l + 1, from, to, c, rKept, from * sizes[l + 2]);
+            } else {
+                rr += s.residual(net, l + 1, from, to, c, c.out32[l + 2], 0);
+                activationGradient(l, c.out32[l + 2], 0, to - from, grad, from * rows);
+            }
         }
+        if (!recompute) kept = null; // the buffer now holds ∇_a φ (at depth 3 it consumed the kept W a chunk by chunk)
         double phi = 0.5 * penalty * rr;
         if (tau[l] == 0) {
             double norm = Ops.spectralNorm(next, 30);
@@ -344,32 +463,58 @@ final class Dlam implements Solver {
             for (int from = 0; from < s.columns; from += CHUNK) {
                 int to = Math.min(from + CHUNK, s.columns);
                 Chunk c = chunk(from, to);
-                R064Store d = c.step[l + 1];
-                dTd += step(a, z, grad, t, from * rows, d.data, false);
-                R064Store wd = c.out[l + 2];
-                gemm.multiply(false, false, next, d, wd);
-                wdwd += dot(wd);
+                if (direct == null) {
+                    R064Store d = c.step[l + 1];
+                    dTd += step(a, z, grad, from * rows, 1, t, from * rows, d.data, false);
+                    R064Store wd = c.out[l + 2];
+                    gemm.multiply(false, false, next, d, wd);
+                    wdwd += dot(wd);
+                } else {
+                    if (recompute) activationGradient(l, rKept, from * sizes[l + 2], to - from, c.gradient32, 0);
+                    double[] d = c.step[l + 1].data;
+                    dTd += step(a, z, recompute ? c.gradient32 : grad, recompute ? 0 : from * rows, penalty, t, from * rows, d, false);
+                    float[] d32 = c.step32[l + 1];
+                    passes.narrow(d, 0, d32, 0, d.length);
+                    float[] wd = c.out32[l + 2];
+                    direct.gemm(false, false, sizes[l + 2], to - from, rows, 1f, weights32[l + 1], 0, d32, 0, 0f, wd, 0);
+                    wdwd += squares(wd, sizes[l + 2] * (to - from));
+                }
             }
             if (!(dTd > 0)) break; // nothing moves; NaN is left to the training loop's divergence check
             if (penalty * wdwd <= t * dTd + 2 * TOLERANCE * phi) {
                 for (int from = 0; from < s.columns; from += CHUNK) {
-                    step(a, z, grad, t, from * rows, chunk(from, Math.min(from + CHUNK, s.columns)).step[l + 1].data, true);
+                    int to = Math.min(from + CHUNK, s.columns);
+                    Chunk c = chunk(from, to);
+                    if (recompute) activationGradient(l, rKept, from * sizes[l + 2], to - from, c.gradient32, 0);
+                    step(a, z, recompute ? c.gradient32 : grad, recompute ? 0 : from * rows, direct == null ? 1 : penalty,
+                            t, from * rows, c.step[l + 1].data, true);
                 }
                 break;
             }
             t *= p.eta();
         }
         tau[l] = t;
+        if (l == depth - 3) kept = null; // a_{k−1} changed
     }
 
     /**
-     * d = β − a on the columns of {@code d} from element {@code off}, β = Π_ball(a − g/t); returns ‖d‖², and
-     * when {@code take} sets a ← β.
+     * W_{l+1}ᵀ r_{l+1} (∇_a φ without its factor ρ, which {@link #step} applies) for {@code columns} columns, r_{l+1}
+     * float32 from rOff, into g from gOff.
      */
-    private double step(float[] a, float[] z, float[] g, double t, int off, double[] d, boolean take) {
+    private void activationGradient(int l, float[] r, int rOff, int columns, float[] g, int gOff) {
+        direct.gemm(true, false, sizes[l + 1], columns, sizes[l + 2], 1f, weights32[l + 1], 0, r, rOff, 0f, g, gOff);
+    }
+
+    /**
+     * d = β − a on the columns of {@code d} from element {@code off}, β = Π_ball(a − ∇/t) with ∇ = scale·g from gOff
+     * rounded to float32 (g stored unscaled with float32 products); returns ‖d‖², and when {@code take} sets a ← β.
+     */
+    private double step(float[] a, float[] z, float[] g, int gOff, double scale, double t, int off, double[] d, boolean take) {
         passA = a;
         passZ = z;
         passG = g;
+        passGOff = gOff;
+        passScale = scale;
         passT = t;
         passOff = off;
         passD = d;
@@ -383,7 +528,9 @@ final class Dlam implements Solver {
         float[] a = passA;
         float[] z = passZ;
         float[] g = passG;
+        int gOff = passGOff;
         double[] d = passD;
+        double scale = passScale;
         double t = passT;
         int off = passOff;
         boolean take = passFlag;
@@ -394,7 +541,8 @@ final class Dlam implements Solver {
             double hz = h.apply(z[off + i]);
             double lo = hz - eps;
             double hi = hz + eps;
-            double beta = Math.max(lo, Math.min(ai - g[off + i] / t, hi)); // branch-free: see projection
+            double gi = (float) (scale * g[gOff + i]);
+            double beta = Math.max(lo, Math.min(ai - gi / t, hi)); // branch-free: see projection
             double di = beta - ai;
             d[i] = di;
             dTd += di * di;
@@ -471,6 +619,80 @@ final class Dlam implements Solver {
         for (int i = 0; i < rows; i++) m[i] /= columns;
     }
 
+    /** s[i] += Σ_j x[off + j·rows + i] over {@code columns} columns of a float32 rows-row matrix (in column order). */
+    private static void accumulateRowSums(float[] x, int off, int rows, int columns, double[] s) {
+        for (int j = 0; j < columns; j++) {
+            int o = off + j * rows;
+            for (int i = 0; i < rows; i++) s[i] += x[o + i];
+        }
+    }
+
+    /** The float32 copies of every W_l the products read (float32 products only). */
+    private void narrowWeights(Network net) {
+        for (int l = 0; l < depth; l++) narrowWeight(net, l);
+    }
+
+    private void narrowWeight(Network net, int l) {
+        if (direct == null) return;
+        double[] w = net.weight(l).data;
+        passes.narrow(w, 0, weights32[l], 0, w.length);
+    }
+
+    /** Σ f[i]² over the first n entries in float64, summed as {@link Passes#dot} sums (the same bits as on the widened copy). */
+    private double squares(float[] f, int n) {
+        passC = f;
+        return passes.sum(n, squaresPass);
+    }
+
+    private double squaresRange(int from, int to) {
+        float[] f = passC;
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            double fi = f[i];
+            sum += fi * fi;
+        }
+        return sum;
+    }
+
+    /** u ← W a + b·1ᵀ, W a float32 from uArray[uOff], over the columns of u. */
+    private void biased(double[] bias, R064Store u) {
+        passC = uArray;
+        passCOff = uOff;
+        passBias = bias;
+        passU = u.data;
+        passRows = Ops.rows(u);
+        passes.runColumns(Ops.cols(u), passRows, biasedPass);
+    }
+
+    private void biasedColumns(int from, int to) {
+        float[] c = passC;
+        int co = passCOff;
+        double[] b = passBias;
+        double[] u = passU;
+        int rows = passRows;
+        for (int j = from; j < to; j++) {
+            int off = j * rows;
+            for (int i = 0; i < rows; i++) u[off + i] = c[co + off + i] + b[i];
+        }
+    }
+
+    /**
+     * {@link Lifted#residual}'s float32 operand: r narrowed into passR from passROff; returns Σ r² on [from, to), as
+     * {@link Passes#dot} sums it (the same chunks, each in index order).
+     */
+    private double narrowRange(int from, int to) {
+        double[] r = passU;
+        float[] r32 = passR;
+        int off = passROff;
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            double ri = r[i];
+            sum += ri * ri;
+            r32[off + i] = (float) ri;
+        }
+        return sum;
+    }
+
     /**
      * Eq. (4) for one entry: u projected onto [B₁, B₂] = [lower(a − ε), upper(a + ε)], as a float32 inside it. The
      * clamp is max(B₁, min(u, B₂)), which the JIT compiles without branches: compares on u mispredict when many
@@ -545,15 +767,31 @@ final class Dlam implements Solver {
         final R064Store centre;
         final R064Store output;
         final R064Store target;
+        /** float32 products: out32[k], step32[k] as out[k], step[k]; the gathered inputs; ∇_a φ recomputed per trial. */
+        final float[][] out32 = new float[depth + 1][];
+        final float[][] step32 = new float[depth + 1][];
+        final float[] x32;
+        final float[] gradient32;
+        /** Whose columns, from where, x32 holds. */
+        Lifted gathered;
+        int gatheredFrom = -1;
 
         Chunk(int width) {
+            int widest = 0;
             for (int k = 0; k <= depth; k++) {
                 if (k < depth) in[k] = Ops.make(sizes[k], width);
                 if (k > 0) {
                     out[k] = Ops.make(sizes[k], width);
                     step[k] = Ops.make(sizes[k], width);
+                    if (direct != null) {
+                        out32[k] = new float[sizes[k] * width];
+                        step32[k] = new float[sizes[k] * width];
+                    }
                 }
+                if (k > 0 && k < depth) widest = Math.max(widest, sizes[k]);
             }
+            x32 = new float[sizes[0] * width];
+            gradient32 = direct != null && keepLast ? new float[widest * width] : null;
             centre = Ops.make(sizes[depth], width);
             output = Ops.make(sizes[depth], width);
             target = Ops.make(sizes[depth], width);
@@ -576,6 +814,8 @@ final class Dlam implements Solver {
         final boolean[] pending;
         /** x xᵀ of the batch's inputs, once the first W step needs it. */
         R064Store inputGram;
+        /** The samples are consecutive rows of the dataset (a full batch): the products read x in place. */
+        final boolean contiguous;
         double risk;
         /** ‖u − z_l‖² before the last {@link #project}. */
         double unprojected;
@@ -585,6 +825,9 @@ final class Dlam implements Solver {
             this.data = data;
             this.samples = java.util.Arrays.copyOf(samples, columns);
             this.columns = columns;
+            boolean consecutive = true;
+            for (int j = 1; j < columns && consecutive; j++) consecutive = this.samples[j] == this.samples[0] + j;
+            contiguous = consecutive;
             z = new float[depth][];
             a = new float[depth][];
             rr = new double[depth];
@@ -596,6 +839,39 @@ final class Dlam implements Solver {
             }
         }
 
+        /** z_l, a_l and the scalars an iteration hands to the next, under {@code batch/index/}. */
+        void save(SolverState out, int index) {
+            String at = "batch/" + index + "/";
+            for (int l = 0; l < depth; l++) {
+                out.put(at + "z/" + l, z[l]);
+                if (a[l] != null) out.put(at + "a/" + l, a[l]);
+            }
+            double[] flags = new double[depth];
+            for (int l = 0; l < depth; l++) flags[l] = pending[l] ? 1 : 0;
+            out.put(at + "rr", rr);
+            out.put(at + "shrunk", shrunk);
+            out.put(at + "pending", flags);
+            out.put(at + "risk", risk);
+            out.put(at + "unprojected", unprojected);
+        }
+
+        /** Takes this batch's variables from {@code in} (a resumed run); false when it holds none for these columns. */
+        boolean restore(SolverState in, int index) {
+            String at = "batch/" + index + "/";
+            if (in == null || in.length(at + "z/0") != z[0].length) return false;
+            for (int l = 0; l < depth; l++) {
+                System.arraycopy(in.floats(at + "z/" + l, z[l].length), 0, z[l], 0, z[l].length);
+                if (a[l] != null) System.arraycopy(in.floats(at + "a/" + l, a[l].length), 0, a[l], 0, a[l].length);
+            }
+            in.copyInto(at + "rr", rr);
+            in.copyInto(at + "shrunk", shrunk);
+            double[] flags = in.doubles(at + "pending", depth);
+            for (int l = 0; l < depth; l++) pending[l] = flags[l] != 0;
+            risk = in.scalar(at + "risk");
+            unprojected = in.scalar(at + "unprojected");
+            return true;
+        }
+
         /** Columns [from, to) of layer l's input (x, or a_l), float64, in the chunk's scratch. */
         R064Store input(int l, int from, int to, Chunk c) {
             R064Store in = c.in[l];
@@ -604,26 +880,75 @@ final class Dlam implements Solver {
             return in;
         }
 
-        /** Columns [from, …) of r_l = W_l a_{l−1} + b_l − z_l into {@code r}, given those columns of the input. */
-        R064Store residual(Network net, int l, R064Store in, int from, R064Store r) {
-            forward.affine(gemm, net, l, in, r);
-            // with pending[l], first the projection of the last ε shrink (see shrink), from the same u = W a + b
-            passU = r.data;
-            passZ = z[l];
-            passA = pending[l] ? a[l + 1] : null; // only hidden layers are ever pending
-            passOff = from * sizes[l + 1];
-            passEps = epsilon;
-            passFlag = pending[l];
-            passes.run(r.data.length, residualPass);
-            if (pending[l] && from + Ops.cols(r) == columns) pending[l] = false;
-            return r;
+        /**
+         * Columns [from, to) of layer l's input as stored in float32 (a_l, or x) from {@link #inputOffset}: in place,
+         * or for a batch of scattered samples gathered into the chunk's x32 (once per chunk and batch).
+         */
+        float[] input32(int l, int from, int to, Chunk c) {
+            if (l > 0) return a[l];
+            if (contiguous) return data.x(Dataset.Split.TRAIN);
+            if (c.gathered != this || c.gatheredFrom != from) {
+                data.copyTrain(samples, from, to, c.x32, 0);
+                c.gathered = this;
+                c.gatheredFrom = from;
+            }
+            return c.x32;
         }
 
-        /** Columns [from, to) of u_l = W_l a_{l−1} + b_l, in the chunk's scratch. */
-        R064Store affine(Network net, int l, int from, int to) {
+        int inputOffset(int l, int from) {
+            if (l > 0) return from * sizes[l];
+            return contiguous ? (samples[0] + from) * sizes[0] : 0;
+        }
+
+        /**
+         * W_l times the input's columns [from, to), float32, into uArray[uOff]: read from the ∇_a φ buffer if it is kept
+         * there (see keepLast), else a product into the chunk's out32 (into that buffer, and kept, when {@code keep}).
+         */
+        void product(int l, int from, int to, Chunk c, boolean keep) {
+            int rows = sizes[l + 1];
+            if (kept == this && l == depth - 2) {
+                uArray = gradients.get(columns, newGradient);
+                uOff = from * rows;
+                return;
+            }
+            boolean into = keep && keeping && l == depth - 2;
+            uArray = into ? gradients.get(columns, newGradient) : c.out32[l + 1];
+            uOff = into ? from * rows : 0;
+            direct.gemm(false, false, rows, to - from, sizes[l], 1f, weights32[l], 0, input32(l, from, to, c),
+                    inputOffset(l, from), 0f, uArray, uOff);
+        }
+
+        /**
+         * Columns [from, to) of r_l = W_l a_{l−1} + b_l − z_l; returns ‖r‖² of them. In float64 into the chunk's out[l + 1]
+         * (its input in in[l]); with float32 products as float32 into r32 from rOff.
+         */
+        double residual(Network net, int l, int from, int to, Chunk c, float[] r32, int rOff) {
+            boolean project = pending[l]; // first the projection of the last ε shrink (see shrink), from the same u
+            passZ = z[l];
+            passA = project ? a[l + 1] : null; // only hidden layers are ever pending
+            passOff = from * sizes[l + 1];
+            passEps = epsilon;
+            passFlag = project;
+            if (project && to == columns) pending[l] = false;
+            R064Store r = affine(net, l, from, to, false); // in c.out[l + 1], its input (float64) in c.in[l]
+            passU = r.data;
+            passes.run(r.data.length, residualPass);
+            if (direct == null) return dot(r);
+            passR = r32;
+            passROff = rOff;
+            return passes.sum(r.data.length, narrowPass);
+        }
+
+        /** Columns [from, to) of u_l = W_l a_{l−1} + b_l, in the chunk's scratch ({@code keep}: see {@link #product}). */
+        R064Store affine(Network net, int l, int from, int to, boolean keep) {
             Chunk c = chunk(from, to);
             R064Store u = c.out[l + 1];
-            forward.affine(gemm, net, l, input(l, from, to, c), u);
+            if (direct == null) {
+                forward.affine(gemm, net, l, input(l, from, to, c), u);
+            } else {
+                product(l, from, to, c, keep);
+                biased(net.bias(l).data, u);
+            }
             return u;
         }
 
@@ -633,8 +958,15 @@ final class Dlam implements Solver {
                 inputGram = Ops.make(sizes[0], sizes[0]);
                 for (int from = 0; from < columns; from += CHUNK) {
                     int to = Math.min(from + CHUNK, columns);
-                    R064Store in = input(0, from, to, chunk(from, to));
-                    gemm.gemm(false, true, 1, in, in, from == 0 ? 0 : 1, inputGram);
+                    Chunk c = chunk(from, to);
+                    if (direct == null) {
+                        R064Store in = input(0, from, to, c);
+                        gemm.gemm(false, true, 1, in, in, from == 0 ? 0 : 1, inputGram);
+                    } else {
+                        float[] x = input32(0, from, to, c);
+                        int off = inputOffset(0, from);
+                        direct.gemm(false, true, to - from, 1, x, off, x, off, from == 0 ? 0 : 1, inputGram);
+                    }
                 }
             }
             gemm.multiply(false, false, g, inputGram, product);
@@ -657,18 +989,19 @@ final class Dlam implements Solver {
             double sum = 0;
             double before = 0;
             for (int from = 0; from < columns; from += CHUNK) {
-                double[] ud = affine(net, l, from, Math.min(from + CHUNK, columns)).data;
-                passU = ud;
+                int to = Math.min(from + CHUNK, columns);
+                passU = affine(net, l, from, to, apply).data;
                 passZ = z[l];
                 passA = a[l + 1];
                 passOff = from * rows;
                 passEps = eps;
                 passFlag = apply;
-                passes.sums(ud.length, 2, projectPass, projected);
+                passes.sums(rows * (to - from), 2, projectPass, projected);
                 sum += projected[0];
                 before += projected[1];
             }
             unprojected = before;
+            if (apply && keeping && l == depth - 2) kept = this;
             return sum;
         }
 
@@ -707,7 +1040,7 @@ final class Dlam implements Solver {
                 double sum = 0;
                 for (int from = 0; from < columns; from += CHUNK) {
                     int to = Math.min(from + CHUNK, columns);
-                    R064Store u = affine(net, l, from, to);
+                    R064Store u = affine(net, l, from, to, false);
                     double[] ud = u.data;
                     int off = from * rows;
                     for (int i = 0; i < ud.length; i++) {

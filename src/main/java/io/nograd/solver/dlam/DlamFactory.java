@@ -45,7 +45,8 @@ public final class DlamFactory implements SolverFactory {
     }
 
     /**
-     * Every training sample's z_l (all layers) and a_l (hidden layers) and one hidden layer's ∇_a φ, float32;
+     * Every training sample's z_l (all layers), a_l (hidden layers), one hidden layer's ∇_a φ and the output layer's
+     * residual (kept by the last a step with float32 products), float32;
      * its float64 targets; the float64 scratch of two chunk widths (three stores per layer width, and the
      * output step's three); the weights four times over and the inputs' Gram matrix, with float32 products their float32 copies. The
      * inputs are read from the shared dataset.
@@ -67,7 +68,7 @@ public final class DlamFactory implements SolverFactory {
             weights += (long) n[l] * (n[l - 1] + 1);
         }
         for (int width : n) units += width;
-        long perSample = 4 * (outputs + hidden + widest) + 8L * n[n.length - 1] + 8;
+        long perSample = 4 * (outputs + hidden + widest + n[n.length - 1]) + 8L * n[n.length - 1] + 8;
         long scratch = 2L * Dlam.CHUNK * 8 * (3 * units + 3L * n[n.length - 1]);
         long inputGram = 8L * n[0] * n[0];
         boolean float32 = params.as(DlamParams.class).precision() == Precision.FLOAT32;

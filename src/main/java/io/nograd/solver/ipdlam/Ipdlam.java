@@ -19,6 +19,7 @@ import io.nograd.solver.EpochReport;
 import io.nograd.solver.LossProx;
 import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * iPDLAM, Algorithm 1 of Qiao, Sun, Pan and Li, "Inertial proximal deep learning alternating minimization
@@ -119,8 +120,14 @@ final class Ipdlam implements Solver {
     private double[] passT;
     private double passC;
 
-    Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p, int threads) {
+    /** The epoch's partition, for checking a restored {@link #kept}. */
+    private final int samples;
+    private final int batchSize;
+
+    Ipdlam(int[] sizes, Activation hidden, Loss loss, IpdlamParams p, int threads, int samples, int batchSize) {
         this.p = p;
+        this.samples = samples;
+        this.batchSize = batchSize;
         this.passes = Passes.of(threads);
         this.gemm = p.precision().products(passes);
         this.forward = new ForwardPass.Threaded(passes);
@@ -188,6 +195,40 @@ final class Ipdlam implements Solver {
             }
         }
         return account.report(net, batches.samples(), rho);
+    }
+
+    /**
+     * W^{k−1} and b^{k−1} of the inertial step 2, and in the kept modes every batch's z, a and their previous
+     * iterates: the iterate carries all of them from one epoch into the next.
+     */
+    @Override
+    public void saveState(SolverState out) {
+        if (!started) return;
+        for (int l = 0; l < depth; l++) {
+            out.put("prevW/" + l, prevW[l].data);
+            out.put("prevB/" + l, prevB[l].data);
+        }
+        if (kept != null) out.putAll("kept", kept);
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        for (int l = 0; l < depth; l++) {
+            in.copyInto("prevW/" + l, prevW[l].data);
+            in.copyInto("prevB/" + l, prevB[l].data);
+        }
+        if (p.mode() != IpdlamParams.Mode.MINIBATCH) {
+            int perColumn = 0;
+            for (int l = 0; l < depth; l++) perColumn += 2 * d[l + 1];
+            for (int l = 1; l < depth; l++) perColumn += 2 * d[l];
+            int count = (samples + batchSize - 1) / batchSize;
+            int[] lengths = new int[count];
+            for (int j = 0; j < count; j++) lengths[j] = perColumn * Math.min(batchSize, samples - j * batchSize);
+            kept = new float[count][];
+            in.restoreAll("kept", kept, lengths);
+            if (p.mode() == IpdlamParams.Mode.FULL_BATCH) fullBatch = new FullBatch(this, d);
+        }
+        started = true;
     }
 
     /**

@@ -116,6 +116,7 @@ public final class IpdlamFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Ipdlam(shape.layers(), shape.activation(), shape.loss(), params.as(IpdlamParams.class).effective(), shape.threads());
+        return new Ipdlam(shape.layers(), shape.activation(), shape.loss(), params.as(IpdlamParams.class).effective(), shape.threads(),
+                shape.trainSamples(), shape.batchSize());
     }
 }

@@ -10,6 +10,7 @@ import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Spd;
+import io.nograd.solver.SolverState;
 
 /**
  * The lifted variables of one mini-batch and the three block updates of LPOM on them, for one batch size m
@@ -248,6 +249,23 @@ final class LiftedBatch {
             for (int e = 0; e < y.length; e++) v[e] = y[e] / ny;
         }
         return estimate;
+    }
+
+    /** Each hidden layer's power iterate of {@link #estimateRho}, under {@code prefix}. */
+    void saveState(SolverState out, String prefix) {
+        for (int i = 2; i < n; i++) out.put(prefix + "power/" + i, power[i].data);
+    }
+
+    void restoreState(SolverState in, String prefix) {
+        for (int i = 2; i < n; i++) in.copyInto(prefix + "power/" + i, power[i].data);
+    }
+
+    /** The batch size whose state {@link #saveState} put under {@code prefix}, or 0 when none (a net without hidden layers). */
+    static int columnsIn(SolverState in, String prefix, int[] sizes) {
+        int length = in.length(prefix + "power/2");
+        if (length < 0) return 0;
+        if (sizes.length < 3 || length % sizes[1] != 0) throw new SolverState.Mismatch(prefix + "power/2 does not fit layer 2");
+        return length / sizes[1];
     }
 
     /** W^{i-1}X^{i-1} + b^{i-1}, recomputed through {@code g} (the caller's layer's) if X^{i-1} moved since. */

@@ -13,6 +13,7 @@ import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * The loop both LPOM algorithms share: per mini-batch, X^1 and D from the batch, X^2..X^n by a forward pass
@@ -53,6 +54,24 @@ abstract class LpomSolver implements Solver {
         }
         long own = cpuNanos() - start;
         return figures.report(net, (own + workerCpuNanos()) / 1e9, (own + criticalCpuNanos()) / 1e9);
+    }
+
+    /**
+     * The ρ̂ power iterates of each workspace (full batch, then the epoch's last), which warm-start the next batch's
+     * estimate; everything else of a batch starts from its forward pass.
+     */
+    @Override
+    public void saveState(SolverState out) {
+        java.util.List<LiftedBatch> built = buffers.built();
+        for (int b = 0; b < built.size(); b++) built.get(b).saveState(out, "batch" + b + "/");
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        for (int b = 0; b < 2; b++) {
+            int columns = LiftedBatch.columnsIn(in, "batch" + b + "/", sizes);
+            if (columns > 0) workspace(columns).restoreState(in, "batch" + b + "/");
+        }
     }
 
     /** CPU time spent by other threads in this epoch (0 for the serial solver). */

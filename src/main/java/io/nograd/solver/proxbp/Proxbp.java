@@ -18,6 +18,7 @@ import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
 import io.nograd.solver.EpochReport;
 import io.nograd.solver.Solver;
+import io.nograd.solver.SolverState;
 
 /**
  * Algorithm 1 (ProxProp) of Frerix, Möllenhoff, Moeller &amp; Cremers, <i>Proximal Backpropagation</i> (ICLR 2018),
@@ -78,11 +79,38 @@ final class Proxbp implements Solver {
     private double[] passDelta;
     private double[] passVelocity;
 
-    Proxbp(Loss loss, ProxbpParams p, int threads) {
+    private final int[] sizes;
+
+    Proxbp(int[] sizes, Loss loss, ProxbpParams p, int threads) {
+        this.sizes = sizes.clone();
         this.loss = loss;
         this.p = p;
         this.passes = Passes.of(threads);
         this.gemm = p.precision().products(passes);
+    }
+
+    /** The momentum's velocities (none without momentum): they carry from one epoch into the next. */
+    @Override
+    public void saveState(SolverState out) {
+        if (velocityW == null) return;
+        for (int l = 0; l < velocityW.length; l++) {
+            out.put("velocityW/" + l, velocityW[l].data);
+            out.put("velocityB/" + l, velocityB[l].data);
+        }
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        if (p.momentum() == 0) return;
+        int depth = sizes.length - 1;
+        velocityW = new R064Store[depth];
+        velocityB = new R064Store[depth];
+        for (int l = 0; l < depth; l++) {
+            velocityW[l] = Ops.make(sizes[l + 1], sizes[l]);
+            velocityB[l] = Ops.make(sizes[l + 1], 1);
+            in.copyInto("velocityW/" + l, velocityW[l].data);
+            in.copyInto("velocityB/" + l, velocityB[l].data);
+        }
     }
 
     /** Whether layer l (0-based, of {@code depth}) takes the proximal step. */
@@ -182,7 +210,7 @@ final class Proxbp implements Solver {
             stepW[l] = Ops.make(net.size(l + 1), net.size(l));
             stepB[l] = Ops.make(net.size(l + 1), 1);
         }
-        if (p.momentum() > 0) {
+        if (p.momentum() > 0 && velocityW == null) {
             velocityW = new R064Store[depth];
             velocityB = new R064Store[depth];
             for (int l = 0; l < depth; l++) {

@@ -92,6 +92,6 @@ public final class ProxbpFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Proxbp(shape.loss(), params.as(ProxbpParams.class), shape.threads());
+        return new Proxbp(shape.layers(), shape.loss(), params.as(ProxbpParams.class), shape.threads());
     }
 }

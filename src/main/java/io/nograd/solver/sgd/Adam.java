@@ -3,6 +3,7 @@ package io.nograd.solver.sgd;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Loss;
+import io.nograd.solver.SolverState;
 
 /**
  * Adam (Kingma &amp; Ba 2015) with bias correction, and its AMSGrad variant (Reddi, Kale &amp; Kumar 2018),
@@ -21,11 +22,14 @@ final class Adam extends GradientSolver {
     private final float[][] v32;
     private final float[][] vMax32;
     private int step = 1;
+    private final int[] lengths;
 
-    Adam(Loss loss, AdamParams p, boolean amsgrad, int tensors) {
+    Adam(Loss loss, AdamParams p, boolean amsgrad, int[] layers) {
         super(loss, p.precision());
         this.p = p;
         this.amsgrad = amsgrad;
+        this.lengths = tensorLengths(layers);
+        int tensors = lengths.length;
         m = new double[tensors][];
         v = new double[tensors][];
         vMax = new double[tensors][];
@@ -114,5 +118,28 @@ final class Adam extends GradientSolver {
     @Override
     void endStep() {
         step++;
+    }
+
+    /** The moments of every tensor and the step count t of the bias correction. */
+    @Override
+    public void saveState(SolverState out) {
+        out.put("t", step);
+        out.putAll("m", m);
+        out.putAll("v", v);
+        out.putAll("vmax", vMax);
+        out.putAll("m32", m32);
+        out.putAll("v32", v32);
+        out.putAll("vmax32", vMax32);
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        step = (int) in.scalar("t");
+        in.restoreAll("m", m, lengths);
+        in.restoreAll("v", v, lengths);
+        in.restoreAll("vmax", vMax, lengths);
+        in.restoreAll("m32", m32, lengths);
+        in.restoreAll("v32", v32, lengths);
+        in.restoreAll("vmax32", vMax32, lengths);
     }
 }

@@ -31,6 +31,6 @@ public class AdamFactory extends GradientFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Adam(shape.loss(), params.as(AdamParams.class), amsgrad, 2 * shape.depth());
+        return new Adam(shape.loss(), params.as(AdamParams.class), amsgrad, shape.layers());
     }
 }

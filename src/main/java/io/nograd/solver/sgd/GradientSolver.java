@@ -43,6 +43,16 @@ abstract class GradientSolver implements Solver {
         this.float32 = precision == Precision.FLOAT32;
     }
 
+    /** The values of each tensor {@link #update} sees: index 2l is layer l's weights, 2l + 1 its bias. */
+    static int[] tensorLengths(int[] layers) {
+        int[] lengths = new int[2 * (layers.length - 1)];
+        for (int l = 0; l + 1 < layers.length; l++) {
+            lengths[2 * l] = layers[l + 1] * layers[l];
+            lengths[2 * l + 1] = layers[l + 1];
+        }
+        return lengths;
+    }
+
     @Override
     public EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel) {
         startEpoch(batches.epoch(), batches.epochs());

@@ -5,6 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Float32Backprop;
 import io.nograd.nn.Loss;
+import io.nograd.solver.SolverState;
 
 /**
  * Stochastic gradient descent with heavy-ball momentum and weight decay, as PyTorch's {@code SGD}:
@@ -23,9 +24,13 @@ final class Sgd extends GradientSolver {
     /** The float32 weights the last {@link #descent} named. */
     private Float32Backprop.Weights weights;
 
-    Sgd(Loss loss, SgdParams p, int tensors) {
+    private final int[] layers;
+
+    Sgd(Loss loss, SgdParams p, int[] layers) {
         super(loss, p.precision());
         this.p = p;
+        this.layers = layers;
+        int tensors = 2 * (layers.length - 1);
         this.velocity = new double[tensors][];
         this.velocity32 = new float[tensors][];
         this.velocityStore = new R032Store[tensors];
@@ -114,6 +119,29 @@ final class Sgd extends GradientSolver {
             float vi = momentum * v[i] + g[i] + decay * w[i];
             v[i] = vi;
             w[i] -= lr * vi;
+        }
+    }
+
+    /** The velocities (momentum); the rate follows from the epoch, so it is not state. */
+    @Override
+    public void saveState(SolverState out) {
+        if (p.momentum() == 0) return;
+        out.putAll("velocity", velocity);
+        out.putAll("velocity32", velocity32);
+        for (int i = 0; i < velocityStore.length; i++) if (velocityStore[i] != null) out.put("velocityStore/" + i, velocityStore[i].data);
+    }
+
+    @Override
+    public void restoreState(SolverState in) {
+        if (p.momentum() == 0) return;
+        int[] lengths = tensorLengths(layers);
+        in.restoreAll("velocity", velocity, lengths);
+        in.restoreAll("velocity32", velocity32, lengths);
+        for (int l = 0; l + 1 < layers.length; l++) {
+            String name = "velocityStore/" + 2 * l;
+            if (!in.has(name)) continue;
+            velocityStore[2 * l] = R032Store.FACTORY.make(layers[l + 1], layers[l]);
+            System.arraycopy(in.floats(name, lengths[2 * l]), 0, velocityStore[2 * l].data, 0, lengths[2 * l]);
         }
     }
 }

@@ -17,6 +17,6 @@ public final class SgdFactory extends GradientFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Sgd(shape.loss(), params.as(SgdParams.class), 2 * shape.depth());
+        return new Sgd(shape.loss(), params.as(SgdParams.class), shape.layers());
     }
 }

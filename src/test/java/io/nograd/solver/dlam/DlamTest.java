@@ -45,6 +45,17 @@ class DlamTest {
         }
     }
 
+    /** Fashion-MNIST on 3 000 samples (one batch), seed 1, with float64 and with float32 products; F falls in both. */
+    private static Map<String, List<EpochMetrics>> inBothPrecisions(List<Integer> layers, int epochs) {
+        Map<String, List<EpochMetrics>> runs = new java.util.HashMap<>();
+        for (String precision : List.of("float64", "float32")) {
+            List<EpochMetrics> run = train("fashion-mnist", layers, "relu", "cross-entropy", epochs, 3000, Map.of("precision", precision));
+            assertDecreasing(run);
+            runs.put(precision, run);
+        }
+        return runs;
+    }
+
     @Test
     void lemma1ObjectiveDecreasesMonotonicallyForFixedEpsilon() {
         assumeTrue(FASHION.resolve("train-images-idx3-ubyte.gz").toFile().exists()
@@ -80,16 +91,31 @@ class DlamTest {
     void float32ProductsTrainAsFloat64() {
         assumeTrue(FASHION.resolve("train-images-idx3-ubyte.gz").toFile().exists()
                 || FASHION.resolve("train-images-idx3-ubyte").toFile().exists(), "Fashion-MNIST not installed");
-        Map<String, List<EpochMetrics>> runs = new java.util.HashMap<>();
-        for (String precision : List.of("float64", "float32")) {
-            List<EpochMetrics> run = train("fashion-mnist", List.of(784, 100, 100, 10), "relu", "cross-entropy", 20, 3000,
-                    Map.of("precision", precision));
-            assertDecreasing(run);
-            runs.put(precision, run);
-        }
+        Map<String, List<EpochMetrics>> runs = inBothPrecisions(List.of(784, 100, 100, 10), 20);
         double f64 = runs.get("float64").get(19).testAccuracy();
         double f32 = runs.get("float32").get(19).testAccuracy();
         assertTrue(f32 >= 0.55, "float32: test accuracy after 20 iterations " + f32);
+        assertEquals(f64, f32, 0.02, "float32 " + f32 + " against float64 " + f64);
+    }
+
+    /**
+     * One hidden layer: with float32 products its W a is kept from the z step for the ε guard and the next W step
+     * (the other keepLast case than 784-100-100-10's), and the a step recomputes ∇_a φ from the kept output residual.
+     * It trains as the float64 products do, F falling at every iteration.
+     */
+    @Test
+    void oneHiddenLayerKeepsItsProductAndTrainsAsFloat64() {
+        assumeTrue(FASHION.resolve("train-images-idx3-ubyte.gz").toFile().exists()
+                || FASHION.resolve("train-images-idx3-ubyte").toFile().exists(), "Fashion-MNIST not installed");
+        Map<String, List<EpochMetrics>> runs = inBothPrecisions(List.of(784, 100, 10), 15);
+        for (int k = 0; k < 15; k++) {
+            double f64 = runs.get("float64").get(k).objective();
+            double f32 = runs.get("float32").get(k).objective();
+            assertEquals(f64, f32, 1e-3 * f64, "F at iteration " + (k + 1));
+        }
+        double f64 = runs.get("float64").get(14).testAccuracy();
+        double f32 = runs.get("float32").get(14).testAccuracy();
+        assertTrue(f32 >= 0.5, "float32: test accuracy after 15 iterations " + f32);
         assertEquals(f64, f32, 0.02, "float32 " + f32 + " against float64 " + f64);
     }
 

@@ -119,7 +119,7 @@ class IpdlamTest {
     private static Ipdlam solver(String activation) {
         Map<String, Double> ap = activation.equals("leaky-relu") ? Map.of("alpha", 0.1) : null;
         return new Ipdlam(new int[] {2, 2, 2}, Activation.of(activation, ap), Loss.MSE,
-                Params.defaults(IpdlamParams.class).effective(), 1);
+                Params.defaults(IpdlamParams.class).effective(), 1, 2, 2);
     }
 
     private static void assertMinimises(Ipdlam s, Activation sigma, double t, double v, double r) {
