@@ -90,6 +90,10 @@ final class ProximalFit {
     private double[] trialRowS;
     private double[] trialRowQ;
 
+    /** The solve in hand: its data term, h and ‖θ − θ^k‖² at the last accepted point. */
+    private double data;
+    private double h;
+    private double uu;
     private double gd;
     private double dd;
     private double ud;
@@ -101,6 +105,10 @@ final class ProximalFit {
     private final Passes passes;
     /** The passes' bodies, made once (no allocation per batch), and the scalars they read. */
     private final Passes.Sum evaluatePass = this::evaluate;
+    private final Cg weightCg = new WeightCg();
+    private final Cg biasCg = new BiasCg();
+    /** The weight solve's kernel, for {@link WeightCg}. */
+    private Kernel kernel;
     private final Passes.Range gradientPass = this::gradient;
     private final Passes.Range biasPass = this::evaluateBias;
     private final Passes.Sums combinePass = this::combine;
@@ -158,39 +166,105 @@ final class ProximalFit {
     void solve(R064Store pre, R064Store target, Activation phi, double lambda, Kernel kernel) {
         Ops.copy(pre, z);
         Arrays.fill(c.data, 0);
+        this.kernel = kernel;
         evalRelu = isRelu(phi);
-        double data = evaluate(z, 0, target, phi, slope, s);
-        initialResidual = data;
-        double h = data;
-        double uu = 0;
+        begin(z, target, phi, evaluate(z, 0, target, phi, slope, s));
+        double pending = iterate(lambda, weightCg);
+        Ops.axpy(pending, d, c);
+        finalResidual = data;
+        stepSquared = uu;
+        Ops.copy(z, pre);
+    }
+
+    /** The two subproblems' steps, for {@link #iterate}. */
+    private interface Cg {
+        /** Applies the last accepted step (α = pending) and returns ‖∇h‖² at the new point. */
+        double gradient(double pending, double lambda);
+
+        /** d ← −∇h + β·d, setting gd, dd, ud and curvature. */
+        void direction(double beta);
+
+        /** The data term at step α along d. */
+        double trial(double alpha);
+
+        /** Makes the last trial the current point. */
+        void accept();
+    }
+
+    /** After the initial evaluation: the solve's target, activation, and data term at θ^k. */
+    private void begin(R064Store at, R064Store target, Activation phi, double data0) {
+        evalAt = at;
+        evalTarget = target;
+        evalPhi = phi;
+        data = data0;
+        initialResidual = data0;
+        h = data0;
+        uu = 0;
+    }
+
+    /**
+     * Fletcher–Reeves CG: β = ‖∇h‖² / ‖∇h_prev‖², a restart along −∇h on ascent, then Armijo backtracking from the
+     * Gauss–Newton step; returns the last accepted step, which the caller still has to apply.
+     */
+    private double iterate(double lambda, Cg cg) {
         double ggPrev = 0;
         double pending = 0;
         for (int k = 0; k < cgIterations; k++) {
-            // the last accepted step C ← C + α·D, and the gradient of h in coefficient form, G = 2S + C/λ
-            gradient(pending, lambda);
+            double gg = cg.gradient(pending, lambda);
             pending = 0;
-            kernel.apply(g, gk);
-            double gg = passes.sum(g.data.length, gradientNormPass);
             if (!(gg > 0)) break;
-            // Fletcher–Reeves: D = −G + β·D with β = ‖∇h‖² / ‖∇h_prev‖², and its image dZ = D·K; restart on ascent
-            combine(k == 0 ? 0 : gg / ggPrev);
-            if (!(gd < 0)) combine(0);
+            cg.direction(k == 0 ? 0 : gg / ggPrev);
+            if (!(gd < 0)) cg.direction(0);
             ggPrev = gg;
-            // Armijo backtracking from the Gauss–Newton step
-            double alpha = -gd / (2 * curvature + dd / lambda);
-            for (int t = 0; t < MAX_TRIALS && Double.isFinite(alpha); t++) {
-                double trialData = evaluate(z, alpha, target, phi, trialSlope, trialS);
-                double trialH = trialData + (uu + 2 * alpha * ud + alpha * alpha * dd) / (2 * lambda);
-                if (trialH <= h + sigma * alpha * gd + 1e-12 * Math.abs(h)) {
-                    pending = alpha;
-                    data = trialData;
-                    h = trialH;
-                    uu += 2 * alpha * ud + alpha * alpha * dd;
-                    break;
-                }
-                alpha *= backtracking;
-            }
+            pending = lineSearch(lambda, cg);
             if (pending == 0) break;
+            cg.accept();
+        }
+        return pending;
+    }
+
+    /**
+     * Armijo backtracking from the Gauss–Newton step α = −gᵀd / (2‖σ′ ⊙ dZ‖² + ‖d‖²/λ); on acceptance updates data,
+     * h and uu. Returns the accepted α, or 0 when no trial decreased h.
+     */
+    private double lineSearch(double lambda, Cg cg) {
+        double alpha = -gd / (2 * curvature + dd / lambda);
+        for (int t = 0; t < MAX_TRIALS && Double.isFinite(alpha); t++) {
+            double trial = cg.trial(alpha);
+            double trialH = trial + (uu + 2 * alpha * ud + alpha * alpha * dd) / (2 * lambda);
+            if (trialH <= h + sigma * alpha * gd + 1e-12 * Math.abs(h)) {
+                data = trial;
+                h = trialH;
+                uu += 2 * alpha * ud + alpha * alpha * dd;
+                return alpha;
+            }
+            alpha *= backtracking;
+        }
+        return 0;
+    }
+
+    /** The weight subproblem in coefficient form. */
+    private final class WeightCg implements Cg {
+        @Override
+        public double gradient(double pending, double lambda) {
+            // the last accepted step C ← C + α·D, and the gradient of h in coefficient form, G = 2S + C/λ
+            ProximalFit.this.gradient(pending, lambda);
+            kernel.apply(g, gk);
+            return passes.sum(g.data.length, gradientNormPass);
+        }
+
+        @Override
+        public void direction(double beta) {
+            combine(beta);
+        }
+
+        @Override
+        public double trial(double alpha) {
+            return evaluate(z, alpha, evalTarget, evalPhi, trialSlope, trialS);
+        }
+
+        @Override
+        public void accept() {
             R064Store swap = z;
             z = trial;
             trial = swap;
@@ -201,10 +275,38 @@ final class ProximalFit {
             s = trialS;
             trialS = swap;
         }
-        Ops.axpy(pending, d, c);
-        finalResidual = data;
-        stepSquared = uu;
-        Ops.copy(z, pre);
+    }
+
+    /** The bias subproblem on vectors. */
+    private final class BiasCg implements Cg {
+        @Override
+        public double gradient(double pending, double lambda) {
+            double gg = 0;
+            for (int r = 0; r < rows; r++) {
+                double ur = u[r] + pending * bd[r];
+                u[r] = ur;
+                double gr = 2 * rowS[r] + ur / lambda;
+                bg[r] = gr;
+                gg += gr * gr;
+            }
+            return gg;
+        }
+
+        @Override
+        public void direction(double beta) {
+            biasDirection(beta);
+        }
+
+        @Override
+        public double trial(double alpha) {
+            for (int r = 0; r < rows; r++) shift[r] = u[r] + alpha * bd[r];
+            return evaluateBias(evalAt, 1, evalTarget, evalPhi);
+        }
+
+        @Override
+        public void accept() {
+            swapRowSums();
+        }
     }
 
     /** C with W − W^k = C·Fᵀ after {@link #solve}. */
@@ -218,44 +320,9 @@ final class ProximalFit {
     void solveBias(R064Store pre, R064Store target, Activation phi, double lambda) {
         Arrays.fill(u, 0);
         evalRelu = isRelu(phi);
-        double data = evaluateBias(pre, 0, target, phi);
+        begin(pre, target, phi, evaluateBias(pre, 0, target, phi));
         swapRowSums();
-        initialResidual = data;
-        double h = data;
-        double uu = 0;
-        double ggPrev = 0;
-        double pending = 0;
-        for (int k = 0; k < cgIterations; k++) {
-            double gg = 0;
-            for (int r = 0; r < rows; r++) {
-                double ur = u[r] + pending * bd[r];
-                u[r] = ur;
-                double gr = 2 * rowS[r] + ur / lambda;
-                bg[r] = gr;
-                gg += gr * gr;
-            }
-            pending = 0;
-            if (!(gg > 0)) break;
-            biasDirection(k == 0 ? 0 : gg / ggPrev);
-            if (!(gd < 0)) biasDirection(0);
-            ggPrev = gg;
-            double alpha = -gd / (2 * curvature + dd / lambda);
-            for (int t = 0; t < MAX_TRIALS && Double.isFinite(alpha); t++) {
-                for (int r = 0; r < rows; r++) shift[r] = u[r] + alpha * bd[r];
-                double trialData = evaluateBias(pre, 1, target, phi);
-                double trialH = trialData + (uu + 2 * alpha * ud + alpha * alpha * dd) / (2 * lambda);
-                if (trialH <= h + sigma * alpha * gd + 1e-12 * Math.abs(h)) {
-                    pending = alpha;
-                    data = trialData;
-                    h = trialH;
-                    uu += 2 * alpha * ud + alpha * alpha * dd;
-                    break;
-                }
-                alpha *= backtracking;
-            }
-            if (pending == 0) break;
-            swapRowSums();
-        }
+        double pending = iterate(lambda, biasCg);
         for (int r = 0; r < rows; r++) u[r] += pending * bd[r];
         finalResidual = data;
         stepSquared = uu;
@@ -295,7 +362,7 @@ final class ProximalFit {
 
     /**
      * {@link #evaluate} on [from, to), block by block so that the block stays in L1 from one loop to the next
-     * (each loop one the JIT vectorizes, but the sum, which runs in four lanes).
+     * (each loop one the JIT vectorizes, but the sum, which runs in four lanes per block, the blocks in order).
      */
     private double evaluate(int from, int to) {
         double[] zd = evalAt.data;
@@ -307,10 +374,7 @@ final class ProximalFit {
         boolean relu = evalRelu;
         double alpha = evalAlpha;
         double[] v = alpha != 0 ? trial.data : zd;
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
+        double sum = 0;
         for (int b = from; b < to; b += BLOCK) {
             int e = Math.min(to, b + BLOCK);
             if (alpha != 0) {
@@ -321,17 +385,10 @@ final class ProximalFit {
             if (relu) reluSlope(v, sl, b, e);
             else phi.derivative(v, sl, b, e);
             for (int i = b; i < e; i++) sd[i] -= t[i];
-            int i = b;
-            for (; i + 3 < e; i += 4) {
-                s0 += sd[i] * sd[i];
-                s1 += sd[i + 1] * sd[i + 1];
-                s2 += sd[i + 2] * sd[i + 2];
-                s3 += sd[i + 3] * sd[i + 3];
-            }
-            for (; i < e; i++) s0 += sd[i] * sd[i];
+            sum += dot(sd, sd, b, e);
             for (int k = b; k < e; k++) sd[k] *= sl[k];
         }
-        return (s0 + s1) + (s2 + s3);
+        return sum;
     }
 
     /** C ← C + α·D, then G = 2S + C/λ. */
@@ -398,7 +455,7 @@ final class ProximalFit {
     /**
      * {@link #evaluateBias} on the columns [from, to) (whole chunks of {@link #biasChunkColumns}: one from a pass
      * on several threads, all of them from a serial one), column by column through this thread's scratch, into each
-     * chunk's own row sums; the sum of squares in four lanes (row r to lane r mod 4).
+     * chunk's own row sums; the sum of squares in four lanes per column, the columns in order.
      */
     private void evaluateBias(int from, int to) {
         if (from % biasChunkColumns != 0) {
@@ -423,10 +480,7 @@ final class ProximalFit {
         int n = rows;
         Arrays.fill(rs, 0);
         Arrays.fill(rq, 0);
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
+        double sum = 0;
         for (int j = from; j < to; j++) {
             int off = j * n;
             for (int r = 0; r < n; r++) sv[r] = zd[off + r] + sh[r];
@@ -434,18 +488,11 @@ final class ProximalFit {
             if (relu) reluSlope(sv, sl, 0, n);
             else phi.derivative(sv, sl, 0, n);
             for (int r = 0; r < n; r++) sq[r] = sg[r] - t[off + r];
-            int r = 0;
-            for (; r + 3 < n; r += 4) {
-                s0 += sq[r] * sq[r];
-                s1 += sq[r + 1] * sq[r + 1];
-                s2 += sq[r + 2] * sq[r + 2];
-                s3 += sq[r + 3] * sq[r + 3];
-            }
-            for (; r < n; r++) s0 += sq[r] * sq[r];
+            sum += dot(sq, sq, 0, n);
             for (int k = 0; k < n; k++) rs[k] += sl[k] * sq[k];
             for (int k = 0; k < n; k++) rq[k] += sl[k] * sl[k];
         }
-        chunkData[chunk] = (s0 + s1) + (s2 + s3);
+        chunkData[chunk] = sum;
     }
 
     private void swapRowSums() {
@@ -477,10 +524,16 @@ final class ProximalFit {
         curvature = scurv;
     }
 
-    /** ⟨G, G·K⟩ on [from, to), in four lanes. */
+    /** ⟨G, G·K⟩ on [from, to). */
     private double gradientNorm(int from, int to) {
-        double[] a = g.data;
-        double[] b = gk.data;
+        return dot(g.data, gk.data, from, to);
+    }
+
+    /**
+     * Σ a[i]·b[i] over [from, to) in four lanes (element i − from to lane (i − from) mod 4, the lanes added at the
+     * end): four independent chains of additions instead of one.
+     */
+    private static double dot(double[] a, double[] b, int from, int to) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.nn.Activation;
@@ -49,21 +49,23 @@ class ProximalFitTest {
 
         Reference ref = new Reference(phi, f, target);
         R064Store wRef = ref.solveWeights(w0, b0);
-        assertClose(wRef, w, "W");
-        assertClose(affine(wRef, f, b0), z, "Z after the weight solve");
-        assertEquals(ref.data, fit.finalResidual(), 1e-9 * ref.data, "data term after the weight solve");
-        assertEquals(ref.step, fit.stepSquared(), 1e-9 * ref.step, "‖W − W^k‖²");
-        assertTrue(ref.step > 0, "the reference moved W");
+        assertSame(ref, fit, wRef, w, affine(wRef, f, b0), z, "W");
 
         fit.solveBias(z, target, phi, LAMBDA);
         R064Store b = b0.copy();
         for (int r = 0; r < OUT; r++) b.data[r] += fit.biasStep()[r];
         R064Store bRef = ref.solveBias(wRef, b0);
-        assertClose(bRef, b, "b");
-        assertClose(affine(wRef, f, bRef), z, "Z after the bias solve");
-        assertEquals(ref.data, fit.finalResidual(), 1e-9 * ref.data, "data term after the bias solve");
-        assertEquals(ref.step, fit.stepSquared(), 1e-9 * ref.step, "‖b − b^k‖²");
-        assertTrue(ref.step > 0, "the reference moved b");
+        assertSame(ref, fit, bRef, b, affine(wRef, f, bRef), z, "b");
+    }
+
+    /** θ, Z, the data term and ‖θ − θ^k‖² of the fit against the reference's last solve, which moved θ. */
+    private static void assertSame(Reference ref, ProximalFit fit, R064Store thetaRef, R064Store theta, R064Store zRef,
+                                   R064Store z, String name) {
+        assertClose(thetaRef, theta, name);
+        assertClose(zRef, z, "Z after the " + name + " solve");
+        assertEquals(ref.data, fit.finalResidual(), 1e-9 * ref.data, "data term after the " + name + " solve");
+        assertEquals(ref.step, fit.stepSquared(), 1e-9 * ref.step, "‖" + name + " − " + name + "^k‖²");
+        assertTrue(ref.step > 0, "the reference moved " + name);
     }
 
     /** ReLU's σ′ by min and max equals the compare z &gt; 0 everywhere but NaN (which gives NaN). */
