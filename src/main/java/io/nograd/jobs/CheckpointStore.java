@@ -35,17 +35,22 @@ public interface CheckpointStore {
     }
 
     /**
-     * Writes the solver's state after {@code epoch} atomically, before that epoch's checkpoint, which then
-     * retires older states (so a crash between the two leaves the older checkpoint with its state); false,
-     * writing nothing, where this store keeps no solver state (the shared database of cluster mode).
+     * Writes the solver's state after {@code epoch} ({@code bytes} long) atomically, before that epoch's checkpoint,
+     * which then retires older states (so a crash between the two leaves the older checkpoint with its state);
+     * false, writing nothing, where this store does not keep a state that large (the shared database of cluster
+     * mode has a bound). A shared store refuses the write with {@link FencedException} unless {@code attempt}
+     * still holds the job.
      */
-    boolean writeState(String jobId, int epoch, StateWriter state);
+    boolean writeState(String jobId, int attempt, int epoch, long bytes, StateWriter state);
 
     /** The solver state written after {@code epoch}, open for reading; empty when there is none for that epoch. */
     Optional<InputStream> openState(String jobId, int epoch);
 
-    /** Removes the job's solver states: it ended, and an ended job is never resumed. */
-    void deleteStates(String jobId);
+    /**
+     * Removes the job's solver states: it ended, and an ended job is never resumed. A shared store removes only
+     * those {@code attempt} wrote, so a node declared dead cannot remove the states of the attempt that took over.
+     */
+    void deleteStates(String jobId, int attempt);
 
     /** Removes every file of the job. */
     void delete(String jobId);

@@ -31,8 +31,8 @@ import io.nograd.solver.SolverState;
  * start. The solver's own state (Adam's moments, a lifted method's kept auxiliary variables, an inertial
  * step's previous iterate) is written beside the checkpoint before it, and restored when its epoch matches the
  * checkpoint's; every epoch's batch order is seeded by seed and epoch. A resumed run therefore matches an
- * uninterrupted one bit for bit. Where no matching state is found (cluster mode keeps none; a crash between
- * the two writes), the solver starts its state afresh; the history's resume line says "with the solver's
+ * uninterrupted one bit for bit. Where no matching state is found (in cluster mode, one larger than the shared
+ * database keeps), the solver starts its state afresh; the history's resume line says "with the solver's
  * state" only when it was restored.
  */
 @Component
@@ -139,7 +139,7 @@ public class TrainingRun implements JobRunner {
                     () -> cancelled.getAsBoolean() || stopping.getAsBoolean() || overTime.getAsBoolean(), m -> {
                 if (m.epoch() < m.epochs()) {
                     SolverState state = training.solverState();
-                    if (!state.isEmpty()) weights.writeState(id, m.epoch(), state::writeTo);
+                    if (!state.isEmpty()) weights.writeState(id, attempt, m.epoch(), state.bytes(), state::writeTo);
                 }
                 var file = weights.writeCheckpoint(id, attempt, job.spec(), net, spec.outputActivation(), m);
                 repo.insertEpoch(id, attempt, m, file);
@@ -207,7 +207,7 @@ public class TrainingRun implements JobRunner {
     /** Records the end; a failure to record it is retried once with a short message, then left to {@link #ensureEnded}. */
     private void end(Run run, JobStatus status, String error, String history) {
         try {
-            weights.deleteStates(run.id);
+            weights.deleteStates(run.id, run.attempt);
         } catch (RuntimeException e) {
             log.warn("job {}: its solver states could not be removed ({}); they are removed with the job", run.id, e.toString());
         }

@@ -114,12 +114,22 @@ public class WeightsStore implements CheckpointStore {
      * The solver's state goes to {@code solver-state-{epoch}.bin} beside the checkpoint, through a temporary file
      * forced and renamed like the checkpoint, before the checkpoint of the same epoch; the checkpoint's write then
      * removes older states. So a crash between the two writes leaves the previous epoch's checkpoint with its own
-     * state still there. The shared database keeps none: its checkpoints are read by whichever node resumes, and
-     * a solver's kept variables can be gigabytes (a failover starts the solver's state afresh).
+     * state still there. In cluster mode the state goes to the shared database instead, up to
+     * {@link DatabaseCheckpoints#MAX_STATE_BYTES}: a solver's kept variables can be gigabytes.
      */
     @Override
-    public boolean writeState(String jobId, int epoch, StateWriter state) {
-        if (shared != null) return false;
+    public boolean writeState(String jobId, int attempt, int epoch, long bytes, StateWriter state) {
+        if (shared != null) {
+            if (bytes > DatabaseCheckpoints.MAX_STATE_BYTES) return false;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) bytes + 4096);
+            try {
+                state.write(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            shared.writeState(jobId, attempt, epoch, out.toByteArray());
+            return true;
+        }
         Path dir = root.resolve(jobId);
         Path target = stateFile(jobId, epoch);
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
@@ -146,7 +156,7 @@ public class WeightsStore implements CheckpointStore {
 
     @Override
     public Optional<java.io.InputStream> openState(String jobId, int epoch) {
-        if (shared != null) return Optional.empty();
+        if (shared != null) return Optional.ofNullable(shared.readState(jobId, epoch)).map(java.io.ByteArrayInputStream::new);
         try {
             return Optional.of(new java.io.BufferedInputStream(Files.newInputStream(stateFile(jobId, epoch)), 1 << 16));
         } catch (IOException e) {
@@ -159,9 +169,13 @@ public class WeightsStore implements CheckpointStore {
     }
 
     @Override
-    public void deleteStates(String jobId) {
+    public void deleteStates(String jobId, int attempt) {
+        if (shared != null) {
+            shared.deleteStates(jobId, attempt);
+            return;
+        }
         Path dir = root.resolve(jobId);
-        if (shared != null || !Files.isDirectory(dir)) return;
+        if (!Files.isDirectory(dir)) return;
         try {
             dropStatesBefore(dir, Integer.MAX_VALUE);
         } catch (IOException e) {

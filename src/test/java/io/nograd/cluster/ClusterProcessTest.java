@@ -275,6 +275,17 @@ class ClusterProcessTest {
         assertEquals(IntStream.rangeClosed(1, total).boxed().toList(), epochs(survivorApi, id));
         String history = job.get("history").toString();
         assertTrue(history.contains("node " + victim.name + " left the cluster") && history.contains("resumed from the checkpoint of epoch"), history);
+        // Adam's moments came back from the shared database: the survivor's figures are those of a run never interrupted
+        assertTrue(history.contains("with the solver's state of that epoch"), history);
+        String twin = survivorApi.submit(slow("failover", total, 9));
+        JsonNode whole = survivorApi.awaitFinal(twin, Duration.ofMinutes(3));
+        assertEquals("SUCCEEDED", whole.get("status").asString(), whole.toString());
+        JsonNode resumedRows = survivorApi.getJson("/jobs/" + id + "/metrics");
+        JsonNode wholeRows = survivorApi.getJson("/jobs/" + twin + "/metrics");
+        for (int e = 0; e < total; e++) {
+            assertEquals(wholeRows.get(e).get("trainLoss").asDouble(), resumedRows.get(e).get("trainLoss").asDouble(), 0.0, "train loss, epoch " + (e + 1));
+            assertEquals(wholeRows.get(e).get("testLoss").asDouble(), resumedRows.get(e).get("testLoss").asDouble(), 0.0, "test loss, epoch " + (e + 1));
+        }
         for (String q : queued) assertEquals("SUCCEEDED", survivorApi.awaitFinal(q, Duration.ofMinutes(2)).get("status").asString());
         // the victim comes back for the last test
         victim.start(url, hzPorts);

@@ -24,7 +24,7 @@ import io.nograd.jobs.JobStatus;
 /**
  * The fence on a real PostgreSQL: attempt 1 runs a job on node a and writes two epochs; a is declared dead,
  * the job is queued again and taken by node b as attempt 2. Then attempt 1 is revived and tries every write
- * a run makes (epoch row, checkpoint, resume, final status): each is rejected and changes nothing, while
+ * a run makes (epoch row, solver state, checkpoint, resume, final status): each is rejected and changes nothing, while
  * attempt 2's writes go through.
  */
 class FencingTest {
@@ -39,10 +39,13 @@ class FencingTest {
             String id = "00000000-0000-0000-0000-000000000001";
             repo.insert(id, spec, Instant.now());
             assertEquals(1, repo.markRunning(id, Instant.now(), "a", "member-a"));
+            checkpoints.writeState(id, 1, 1);
             repo.insertEpoch(id, 1, row(1), file(1));
             checkpoints.write(id, 1, 1);
+            checkpoints.writeState(id, 1, 2);
             repo.insertEpoch(id, 1, row(2), file(2));
             checkpoints.write(id, 1, 2);
+            assertEquals(List.of(2), checkpoints.states(id), "the checkpoint of epoch 2 retired the state of epoch 1");
 
             assertTrue(repo.requeue(id, 1, Instant.now(), "node a left the cluster; queued again to resume from its last checkpoint"));
             assertEquals(2, repo.markRunning(id, Instant.now(), "b", "member-b"));
@@ -51,6 +54,7 @@ class FencingTest {
             // the stale attempt 1 wakes up and carries on
             assertThrows(FencedException.class, () -> repo.insertEpoch(id, 1, row(3), file(3)));
             assertThrows(FencedException.class, () -> checkpoints.write(id, 1, 3));
+            assertThrows(FencedException.class, () -> checkpoints.writeState(id, 1, 3));
             assertThrows(FencedException.class, () -> repo.reconcile(id, 1, List.of(row(1)), file(1), Instant.now(), "stale resume"));
             assertFalse(repo.finish(id, 1, JobStatus.SUCCEEDED, null, Instant.now(), "stale success"));
             assertFalse(repo.requeue(id, 1, Instant.now(), "stale requeue"));
@@ -60,9 +64,15 @@ class FencingTest {
             // attempt 2 resumes and finishes
             repo.reconcile(id, 2, List.of(row(1), row(2)), file(2), Instant.now(), "resumed from the checkpoint of epoch 2");
             for (int e = 3; e <= 5; e++) {
+                checkpoints.writeState(id, 2, e);
                 checkpoints.write(id, 2, e);
                 repo.insertEpoch(id, 2, row(e), file(e));
             }
+            assertEquals(List.of(5), checkpoints.states(id));
+            checkpoints.store.deleteStates(id, 1);
+            assertEquals(List.of(5), checkpoints.states(id), "the stale attempt cannot remove attempt 2's state");
+            checkpoints.store.deleteStates(id, 2);
+            assertEquals(List.of(), checkpoints.states(id));
             assertTrue(repo.finish(id, 2, JobStatus.SUCCEEDED, null, Instant.now(), "succeeded after 5 epochs"));
             assertEquals(List.of(1, 2, 3, 4, 5), repo.epochs(id).stream().map(EpochMetrics::epoch).toList());
             assertEquals("b", repo.find(id).orElseThrow().node());
@@ -90,6 +100,14 @@ class FencingTest {
 
         void write(String id, int attempt, int epoch) {
             store.write(id, attempt, epoch, new byte[] {1, 2, (byte) epoch});
+        }
+
+        void writeState(String id, int attempt, int epoch) {
+            store.writeState(id, attempt, epoch, new byte[] {4, 5, (byte) epoch});
+        }
+
+        List<Integer> states(String id) {
+            return jdbc.sql("SELECT epoch FROM solver_states WHERE job_id = :id ORDER BY epoch").param("id", id).query(Integer.class).list();
         }
 
         int epoch(String id) {

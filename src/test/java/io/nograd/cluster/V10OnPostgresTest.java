@@ -37,7 +37,7 @@ class V10OnPostgresTest {
                 RemovedParamResumeTest.seedV9(c);
             }
             var result = Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration")
-                    .callbacks(new PortableSchema()).javaMigrations(new V10DlamSpecsMigration()).load().migrate();
+                    .callbacks(new PortableSchema()).javaMigrations(new V10DlamSpecsMigration()).target("10").load().migrate();
             assertEquals("10", result.targetSchemaVersion, "migrated to V10");
 
             try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
