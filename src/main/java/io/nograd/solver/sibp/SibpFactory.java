@@ -56,13 +56,14 @@ public final class SibpFactory implements SolverFactory {
 
     /**
      * Sibp's workspace per batch size m: per layer z, a, δ, the target and the fit (5 × out × m), the 11 CG
-     * vectors of {@link ProximalFit} (11 × out × m) and the m × m Gram matrix of eq. (4.1).
+     * vectors of {@link ProximalFit} (11 × out × m), the bias pass's per-chunk row sums (at most 2 × out × m, far less
+     * for layers narrower than a pass's chunk) and the m × m Gram matrix of eq. (4.1).
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
         long units = shape.liftedUnits();
         int depth = shape.depth();
-        long bytes = shape.weightBytes() + shape.perBatchSize(m -> 8L * (16 * units * m + (long) depth * m * m));
+        long bytes = shape.weightBytes() + shape.perBatchSize(m -> 8L * (18 * units * m + (long) depth * m * m));
         return OptionalLong.of(Float32Gemm.withBuffers(bytes, params.as(SibpParams.class).precision() == Precision.FLOAT32));
     }
 
