@@ -138,6 +138,11 @@ def dlam(sizes, n, trials=1):
     g["updateZ / updateOutput: W a"] = sum(A)
     # updateA for a_{l+1} (l < L-1): residual of layer l+1, W_{l+1}ᵀ r, W_{l+1} d per trial
     g["updateA: r, Wᵀr, W d per trial"] = sum((2 + trials) * A[l + 1] for l in range(L - 1))
+    # Dlam.keepLast (float32, one batch, at most 2 hidden layers, a narrower output): the last hidden layer's W a is kept
+    # from its z step, so its next residual (updateA's at depth 3, updateWeight's at depth 2) costs no product; the last
+    # a step recomputes the output layer's W_Lᵀ r at each trial and at the take instead of keeping it
+    if L in (2, 3) and d[L] < d[L - 1] and (L == 2 or d[1] <= d[2]):
+        g["keepLast: the kept W a, less W_Lᵀ r per trial"] = -A[L - 2] + trials * A[L - 1]
     return g, {}
 
 

@@ -101,6 +101,9 @@ final class Dlam implements Solver {
     /** Columns per pass over a batch's lifted variables (see Storage). */
     static final int CHUNK = 1000;
 
+    /** {@link #rowSums}' elements per row in its pass ({@link Passes#GRAIN} is a multiple), so a chunk is whole rows. */
+    private static final int ROW_SPLIT = 16;
+
     private final DlamParams p;
     private final Loss loss;
     private final Activation h;
@@ -157,6 +160,12 @@ final class Dlam implements Solver {
     private final Passes.Sum narrowPass = this::narrowRange;
     private final Passes.Range biasedPass = this::biasedColumns;
     private final Passes.Sum squaresPass = this::squaresRange;
+    private final Passes.Range rowSumsPass = this::rowSumsRange;
+    private float[] sumFrom;
+    private int sumOff;
+    private int sumRows;
+    private int sumColumns;
+    private double[] sumInto;
     private final double[] projected = new double[2];
     /** The float32 source of W a for {@link #biased}, from passCOff (or the array {@link #squares} sums); passR, passROff: where r goes. */
     private float[] passC;
@@ -358,12 +367,21 @@ final class Dlam implements Solver {
     /** Eq. (3) with L_b = ρN: b ← b − ∇_b φ/(ρN) = b − mean_j r_j, where mean_j r_j = W mean_j a_j + b − mean_j z_j. */
     private void updateBias(int l, Network net, Lifted s) {
         R064Store in = means[l];
-        java.util.Arrays.fill(in.data, 0);
-        for (int from = 0; from < s.columns; from += CHUNK) {
-            int to = Math.min(from + CHUNK, s.columns);
-            accumulateRowSums(s.input32(l, from, to, chunk(from, to)), s.inputOffset(l, from), sizes[l], to - from, in.data);
+        if (l == 0 && s.inputMeans != null) {
+            System.arraycopy(s.inputMeans, 0, in.data, 0, sizes[0]); // x never changes
+        } else {
+            java.util.Arrays.fill(in.data, 0);
+            if (l > 0 || s.contiguous) {
+                rowSums(s.input32(l, 0, s.columns, null), s.inputOffset(l, 0), sizes[l], s.columns, in.data);
+            } else {
+                for (int from = 0; from < s.columns; from += CHUNK) {
+                    int to = Math.min(from + CHUNK, s.columns);
+                    accumulateRowSums(s.input32(l, from, to, chunk(from, to)), s.inputOffset(l, from), sizes[l], to - from, in.data);
+                }
+            }
+            Ops.scale(in, 1.0 / s.columns);
+            if (l == 0) s.inputMeans = in.data.clone();
         }
-        Ops.scale(in, 1.0 / s.columns);
         R064Store m = shift[l];
         Gemm.get().multiply(false, false, net.weight(l), in, m);
         rowMeans(s.z[l], sizes[l + 1], s.columns, means[l + 1]);
@@ -609,14 +627,38 @@ final class Dlam implements Solver {
     }
 
     /** means ← the row means of a float32 rows × columns matrix. */
-    private static void rowMeans(float[] x, int rows, int columns, R064Store means) {
+    private void rowMeans(float[] x, int rows, int columns, R064Store means) {
         double[] m = means.data;
         java.util.Arrays.fill(m, 0);
-        for (int j = 0; j < columns; j++) {
-            int off = j * rows;
-            for (int i = 0; i < rows; i++) m[i] += x[off + i];
-        }
+        rowSums(x, 0, rows, columns, m);
         for (int i = 0; i < rows; i++) m[i] /= columns;
+    }
+
+    /**
+     * s[i] += Σ_j x[off + j·rows + i] over the columns in order, the rows split over the passes (whole rows a thread,
+     * {@link Passes#GRAIN} / {@link #ROW_SPLIT} of them a chunk): each row's sum is the serial loop's, the same bits.
+     */
+    private void rowSums(float[] x, int off, int rows, int columns, double[] s) {
+        sumFrom = x;
+        sumOff = off;
+        sumRows = rows;
+        sumColumns = columns;
+        sumInto = s;
+        passes.run(rows * ROW_SPLIT, rowSumsPass);
+        sumFrom = null;
+        sumInto = null;
+    }
+
+    private void rowSumsRange(int from, int to) {
+        float[] x = sumFrom;
+        double[] s = sumInto;
+        int rows = sumRows;
+        int first = from / ROW_SPLIT;
+        int last = to / ROW_SPLIT;
+        for (int j = 0; j < sumColumns; j++) {
+            int o = sumOff + j * rows;
+            for (int i = first; i < last; i++) s[i] += x[o + i];
+        }
     }
 
     /** s[i] += Σ_j x[off + j·rows + i] over {@code columns} columns of a float32 rows-row matrix (in column order). */
@@ -816,6 +858,8 @@ final class Dlam implements Solver {
         R064Store inputGram;
         /** The samples are consecutive rows of the dataset (a full batch): the products read x in place. */
         final boolean contiguous;
+        /** The row means of x (the first bias step's), once computed. */
+        double[] inputMeans;
         double risk;
         /** ‖u − z_l‖² before the last {@link #project}. */
         double unprojected;
