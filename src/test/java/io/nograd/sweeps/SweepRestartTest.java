@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  */
 class SweepRestartTest {
 
-    static final int EPOCHS = 6;
+    static final int EPOCHS = 8;
 
     @Test
     void aSweepSurvivesKillNineAndRunsEveryCellOnce() throws Exception {
@@ -37,7 +37,7 @@ class SweepRestartTest {
         try {
             Api api = ChildServer.await(server, dir.resolve("server.log"));
             Map<String, Object> base = new LinkedHashMap<>(Map.of("algorithm", "adam", "dataset", "blobs", "layers", List.of(20, 128, 4),
-                    "epochs", EPOCHS, "batchSize", 8, "trainLimit", 600));
+                    "epochs", EPOCHS, "batchSize", 2, "trainLimit", 3000));
             Map<String, Object> req = new LinkedHashMap<>();
             req.put("name", "restart");
             req.put("base", base);
@@ -50,11 +50,19 @@ class SweepRestartTest {
             id = Api.json(created).get("id").asString();
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             JsonNode progress = null;
-            while (System.nanoTime() < deadline) {
+            // Kill only while a cell has epochs still to go, so it cannot end between this poll and the kill.
+            boolean midCell = false;
+            while (!midCell && System.nanoTime() < deadline) {
                 progress = api.getJson("/sweeps/" + id).get("progress");
-                if (progress.get("succeeded").asInt() + progress.get("pruned").asInt() >= 3 && progress.get("running").asInt() == 1) break;
-                Api.sleep(20);
+                if (progress.get("succeeded").asInt() + progress.get("pruned").asInt() >= 3) {
+                    for (JsonNode j : api.getJson("/jobs?sweep=" + id + "&limit=100").get("jobs")) {
+                        int n = j.get("epochsDone").asInt();
+                        midCell |= j.get("status").asString().equals("RUNNING") && n >= 1 && n <= EPOCHS - 4;
+                    }
+                }
+                if (!midCell) Api.sleep(10);
             }
+            assertTrue(midCell, "no cell was caught mid-run: " + progress);
             assertTrue(progress.get("pending").asInt() > 0, "killed with cells still to release: " + progress);
         } finally {
             server.destroyForcibly().waitFor();
