@@ -337,6 +337,14 @@ final class ProximalFit {
     /** b − b^k after {@link #solveBias}. */
     double[] biasStep() { return u; }
 
+    /**
+     * b ← b + (b − b^k) after {@link #solveBias}. A method of its own, not a loop in {@link Sibp}'s sweep: a loop
+     * there makes the sweep hot in its first batches, and C2 then compiles it with the whole CG inlined.
+     */
+    void addBiasStep(double[] bias) {
+        for (int r = 0; r < bias.length; r++) bias[r] += u[r];
+    }
+
     /** ‖σ(Z^k) − T‖² at the start of the last solve. */
     double initialResidual() { return initialResidual; }
 
@@ -375,19 +383,27 @@ final class ProximalFit {
         double alpha = evalAlpha;
         double[] v = alpha != 0 ? trial.data : zd;
         double sum = 0;
-        for (int b = from; b < to; b += BLOCK) {
-            int e = Math.min(to, b + BLOCK);
-            if (alpha != 0) {
-                for (int i = b; i < e; i++) v[i] = zd[i] + alpha * dzd[i];
-            }
-            // sd ← σ(Z') − T, sl ← σ′(Z'), the sum of squares, then sd ← σ′ ⊙ (σ − T)
-            phi.apply(v, sd, b, e);
-            if (relu) reluSlope(v, sl, b, e);
-            else phi.derivative(v, sl, b, e);
-            for (int i = b; i < e; i++) sd[i] -= t[i];
-            sum += dot(sd, sd, b, e);
-            for (int k = b; k < e; k++) sd[k] *= sl[k];
+        for (int b = from; b < to; b += BLOCK) sum += evaluateBlock(zd, alpha, dzd, v, t, sl, sd, phi, relu, b, Math.min(to, b + BLOCK));
+        return sum;
+    }
+
+    /**
+     * One block of {@link #evaluate}; returns its sum of squares. A method of its own so that each call is short: with
+     * the blocks' loop around these loops in one method, C2's first compilations were on-stack replacements entered
+     * at each inner loop, deoptimized and compiled again in the first batches, while the epoch waited on the core.
+     */
+    private static double evaluateBlock(double[] zd, double alpha, double[] dzd, double[] v, double[] t, double[] sl, double[] sd,
+            Activation phi, boolean relu, int b, int e) {
+        if (alpha != 0) {
+            for (int i = b; i < e; i++) v[i] = zd[i] + alpha * dzd[i];
         }
+        // sd ← σ(Z') − T, sl ← σ′(Z'), the sum of squares, then sd ← σ′ ⊙ (σ − T)
+        phi.apply(v, sd, b, e);
+        if (relu) reluSlope(v, sl, b, e);
+        else phi.derivative(v, sl, b, e);
+        for (int i = b; i < e; i++) sd[i] -= t[i];
+        double sum = dot(sd, sd, b, e);
+        for (int k = b; k < e; k++) sd[k] *= sl[k];
         return sum;
     }
 
@@ -481,18 +497,23 @@ final class ProximalFit {
         Arrays.fill(rs, 0);
         Arrays.fill(rq, 0);
         double sum = 0;
-        for (int j = from; j < to; j++) {
-            int off = j * n;
-            for (int r = 0; r < n; r++) sv[r] = zd[off + r] + sh[r];
-            phi.apply(sv, sg, 0, n);
-            if (relu) reluSlope(sv, sl, 0, n);
-            else phi.derivative(sv, sl, 0, n);
-            for (int r = 0; r < n; r++) sq[r] = sg[r] - t[off + r];
-            sum += dot(sq, sq, 0, n);
-            for (int k = 0; k < n; k++) rs[k] += sl[k] * sq[k];
-            for (int k = 0; k < n; k++) rq[k] += sl[k] * sl[k];
-        }
+        for (int j = from; j < to; j++) sum += biasColumn(zd, t, j * n, sh, sv, sg, sl, sq, rs, rq, phi, relu);
         chunkData[chunk] = sum;
+    }
+
+    /** One column of {@link #biasChunk} (σ − T, σ′ and their row sums); returns its sum of squares. Short, as {@link #evaluateBlock}. */
+    private static double biasColumn(double[] zd, double[] t, int off, double[] sh, double[] sv, double[] sg, double[] sl, double[] sq,
+            double[] rs, double[] rq, Activation phi, boolean relu) {
+        int n = sv.length;
+        for (int r = 0; r < n; r++) sv[r] = zd[off + r] + sh[r];
+        phi.apply(sv, sg, 0, n);
+        if (relu) reluSlope(sv, sl, 0, n);
+        else phi.derivative(sv, sl, 0, n);
+        for (int r = 0; r < n; r++) sq[r] = sg[r] - t[off + r];
+        double sum = dot(sq, sq, 0, n);
+        for (int k = 0; k < n; k++) rs[k] += sl[k] * sq[k];
+        for (int k = 0; k < n; k++) rq[k] += sl[k] * sl[k];
+        return sum;
     }
 
     private void swapRowSums() {

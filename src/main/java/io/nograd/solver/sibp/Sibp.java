@@ -150,9 +150,7 @@ final class Sibp implements Solver {
             }
             // eq. (4.1), second line: b_i^{k+1} = argmin ‖σ(W_i^{k+1} F_i^k + b) − F_{i+1}^{k+½}‖² + 1/(2λ_i)‖b − b_i^k‖²
             fit.solveBias(w.fitted[l], w.target[l + 1], phi, lambda);
-            double[] bias = net.bias(l).data;
-            double[] biasStep = fit.biasStep();
-            for (int r = 0; r < bias.length; r++) bias[r] += biasStep[r];
+            fit.addBiasStep(net.bias(l).data);
             residuals[l] += start > 0 ? Math.sqrt(fit.finalResidual() / start) : 0;
             if (l > 0) {
                 // eq. (4.2): δ_i^k = (W_i^{k+1})ᵀ (σ′(G_{i+1}^k) ⊙ δ_{i+1}^k), F_i^{k+½} = F_i^k − η δ_i^k
