@@ -20,6 +20,7 @@ import io.nograd.jobs.JobSpecValidator;
 import io.nograd.jobs.Training;
 import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Init;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -175,7 +176,7 @@ class LpomDeepNetTest {
      * For the paper's layers i = 2..n (index 2i: X^i − φ(W^{i-1}X^{i-1} + b^{i-1}) after the sweeps have converged; index
      * 2i + 1: −(1/μ)·φ′ ⊙ ∂ℓ/∂X^i by back-propagation through the forward pass), both flattened.
      */
-    static double[][] innovations(Network net, Batch batch, double mu) {
+    private static double[][] innovations(Network net, Batch batch, double mu) {
         int n = net.depth() + 1;
         int[] sizes = new int[n];
         for (int l = 0; l < net.depth(); l++) {
@@ -188,7 +189,7 @@ class LpomDeepNetTest {
         // back-propagation through the forward pass: z[i] = W^{i-1}X^{i-1} + b^{i-1}, grad = ∂ℓ/∂X^i
         R064Store[] z = new R064Store[n + 1];
         R064Store[] grad = new R064Store[n + 1];
-        for (int i = 2; i <= n; i++) z[i] = affine(net, i - 2, lifted.x(i - 1));
+        for (int i = 2; i <= n; i++) z[i] = affine(net, i - 2, lifted.x(i - 1), sizes[i - 1], m);
         double[][] out = new double[2 * n + 2][];
         grad[n] = Ops.make(sizes[n - 1], m);
         Loss.MSE.gradient(lifted.x(n), batch.y(), grad[n]);
@@ -211,7 +212,7 @@ class LpomDeepNetTest {
         }
         for (int i = 2; i <= n; i++) {
             double[] x = lifted.x(i).data;
-            double[] below = affine(net, i - 2, lifted.x(i - 1)).data;
+            double[] below = affine(net, i - 2, lifted.x(i - 1), sizes[i - 1], m).data;
             double[] e = new double[x.length];
             for (int k = 0; k < x.length; k++) e[k] = x[k] - net.activation(i - 2).apply(below[k]);
             out[2 * i] = e;
@@ -219,13 +220,11 @@ class LpomDeepNetTest {
         return out;
     }
 
-    private static R064Store affine(Network net, int layer, R064Store in) {
-        R064Store w = net.weight(layer);
-        R064Store out = Ops.make((int) w.countRows(), (int) in.countColumns());
-        w.multiply(in).supplyTo(out);
-        double[] b = net.bias(layer).data;
-        for (int k = 0; k < out.data.length; k++) out.data[k] += b[k % b.length];
-        return out;
+    /** W^{layer+1}·in + b, rows × m. */
+    private static R064Store affine(Network net, int layer, R064Store in, int rows, int m) {
+        R064Store z = Ops.make(rows, m);
+        ForwardPass.affine(net, layer, in, z);
+        return z;
     }
 
     private static double firstEpoch(List<Integer> layers, double mu, String order) {
