@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.TestData;
 import io.nograd.data.Batch;
@@ -19,12 +20,14 @@ import io.nograd.jobs.JobSpecValidator;
 import io.nograd.jobs.Training;
 import io.nograd.jobs.ValidatedSpec;
 import io.nograd.nn.Activation;
+import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Init;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
 import io.nograd.nn.Task;
 import io.nograd.solver.Cancellation;
+import io.nograd.solver.ParamSpec;
 import io.nograd.solver.Params;
 import io.nograd.solver.SolverRegistry;
 
@@ -130,6 +133,98 @@ class LpomDeepNetTest {
         assertTrue(literalSmall >= 0.95 && literalLarge >= 0.95 && literalParallel >= 0.95, "algorithm-1 after one epoch: "
                 + literalSmall + " at μ = 2, " + literalLarge + " at μ = 100, " + literalParallel + " at μ = 100 in parallel");
         assertTrue(outputFirstLarge < 0.5, "output-first at μ = 100 after one epoch: " + outputFirstLarge);
+    }
+
+    /**
+     * Why μ acts as a step size and why sigmoid's lower layers hardly learn (bench/results/lpom.md, session 11). With a
+     * fresh forward pass and one μ, the point the sweeps of eqs. (29), (26) converge to gives each layer the innovation
+     * e^{i+1} = X^{i+1} − φ(W^i X^i + b^i) = −(1/μ)·φ′(z^{i+1}) ⊙ ∂ℓ/∂X^{i+1} + O(1/μ²): back-propagation's gradient
+     * at that pre-activation, scaled by 1/μ (to first order the block problem is a least-squares problem whose
+     * stationarity condition says exactly that). The W step (36) then fits e^{i+1}/β, so the lower layers get the
+     * same vanishing factor φ′‖W‖ per layer as a gradient step. Fails if eq. (26) or (29) is scaled or signed
+     * differently, or if their back-pass carried φ′ of the layer above.
+     */
+    @Test
+    void theSweepsConvergeToTheBackPropagatedGradientOverMu() {
+        for (String activation : List.of("sigmoid", "tanh")) {
+            int[] sizes = {20, 16, 12, 8, 4};
+            Activation phi = Activation.of(activation, null);
+            Network net = Network.create(sizes, phi, phi, Init.GLOROT, 7);
+            Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+            for (double mu : new double[] {100, 1000}) {
+                double[][] actualAndPredicted = innovations(net, batch, mu);
+                for (int i = 2; i < sizes.length + 1; i++) {
+                    double[] e = actualAndPredicted[2 * i];
+                    double[] g = actualAndPredicted[2 * i + 1];
+                    double dot = 0, ee = 0, gg = 0;
+                    for (int k = 0; k < e.length; k++) {
+                        dot += e[k] * g[k];
+                        ee += e[k] * e[k];
+                        gg += g[k] * g[k];
+                    }
+                    double cosine = dot / Math.sqrt(ee * gg);
+                    double ratio = Math.sqrt(ee / gg);
+                    double tolerance = 3 / mu;
+                    assertTrue(cosine > 1 - tolerance && Math.abs(ratio - 1) < tolerance, activation + ", μ = " + mu
+                            + ", X^" + i + ": innovation against −φ′∇ℓ/μ: cosine " + cosine + ", norm ratio " + ratio);
+                }
+            }
+        }
+    }
+
+    /**
+     * For the paper's layers i = 2..n (index 2i: X^i − φ(W^{i-1}X^{i-1} + b^{i-1}) after the sweeps have converged; index
+     * 2i + 1: −(1/μ)·φ′ ⊙ ∂ℓ/∂X^i by back-propagation through the forward pass), both flattened.
+     */
+    private static double[][] innovations(Network net, Batch batch, double mu) {
+        int n = net.depth() + 1;
+        int[] sizes = new int[n];
+        for (int l = 0; l < net.depth(); l++) {
+            sizes[l] = (int) net.weight(l).countColumns();
+            sizes[l + 1] = (int) net.weight(l).countRows();
+        }
+        int m = (int) batch.x().countColumns();
+        LiftedBatch lifted = new LiftedBatch(sizes, m, Params.validate(ParamSpec.of(LpomParams.class), Map.of("mu", mu)).as(LpomParams.class), Loss.MSE);
+        lifted.initialise(net, batch.x());
+        // back-propagation through the forward pass: z[i] = W^{i-1}X^{i-1} + b^{i-1}, grad = ∂ℓ/∂X^i
+        R064Store[] z = new R064Store[n + 1];
+        R064Store[] grad = new R064Store[n + 1];
+        for (int i = 2; i <= n; i++) z[i] = affine(net, i - 2, lifted.x(i - 1), sizes[i - 1], m);
+        double[][] out = new double[2 * n + 2][];
+        grad[n] = Ops.make(sizes[n - 1], m);
+        Loss.MSE.gradient(lifted.x(n), batch.y(), grad[n]);
+        for (int i = n; i >= 2; i--) {
+            double[] slope = new double[z[i].data.length];
+            net.activation(i - 2).derivative(z[i].data, slope, slope.length);
+            double[] predicted = new double[slope.length];
+            for (int k = 0; k < slope.length; k++) predicted[k] = -slope[k] * grad[i].data[k] / mu;
+            out[2 * i + 1] = predicted;
+            if (i > 2) {
+                R064Store delta = Ops.make(sizes[i - 1], m);
+                for (int k = 0; k < slope.length; k++) delta.data[k] = slope[k] * grad[i].data[k];
+                grad[i - 1] = Ops.make(sizes[i - 2], m);
+                net.weight(i - 2).transpose().multiply(delta).supplyTo(grad[i - 1]);
+            }
+        }
+        for (int sweep = 0; sweep < 400; sweep++) {
+            lifted.updateOutput(net, batch.y());
+            for (int i = n - 1; i >= 2; i--) lifted.updateHidden(net, i);
+        }
+        for (int i = 2; i <= n; i++) {
+            double[] x = lifted.x(i).data;
+            double[] below = affine(net, i - 2, lifted.x(i - 1), sizes[i - 1], m).data;
+            double[] e = new double[x.length];
+            for (int k = 0; k < x.length; k++) e[k] = x[k] - net.activation(i - 2).apply(below[k]);
+            out[2 * i] = e;
+        }
+        return out;
+    }
+
+    /** W^{layer+1}·in + b, rows × m. */
+    private static R064Store affine(Network net, int layer, R064Store in, int rows, int m) {
+        R064Store z = Ops.make(rows, m);
+        ForwardPass.affine(net, layer, in, z);
+        return z;
     }
 
     private static double firstEpoch(List<Integer> layers, double mu, String order) {
