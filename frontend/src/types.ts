@@ -87,9 +87,11 @@ export interface SweepTable {
   sweep: Sweep;
 }
 
-/** One reference figure beside a table cell: delta = ours − reference, flagged when |delta| > tolerance. */
+/** One reference figure beside a table cell: delta = ours − reference, flagged when |delta| > tolerance
+ *  (for a bound, "at-least" / "at-most": when ours is beyond it by more than the tolerance). */
 export interface Compared {
   reference: number;
+  bound: 'at-least' | 'at-most' | null;
   delta: number | null;
   flagged: boolean;
   source: string | null;

@@ -94,10 +94,10 @@ export function mountReproductionRun(root: HTMLElement, sweepId: string): () => 
       const c = cmp?.cells[i]?.[0] ?? null;
       body.append(h('tr', { 'data-testid': 'repro-row', 'data-flagged': c?.flagged ? 'true' : null, class: c?.flagged ? 'flagged' : '' },
         h('th', { scope: 'row', class: 'mono' }, label(rv)),
-        h('td', { class: 'num', 'data-testid': 'repro-paper' }, c ? fmtNum(c.reference) : h('span', { class: 'muted' }, 'ours only')),
+        h('td', { class: 'num', 'data-testid': 'repro-paper' }, c ? (c.bound === 'at-least' ? '≥ ' : c.bound === 'at-most' ? '≤ ' : '') + fmtNum(c.reference) : h('span', { class: 'muted' }, 'ours only')),
         h('td', { class: 'num', 'data-testid': 'repro-ours' }, ours.mean === null ? '—' : fmtNum(ours.mean) + (ours.std !== null ? ` ± ${fmtNum(ours.std, 2)}` : '')),
         h('td', { class: 'num', 'data-testid': 'repro-delta' }, c && c.delta !== null ? `${c.delta >= 0 ? '+' : ''}${(c.delta * (points ? 100 : 1)).toFixed(2)}` : '—',
-          c?.flagged ? h('span', { class: 'flag', title: `|Δ| above ${points ? (cmp!.tolerance * 100).toFixed(2) + ' points' : cmp!.tolerance}` }, ' ⚑') : null),
+          c?.flagged ? h('span', { class: 'flag', title: `${c.bound ? 'beyond the paper\'s bound by more than' : '|Δ| above'} ${points ? (cmp!.tolerance * 100).toFixed(2) + ' points' : cmp!.tolerance}` }, ' ⚑') : null),
         h('td', { class: 'muted small' }, c?.source ?? '')));
     });
     return h('div', { class: 'table-wrap' },

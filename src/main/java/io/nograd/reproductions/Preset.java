@@ -22,7 +22,8 @@ record Preset(String id, int version, String title, String paper, String source,
               List<Figure> figures, List<String> ours, List<String> notes, LinkedHashMap<String, Scale> scales) {
 
     /**
-     * @param printed the number as the paper prints it: "97.8%" or "0.9993"
+     * @param printed the number as the paper prints it: "97.8%" or "0.9993"; "≥ 0.8" (or "≤") where the paper gives only
+     *                a bound ("0.8 or more")
      * @param source  table or figure, row and column
      */
     record Figure(LinkedHashMap<String, JsonNode> coordinates, String metric, String printed, String source) {
@@ -30,7 +31,14 @@ record Preset(String id, int version, String title, String paper, String source,
         /** The printed number as a fraction, the unit of the server's accuracies. */
         double value() {
             String p = printed.trim();
+            if (bound() != null) p = p.substring(1).trim();
             return p.endsWith("%") ? Double.parseDouble(p.substring(0, p.length() - 1).trim()) / 100 : Double.parseDouble(p);
+        }
+
+        /** "at-least" for "≥ …", "at-most" for "≤ …", else null (a value). */
+        String bound() {
+            String p = printed.trim();
+            return p.startsWith("≥") ? "at-least" : p.startsWith("≤") ? "at-most" : null;
         }
     }
 

@@ -88,7 +88,7 @@ public class ReproductionController {
         body.put("name", name + ")");
         List<SweepRequest.ReferenceValue> values = new ArrayList<>();
         for (Preset.Figure f : p.figures()) {
-            values.add(new SweepRequest.ReferenceValue(f.coordinates(), ReproductionCatalog.metric(f), f.value(), f.source() + " (printed " + f.printed() + ")"));
+            values.add(new SweepRequest.ReferenceValue(f.coordinates(), ReproductionCatalog.metric(f), f.value(), f.source() + " (printed " + f.printed() + ")", f.bound()));
         }
         SweepRequest request = json.treeToValue(body, SweepRequest.class);
         request = new SweepRequest(request.name(), request.base(), request.grid(), request.grids(), request.random(), request.seeds(),

@@ -103,9 +103,16 @@ public record Sweep(String id, String name, String status, Instant createdAt, In
     /**
      * One reference figure beside the sweep's value.
      *
+     * @param bound   null: the reference is a value; "at-least" / "at-most": the paper gives only this bound
      * @param delta   ours − reference, null until a cell has ended
-     * @param flagged |delta| > tolerance
+     * @param flagged |delta| > tolerance, or for a bound: ours beyond it by more than the tolerance
      */
-    public record Compared(double reference, Double delta, boolean flagged, String source) {
+    public record Compared(double reference, String bound, Double delta, boolean flagged, String source) {
+
+        /** The reference as a table prints it: "0.9780", or "≥ 0.8000" for a bound. */
+        public String shown() {
+            String v = String.format(java.util.Locale.ROOT, "%.4f", reference);
+            return "at-least".equals(bound) ? "≥ " + v : "at-most".equals(bound) ? "≤ " + v : v;
+        }
     }
 }

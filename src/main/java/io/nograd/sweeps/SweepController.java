@@ -97,7 +97,7 @@ public class SweepController {
     /**
      * Mean ± standard deviation over seeds, 4 decimals; n where it is not the same everywhere. With a reference,
      * one configuration per row reads reference | ours | Δ (Δ in points of the metric ×100 for accuracies) and
-     * a pivot's cells add the reference and Δ; ⚑ marks |Δ| above the tolerance.
+     * a pivot's cells add the reference and Δ; ⚑ marks |Δ| above the tolerance (for a bound: ours beyond it by more).
      */
     static String markdown(Sweep.Table t) {
         long ns = t.values().stream().flatMap(List::stream).map(Sweep.Stat::n).distinct().count();
@@ -110,7 +110,7 @@ public class SweepController {
                 Sweep.Stat s = t.values().get(i).get(0);
                 Sweep.Compared c = cmp.cells().get(i).get(0);
                 sb.append("| ").append(md(show(t.rowValues().get(i)))).append(" | ")
-                        .append(c == null ? "(ours)" : String.format(Locale.ROOT, "%.4f", c.reference())).append(" | ")
+                        .append(c == null ? "(ours)" : c.shown()).append(" | ")
                         .append(stat(s, ns)).append(" | ")
                         .append(c == null || c.delta() == null ? "–" : String.format(Locale.ROOT, "%+.2f", c.delta() * (points ? 100 : 1))).append(" | ")
                         .append(c != null && c.flagged() ? "⚑" : "").append(c == null || c.source() == null ? "" : " " + md(c.source())).append(" |\n");
@@ -127,7 +127,7 @@ public class SweepController {
                     sb.append(' ').append(stat(t.values().get(i).get(j), ns));
                     Sweep.Compared c = cmp == null ? null : cmp.cells().get(i).get(j);
                     if (c != null) {
-                        sb.append(String.format(Locale.ROOT, " (ref %.4f", c.reference()));
+                        sb.append(" (ref ").append(c.shown());
                         if (c.delta() != null) sb.append(String.format(Locale.ROOT, ", Δ %+.2f", c.delta() * (points ? 100 : 1)));
                         sb.append(c.flagged() ? ") ⚑" : ")");
                     }

@@ -310,6 +310,10 @@ final class SweepPlanner {
                 errors.add(new FieldError(field + ".metric", "unknown metric '" + v.metric() + "'; one of " + Metric.ids()));
             }
             if (v.source() != null && v.source().length() > 500) errors.add(new FieldError(field + ".source", "is longer than 500 characters"));
+            if (v.bound() != null && !SweepRequest.ReferenceValue.BOUNDS.contains(v.bound())) {
+                errors.add(new FieldError(field + ".bound", "unknown bound '" + v.bound() + "'; one of " + SweepRequest.ReferenceValue.BOUNDS
+                        + " (leave it out for an exact figure)"));
+            }
             if (v.coordinates() == null || v.coordinates().isEmpty()) {
                 errors.add(new FieldError(field + ".coordinates", "is required: swept path → value, e.g. {\"params.lr\": 0.1}"));
                 continue;

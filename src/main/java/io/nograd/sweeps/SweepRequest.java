@@ -44,8 +44,21 @@ public record SweepRequest(String name, ObjectNode base, LinkedHashMap<String, L
      * @param metric      testAccuracy (default), trainAccuracy, testLoss, trainLoss or objective
      * @param value       the reported figure, in the metric's unit (accuracy as a fraction)
      * @param source      where it is printed, e.g. "Table 4, LPOM row, column 300"
+     * @param bound       null (or "exact"): the figure is a value, flagged when |ours − value| exceeds the tolerance;
+     *                    "at-least" / "at-most": the paper gives only a bound ("0.8 or more"), flagged only when ours
+     *                    falls below / rises above it by more than the tolerance
      */
-    public record ReferenceValue(LinkedHashMap<String, JsonNode> coordinates, String metric, Double value, String source) {
+    public record ReferenceValue(LinkedHashMap<String, JsonNode> coordinates, String metric, Double value, String source, String bound) {
+
+        public static final List<String> BOUNDS = List.of("exact", "at-least", "at-most");
+
+        /** Whether ours − value = {@code delta} misses this figure by more than {@code tolerance}. */
+        public boolean missedBy(double delta, double tolerance) {
+            double t = tolerance + 1e-12;
+            if ("at-least".equals(bound)) return delta < -t;
+            if ("at-most".equals(bound)) return delta > t;
+            return Math.abs(delta) > t;
+        }
     }
 
     /**

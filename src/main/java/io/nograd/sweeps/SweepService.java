@@ -306,10 +306,10 @@ public class SweepService implements RunHooks.Hook {
                     continue;
                 }
                 Double delta = s.mean() == null ? null : s.mean() - v.value();
-                boolean flag = delta != null && Math.abs(delta) > tolerance + 1e-12;
+                boolean flag = delta != null && v.missedBy(delta, tolerance);
                 figures++;
                 if (flag) flagged++;
-                out.add(new Sweep.Compared(v.value(), delta, flag, v.source()));
+                out.add(new Sweep.Compared(v.value(), "exact".equals(v.bound()) ? null : v.bound(), delta, flag, v.source()));
             }
             cells.add(out);
         }

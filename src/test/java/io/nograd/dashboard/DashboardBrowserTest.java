@@ -498,6 +498,20 @@ class DashboardBrowserTest {
         open("#/reproductions");
         until("the card lists the run", () -> !driver.findElements(By.cssSelector(
                 "[data-testid='repro-card'][data-repro-id='sibp-table2'] [data-testid='repro-run-link']")).isEmpty());
+
+        // DLAM's paper gives only a bound, "0.8 or more": the paper column says so, and ⚑ means falling short of it.
+        driver.findElement(By.cssSelector("[data-testid='repro-card'][data-repro-id='dlam-baselines'] [data-testid='repro-run-quick']")).click();
+        until("the DLAM run is done", () -> driver.getCurrentUrl().contains("#/reproductions/runs/") && !driver.findElements(badge).isEmpty()
+                && "DONE".equals(driver.findElement(badge).getAttribute("data-status"))
+                && text(By.cssSelector("[data-testid='repro-tables']")).contains("dlam"), WAIT.multipliedBy(2));
+        By dlamRow = By.xpath("//tr[@data-testid='repro-row'][th[contains(., 'algorithm=dlam')]]");
+        until("DLAM's row has our value", () -> !driver.findElements(dlamRow).isEmpty()
+                && driver.findElement(dlamRow).findElement(By.cssSelector("[data-testid='repro-ours']")).getText().matches("[0-9.]+.*"));
+        WebElement row = driver.findElement(dlamRow);
+        assertThat(row.findElement(By.cssSelector("[data-testid='repro-paper']")).getText()).isEqualTo("≥ 0.8");
+        double ours = Double.parseDouble(row.findElement(By.cssSelector("[data-testid='repro-ours']")).getText().split(" ")[0]);
+        assertThat("true".equals(row.getAttribute("data-flagged"))).as("flagged iff %s < 0.79", ours).isEqualTo(ours < 0.79);
+        fullPageShot("32-reproduction-bound");
     }
 
     /**

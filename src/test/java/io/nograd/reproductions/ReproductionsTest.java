@@ -132,7 +132,14 @@ class ReproductionsTest {
                 compared++;
                 double delta = ours.get("mean").asDouble() - paper.get("reference").asDouble();
                 assertEquals(delta, paper.get("delta").asDouble(), 1e-9);
-                assertEquals(Math.abs(delta) > 0.01, paper.get("flagged").asBoolean());
+                String bound = paper.get("bound").isNull() ? "" : paper.get("bound").asString();
+                boolean missed = switch (bound) {
+                    case "at-least" -> delta < -0.01;
+                    case "at-most" -> delta > 0.01;
+                    default -> Math.abs(delta) > 0.01;
+                };
+                assertEquals(missed, paper.get("flagged").asBoolean(), bound + " " + paper);
+                assertEquals(paper.get("source").asString().contains("(printed ≥"), bound.equals("at-least"), "a printed \"≥\" is a lower bound: " + paper);
                 assertTrue(paper.get("source").asString().contains("printed"));
             }
             String md = new String(api.get("/sweeps/" + sweepId + "/table?format=md&metric=" + metric).body(), StandardCharsets.UTF_8);

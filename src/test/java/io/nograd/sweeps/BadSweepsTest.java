@@ -76,6 +76,8 @@ class BadSweepsTest extends ServerTest {
                 Map.of("uniform", List.of(0.1, 0.2), "choice", List.of(0.1))))), "random.space['params.lr']"));
         bad.add(new Bad("path in grid and random", with(ok, "random", Map.of("n", 2, "space", Map.of("params.lr", Map.of("uniform", List.of(0.1, 0.2))))),
                 "random.space['params.lr']"));
+        bad.add(new Bad("unknown reference bound", with(ok, "reference", Map.of("values", List.of(Map.of("coordinates", Map.of("params.lr", 0.01),
+                "value", 0.9, "bound", "above")))), "reference.values[0].bound"));
         bad.add(new Bad("not JSON", "{\"base\": ", "body"));
         assertTrue(bad.size() >= 20);
 

@@ -150,6 +150,41 @@ class SweepTest extends ServerTest {
         assertEquals(0, api.getJson("/jobs?sweep=" + id).get("total").asInt(), "the cells' jobs went with the sweep");
     }
 
+    /**
+     * A paper that gives only a bound ("0.8 or more") is met by any value beyond it: the table flags a cell only when
+     * it falls short of the bound by more than the tolerance, and prints the bound as "≥" / "≤".
+     */
+    @Test
+    void aReferenceBoundIsFlaggedOnlyWhenOursFallsShortOfIt() {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("name", "bounds");
+        req.put("base", base(3));
+        req.put("grid", Map.of("params.lr", List.of(0.05, 1e-6)));
+        req.put("reference", Map.of("label", "bounds", "values", List.of(
+                Map.of("coordinates", Map.of("params.lr", 0.05), "value", 0.2, "bound", "at-least"),
+                Map.of("coordinates", Map.of("params.lr", 1e-6), "value", 0.99, "bound", "at-least"),
+                Map.of("coordinates", Map.of("params.lr", 1e-6), "metric", "testLoss", "value", 1e-3, "bound", "at-most"))));
+        var created = api.post("/sweeps", req);
+        assertEquals(201, created.statusCode(), new String(created.body()));
+        String id = Api.json(created).get("id").asString();
+        assertEquals("DONE", api.awaitSweep(id, Duration.ofMinutes(2)).get("status").asString());
+        JsonNode t = api.getJson("/sweeps/" + id + "/table");
+        JsonNode cells = t.get("comparison").get("cells");
+        for (int i = 0; i < 2; i++) {
+            double lr = t.get("rowValues").get(i).get("params.lr").asDouble();
+            double ours = t.get("values").get(i).get(0).get("mean").asDouble();
+            JsonNode c = cells.get(i).get(0);
+            assertEquals("at-least", c.get("bound").asString());
+            assertEquals(ours < c.get("reference").asDouble() - 0.01, c.get("flagged").asBoolean(), "lr " + lr + ": ours " + ours);
+            assertEquals(lr == 1e-6, c.get("flagged").asBoolean(), "lr " + lr + ": ours " + ours + " against ≥ " + c.get("reference"));
+        }
+        assertEquals(1, t.get("comparison").get("flagged").asInt());
+        String md = new String(api.get("/sweeps/" + id + "/table?format=md").body());
+        assertTrue(md.contains("| ≥ 0.2000 |") && md.contains("| ≥ 0.9900 |"), md);
+        JsonNode loss = api.getJson("/sweeps/" + id + "/table?metric=testLoss").get("comparison");
+        assertEquals(1, loss.get("flagged").asInt(), "lr 1e-6 stays far above a test loss of at most 0.001: " + loss);
+    }
+
     @Test
     void theMedianRulePrunesHopelessCellsAtAnEpochBoundaryAndSaysWhy() {
         Map<String, Object> req = new LinkedHashMap<>();
