@@ -18,7 +18,8 @@ import io.nograd.solver.EpochReport;
  */
 final class EpochFigures {
 
-    private final double mu;
+    /** μ_i of eq. (19), index i = 2..n. */
+    private final double[] mu;
     private final LiftedTerms[] terms;
     private final boolean objectiveDefined;
     private final double[] residual;
@@ -38,7 +39,7 @@ final class EpochFigures {
     private double loss;
     private long samples;
 
-    EpochFigures(Network net, double mu) {
+    EpochFigures(Network net, double[] mu) {
         this.mu = mu;
         int n = net.depth() + 1;
         terms = new LiftedTerms[n];
@@ -96,7 +97,7 @@ final class EpochFigures {
         }
         residual[i] += res;
         norm[i] += tt;
-        if (objectiveDefined) penalty[i] += mu * (terms[i].sumF(t, len) + terms[i].sumG(zz, len) + 0.5 * gap);
+        if (objectiveDefined) penalty[i] += mu[i + 1] * (terms[i].sumF(t, len) + terms[i].sumG(zz, len) + 0.5 * gap);
     }
 
     /** Layer i's weight step in one batch: ‖ΔW‖_F and the new ‖W‖_F. */

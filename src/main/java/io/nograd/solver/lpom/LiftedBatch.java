@@ -163,8 +163,8 @@ final class LiftedBatch {
 
     /**
      * Eq. (26), K3 times from X̃ = X^i (1 < i < n):
-     * X̃ ← φ(W^{i-1}X^{i-1} + b^{i-1} − (μ_{i+1}/μ_i)·(W^i)ᵀ(φ(W^i X̃ + b^i) − X^{i+1})), with μ_{i+1}/μ_i = 1 (one μ,
-     * §6.1.3) and the bias column of [W^i b^i] dropped from the transpose (the ones row of X^i is not a variable);
+     * X̃ ← φ(W^{i-1}X^{i-1} + b^{i-1} − (μ_{i+1}/μ_i)·(W^i)ᵀ(φ(W^i X̃ + b^i) − X^{i+1})), with μ_{i+1}/μ_i from
+     * {@link LpomParams#ratio} (1 with one μ, §6.1.3) and the bias column of [W^i b^i] dropped from the transpose (the ones row of X^i is not a variable);
      * then the moving average X^i ← ν·X̃ + (1 − ν)·X^i.
      */
     void updateHidden(Network net, int i) {
@@ -173,7 +173,8 @@ final class LiftedBatch {
         R064Store t = tilde[i];
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
-        if (rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1, g), next);
+        double ratio = p.ratio(net, i);
+        if (rho[i] < 0) rho[i] = ratio * estimateRho(net, i, z, pre(net, i + 1, g), next);
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
@@ -186,7 +187,7 @@ final class LiftedBatch {
             Ops.axpy(-1, x[i + 1], d);
             // t ← (W^i)ᵀ d, then t ← φ(z − t)
             g.multiply(true, false, net.weight(i - 1), d, t);
-            fixedPoint(phi(net, i), z, -1, t, t);
+            fixedPoint(phi(net, i), z, -ratio, t, t);
         }
         average(i);
     }
@@ -208,8 +209,8 @@ final class LiftedBatch {
     double rho(int i) { return rho[i]; }
 
     /**
-     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian: with μ_{i+1}/μ_i = 1,
-     * eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i, S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of
+     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian (the caller multiplies
+     * it by μ_{i+1}/μ_i): with μ_{i+1}/μ_i = 1, eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i, S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of
      * X^{i+1}'s (for ReLU: the active units), similar to −S_jWᵀD_jWS_j. Theorem 2's κ²‖W^i‖₂² bounds it over every sample
      * and every mask at once, also through directions a sample's inactive units never see. ρ̂ = ‖S WᵀD W S V‖/‖V‖ after
      * {@link #RHO_STEPS} power steps on the whole batch at once (V is rows × m, normalised over the batch, warm-started

@@ -1,5 +1,6 @@
 package io.nograd.solver.lpom;
 
+import io.nograd.nn.Network;
 import io.nograd.solver.Param;
 import io.nograd.solver.Precision;
 
@@ -41,8 +42,31 @@ record LpomParams(
                         + "updates X^n by eq. (29), then X^{n-1} … X^2 by eq. (26)) or algorithm-1 (Algorithm 1 as printed: "
                         + "X^n starts at the label D, ⓐ X^{n-1} … X^2 K1 times, then ⓑ X^n K1 times; the hidden targets "
                         + "then move by about the same amount at every μ)")
-        Order order) {
+        Order order,
+        @Param(defaultValue = "equal", description =
+                "the penalties μ_i of eq. (19) per layer: equal (μ_i = μ for every layer, the paper's setting) or lipschitz "
+                        + "(μ at the output and μ_{i+1}/μ_i = 1/β below it, β the Lipschitz constant of the activation "
+                        + "producing X^{i+1}; the same as equal where β = 1, as for ReLU, leaky ReLU, tanh, ELU and softplus; "
+                        + "for sigmoid it offsets the factor φ′ ≤ 1/4 that each layer puts on the label's pull)")
+        MuScaling muScaling) {
 
     /** The two readings of Algorithm 1's steps ⓐ and ⓑ (see {@link Lpom}). */
     enum Order { OUTPUT_FIRST, ALGORITHM_1 }
+
+    /** How μ_i of eq. (19) varies with the layer (see {@link Lpom}). */
+    enum MuScaling { EQUAL, LIPSCHITZ }
+
+    /** μ_{i+1}/μ_i, the factor of eq. (26) for hidden layer i. */
+    double ratio(Network net, int i) {
+        return muScaling == MuScaling.EQUAL ? 1 : 1 / net.activation(i - 1).lipschitz();
+    }
+
+    /** μ_i of eq. (19) for i = 2..n (index i; 0 and 1 unused): μ at the output, μ_{i+1}/{@link #ratio} below it. */
+    double[] penalties(Network net) {
+        int n = net.depth() + 1;
+        double[] out = new double[n + 1];
+        out[n] = mu;
+        for (int i = n - 1; i >= 2; i--) out[i] = out[i + 1] / ratio(net, i);
+        return out;
+    }
 }

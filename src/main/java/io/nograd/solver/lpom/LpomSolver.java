@@ -42,7 +42,7 @@ abstract class LpomSolver implements Solver {
 
     @Override
     public EpochReport trainEpoch(Network net, Batches batches, Cancellation cancel) {
-        if (figures == null) figures = new EpochFigures(net, p.mu());
+        if (figures == null) figures = new EpochFigures(net, p.penalties(net));
         figures.reset();
         long start = cpuNanos();
         for (Batch batch : batches) {

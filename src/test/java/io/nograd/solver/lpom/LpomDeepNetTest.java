@@ -146,13 +146,17 @@ class LpomDeepNetTest {
      */
     @Test
     void theSweepsConvergeToTheBackPropagatedGradientOverMu() {
-        for (String activation : List.of("sigmoid", "tanh")) {
-            int[] sizes = {20, 16, 12, 8, 4};
+        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        int[] sizes = {20, 16, 12, 8, 4};
+        double[] lowestOverTop = new double[2];
+        for (String scaling : List.of("equal", "lipschitz")) for (String activation : List.of("sigmoid", "tanh")) {
             Activation phi = Activation.of(activation, null);
             Network net = Network.create(sizes, phi, phi, Init.GLOROT, 7);
-            Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
             for (double mu : new double[] {100, 1000}) {
-                double[][] actualAndPredicted = innovations(net, batch, mu);
+                double[][] actualAndPredicted = innovations(net, batch, mu, scaling);
+                if (activation.equals("sigmoid") && mu == 100) {
+                    lowestOverTop[scaling.equals("equal") ? 0 : 1] = l2(actualAndPredicted[4]) / l2(actualAndPredicted[10]);
+                }
                 for (int i = 2; i < sizes.length + 1; i++) {
                     double[] e = actualAndPredicted[2 * i];
                     double[] g = actualAndPredicted[2 * i + 1];
@@ -165,18 +169,21 @@ class LpomDeepNetTest {
                     double cosine = dot / Math.sqrt(ee * gg);
                     double ratio = Math.sqrt(ee / gg);
                     double tolerance = 3 / mu;
-                    assertTrue(cosine > 1 - tolerance && Math.abs(ratio - 1) < tolerance, activation + ", μ = " + mu
+                    assertTrue(cosine > 1 - tolerance && Math.abs(ratio - 1) < tolerance, scaling + ", " + activation + ", μ = " + mu
                             + ", X^" + i + ": innovation against −φ′∇ℓ/μ: cosine " + cosine + ", norm ratio " + ratio);
                 }
             }
         }
+        // sigmoid: X²'s innovation is 4³ times smaller than the output's with one μ; μ_{i+1}/μ_i = 1/β = 4 offsets it
+        assertTrue(lowestOverTop[0] < 0.03 && lowestOverTop[1] > 0.5, "‖e²‖/‖e⁵‖: equal " + lowestOverTop[0]
+                + ", lipschitz " + lowestOverTop[1]);
     }
 
     /**
      * For the paper's layers i = 2..n (index 2i: X^i − φ(W^{i-1}X^{i-1} + b^{i-1}) after the sweeps have converged; index
      * 2i + 1: −(1/μ)·φ′ ⊙ ∂ℓ/∂X^i by back-propagation through the forward pass), both flattened.
      */
-    private static double[][] innovations(Network net, Batch batch, double mu) {
+    private static double[][] innovations(Network net, Batch batch, double mu, String scaling) {
         int n = net.depth() + 1;
         int[] sizes = new int[n];
         for (int l = 0; l < net.depth(); l++) {
@@ -184,7 +191,9 @@ class LpomDeepNetTest {
             sizes[l + 1] = (int) net.weight(l).countRows();
         }
         int m = (int) batch.x().countColumns();
-        LiftedBatch lifted = new LiftedBatch(sizes, m, Params.validate(ParamSpec.of(LpomParams.class), Map.of("mu", mu)).as(LpomParams.class), Loss.MSE);
+        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("mu", mu, "muScaling", scaling)).as(LpomParams.class);
+        double[] penalty = p.penalties(net);
+        LiftedBatch lifted = new LiftedBatch(sizes, m, p, Loss.MSE);
         lifted.initialise(net, batch.x());
         // back-propagation through the forward pass: z[i] = W^{i-1}X^{i-1} + b^{i-1}, grad = ∂ℓ/∂X^i
         R064Store[] z = new R064Store[n + 1];
@@ -197,7 +206,7 @@ class LpomDeepNetTest {
             double[] slope = new double[z[i].data.length];
             net.activation(i - 2).derivative(z[i].data, slope, slope.length);
             double[] predicted = new double[slope.length];
-            for (int k = 0; k < slope.length; k++) predicted[k] = -slope[k] * grad[i].data[k] / mu;
+            for (int k = 0; k < slope.length; k++) predicted[k] = -slope[k] * grad[i].data[k] / penalty[i];
             out[2 * i + 1] = predicted;
             if (i > 2) {
                 R064Store delta = Ops.make(sizes[i - 1], m);
@@ -218,6 +227,12 @@ class LpomDeepNetTest {
             out[2 * i] = e;
         }
         return out;
+    }
+
+    private static double l2(double[] v) {
+        double s = 0;
+        for (double x : v) s += x * x;
+        return Math.sqrt(s);
     }
 
     /** W^{layer+1}·in + b, rows × m. */
