@@ -164,7 +164,8 @@ final class LiftedBatch {
     /**
      * Eq. (26), K3 times from X̃ = X^i (1 < i < n):
      * X̃ ← φ(W^{i-1}X^{i-1} + b^{i-1} − (μ_{i+1}/μ_i)·(W^i)ᵀ(φ(W^i X̃ + b^i) − X^{i+1})), with μ_{i+1}/μ_i from
-     * {@link LpomParams#ratio} (1 with one μ, §6.1.3) and the bias column of [W^i b^i] dropped from the transpose (the ones row of X^i is not a variable);
+     * {@link LpomParams#ratio} (1 with one μ, §6.1.3) and the bias column of [W^i b^i] dropped from the transpose
+     * (the ones row of X^i is not a variable);
      * then the moving average X^i ← ν·X̃ + (1 − ν)·X^i.
      */
     void updateHidden(Network net, int i) {
@@ -209,8 +210,9 @@ final class LiftedBatch {
     double rho(int i) { return rho[i]; }
 
     /**
-     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian (the caller multiplies
-     * it by μ_{i+1}/μ_i): with μ_{i+1}/μ_i = 1, eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i, S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of
+     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian (the caller
+     * multiplies it by μ_{i+1}/μ_i): with μ_{i+1}/μ_i = 1, eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i,
+     * S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of
      * X^{i+1}'s (for ReLU: the active units), similar to −S_jWᵀD_jWS_j. Theorem 2's κ²‖W^i‖₂² bounds it over every sample
      * and every mask at once, also through directions a sample's inactive units never see. ρ̂ = ‖S WᵀD W S V‖/‖V‖ after
      * {@link #RHO_STEPS} power steps on the whole batch at once (V is rows × m, normalised over the batch, warm-started

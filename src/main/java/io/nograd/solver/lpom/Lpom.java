@@ -31,8 +31,8 @@ import io.nograd.nn.Network;
  * pre-activation times 1/μ_{i+1}, which carries a factor φ′ ≤ β per layer above; {@code lipschitz} sets μ_{i+1}/μ_i =
  * 1/β (β of the activation producing X^{i+1}) to offset it, which changes nothing where β = 1 and is μ·4^{i−n} for
  * sigmoid.</li>
- * <li><b>Moving average</b> (footnote 5) in the serial solver too; ℓ summed over the batch; the bias as a ones row of X^i, dropped from (W^i)ᵀ in eq. (26); φ on the output
- * under MSE, the identity under softmax cross-entropy; β of eq. (36) is φ's Lipschitz constant.</li>
+ * <li><b>Moving average</b> (footnote 5) in the serial solver too; ℓ summed over the batch; the bias as a ones row of
+ * X^i, dropped from (W^i)ᵀ in eq. (26); φ on the output under MSE, the identity under softmax cross-entropy; β of eq. (36) is φ's Lipschitz constant.</li>
  * <li><b>Ridge instead of (X^i)^†</b> in eq. (36): each step also pays λ/2‖[W b] − Y‖², with λ = {@code lambda} × the mean
  * eigenvalue of the batch's centred activation covariance at that layer, tr(X_c X_cᵀ)/n_in. The exact pseudo-inverse fits
  * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,

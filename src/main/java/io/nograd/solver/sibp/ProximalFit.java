@@ -315,7 +315,7 @@ final class ProximalFit {
     /**
      * Runs the CG on the bias subproblem whose pre-activation at b^k is {@code pre} (the same iteration as
      * {@link #solve} with K = 𝟙𝟙ᵀ, on vectors); on return {@code pre} holds Z at the solution and
-     * {@link #biasStep()} b − b^k.
+     * {@link #addBiasStep} adds b − b^k.
      */
     void solveBias(R064Store pre, R064Store target, Activation phi, double lambda) {
         Arrays.fill(u, 0);
@@ -333,9 +333,6 @@ final class ProximalFit {
             if (++r == rows) r = 0;
         }
     }
-
-    /** b − b^k after {@link #solveBias}. */
-    double[] biasStep() { return u; }
 
     /**
      * b ← b + (b − b^k) after {@link #solveBias}. A method of its own, not a loop in {@link Sibp}'s sweep: a loop

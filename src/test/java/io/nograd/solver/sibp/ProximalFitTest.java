@@ -53,7 +53,7 @@ class ProximalFitTest {
 
         fit.solveBias(z, target, phi, LAMBDA);
         R064Store b = b0.copy();
-        for (int r = 0; r < OUT; r++) b.data[r] += fit.biasStep()[r];
+        fit.addBiasStep(b.data);
         R064Store bRef = ref.solveBias(wRef, b0);
         assertSame(ref, fit, bRef, b, affine(wRef, f, bRef), z, "b");
     }
