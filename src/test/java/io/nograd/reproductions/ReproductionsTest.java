@@ -78,9 +78,10 @@ class ReproductionsTest {
         Set<String> ids = new HashSet<>();
         list.forEach(r -> ids.add(r.get("id").asString()));
         assertEquals(new HashSet<>(ids().toList()), ids);
-        JsonNode t4 = null;
+        JsonNode t4 = null, t6 = null;
         for (JsonNode r : list) {
             if (r.get("id").asString().equals("lpom-table4")) t4 = r;
+            if (r.get("id").asString().equals("lpom-table6")) t6 = r;
             assertFalse(r.get("setting").asString().isBlank());
             assertEquals("paper", r.get("scales").get(0).get("scale").asString());
             assertEquals("quick", r.get("scales").get(1).get("scale").asString());
@@ -97,6 +98,8 @@ class ReproductionsTest {
         assertEquals(17, paper.get("sweep").get("base").get("epochs").asInt());
         assertEquals(100, paper.get("sweep").get("base").get("batchSize").asInt());
         assertEquals("mnist", paper.get("dataset").asString());
+        // Table 6: 36 cells in each order with the paper's one μ, and the 6 sigmoid cells with the default μ per layer
+        assertEquals(78, t6.get("scales").get(0).get("cells").asInt());
     }
 
     @ParameterizedTest

@@ -26,11 +26,11 @@ import io.nograd.nn.Network;
  * the one start under which ⓐ is not a no-op; ⓐ runs backwards (forwards, the label's pull would not reach X^2 in K1
  * sweeps of a deep net), then ⓑ moves X^n from D to eq. (29)'s fixed point. Its hidden targets are pulled by the label
  * itself, so it is nearly flat in μ, as the paper's Table 6 is.</li>
- * <li><b>Penalties per layer</b> ({@code muScaling}). {@code equal}, the default, is the paper's one μ for every layer
- * (§6.1.3): μ_{i+1}/μ_i = 1 in eq. (26). To first order a batch's sweeps converge to the back-propagated gradient at each
- * pre-activation times 1/μ_{i+1}, which carries a factor φ′ ≤ β per layer above; {@code lipschitz} sets μ_{i+1}/μ_i =
- * 1/β (β of the activation producing X^{i+1}) to offset it, which changes nothing where β = 1 and is μ·4^{i−n} for
- * sigmoid.</li>
+ * <li><b>Penalties per layer</b> ({@code muScaling}). To first order a batch's sweeps converge to the back-propagated
+ * gradient at each pre-activation times 1/μ_{i+1}, which carries a factor φ′ ≤ β per layer above. The default,
+ * {@code lipschitz}, sets μ_{i+1}/μ_i = 1/β (β of the activation producing X^{i+1}) to offset it: μ_i = μ·4^{i−n} for
+ * sigmoid, and the paper's one μ wherever β = 1. {@code equal} is one μ for every layer, as the paper sets it for
+ * Table 6 (§6.1.3), where it leaves a deep sigmoid net's lower layers almost still.</li>
  * <li><b>Moving average</b> (footnote 5) in the serial solver too; ℓ summed over the batch; the bias as a ones row of
  * X^i, dropped from (W^i)ᵀ in eq. (26); φ on the output under MSE, the identity under softmax cross-entropy; β of eq. (36) is φ's Lipschitz constant.</li>
  * <li><b>Ridge instead of (X^i)^†</b> in eq. (36): each step also pays λ/2‖[W b] − Y‖², with λ = {@code lambda} × the mean

@@ -5,7 +5,7 @@ import io.nograd.solver.Param;
 import io.nograd.solver.Precision;
 
 /**
- * LPOM's hyperparameters with the paper's names: μ of eq. (19) (one for every layer, §6.1.3), the iteration
+ * LPOM's hyperparameters with the paper's names: μ of eq. (19) (at the output; per layer as {@code muScaling} says), the iteration
  * counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
  * solver uses it too), the relative ridge λ of the W step (eq. (36)), the choice of Algorithm 3, the order of the
  * activation updates, and the precision of the products (float64 by default: every LPOM figure in bench/results was
@@ -43,11 +43,11 @@ record LpomParams(
                         + "X^n starts at the label D, ⓐ X^{n-1} … X^2 K1 times, then ⓑ X^n K1 times; the hidden targets "
                         + "then move by about the same amount at every μ)")
         Order order,
-        @Param(defaultValue = "equal", description =
-                "the penalties μ_i of eq. (19) per layer: equal (μ_i = μ for every layer, the paper's setting) or lipschitz "
-                        + "(μ at the output and μ_{i+1}/μ_i = 1/β below it, β the Lipschitz constant of the activation "
-                        + "producing X^{i+1}; the same as equal where β = 1, as for ReLU, leaky ReLU, tanh, ELU and softplus; "
-                        + "for sigmoid it offsets the factor φ′ ≤ 1/4 that each layer puts on the label's pull)")
+        @Param(defaultValue = "lipschitz", description =
+                "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
+                        + "Lipschitz constant of the activation producing X^{i+1}; for sigmoid it offsets the factor φ′ ≤ 1/4 "
+                        + "that each layer puts on the label's pull) or equal (μ_i = μ for every layer, the paper's Table 6 "
+                        + "setting); the two are the same where β = 1, as for ReLU, leaky ReLU, tanh, ELU and softplus")
         MuScaling muScaling) {
 
     /** The two readings of Algorithm 1's steps ⓐ and ⓑ (see {@link Lpom}). */

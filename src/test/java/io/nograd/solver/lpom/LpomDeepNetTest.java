@@ -119,6 +119,20 @@ class LpomDeepNetTest {
     }
 
     /**
+     * The default μ per layer ({@code muScaling = lipschitz}, μ_{i+1}/μ_i = 1/β) moves a deep sigmoid net's first layer
+     * as the layers above it move; the paper's one μ leaves it almost still (each layer above puts φ′ ≤ 1/4 on its pull).
+     */
+    @Test
+    void theDefaultPenaltiesLetADeepSigmoidNetsFirstLayerLearn() {
+        List<Integer> layers = List.of(20, 64, 32, 16, 8, 4);
+        double[] byDefault = train(layers, "sigmoid", Map.of("mu", 5.0), 1).get(0).diagnostics().get("relativeWeightSteps");
+        double[] equal = train(layers, "sigmoid", Map.of("mu", 5.0, "muScaling", "equal"), 1).get(0).diagnostics()
+                .get("relativeWeightSteps");
+        assertTrue(byDefault[0] > 8 * equal[0] && byDefault[0] > byDefault[4] / 10, "W¹'s relative step per batch: "
+                + byDefault[0] + " by default, " + equal[0] + " with one μ; the output layer's " + byDefault[4]);
+    }
+
+    /**
      * {@code order = algorithm-1} pulls the hidden layers towards the label itself, so a large μ does not slow it down
      * (Table 6 is flat in μ); {@code output-first} moves the hidden targets by about 1/(1 + μ) of the output's error.
      */
