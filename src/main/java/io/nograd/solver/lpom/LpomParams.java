@@ -5,8 +5,8 @@ import io.nograd.solver.Param;
 import io.nograd.solver.Precision;
 
 /**
- * LPOM's hyperparameters with the paper's names: μ of eq. (19) (at the output; per layer as {@code muScaling} says), the iteration
- * counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
+ * LPOM's hyperparameters with the paper's names: μ of eq. (19) (at the output; per layer as {@code muScaling} says),
+ * the iteration counts K1, K2, K3 of Algorithms 1–3, the moving-average weight ν of Algorithm 3 (footnote 5: the serial
  * solver uses it too), the relative ridge λ of the W step (eq. (36)), the choice of Algorithm 3, the order of the
  * activation updates, and the precision of the products (float64 by default: every LPOM figure in bench/results was
  * measured so).
