@@ -42,7 +42,9 @@ import io.nograd.solver.SolverState;
  *     {@code full-batch} is the base code's setting: one iteration of Algorithm 1 per epoch over every sample.
  *     With one iteration per batch visit, z and a are re-initialised before any iterate repeats, so α and γ
  *     only act with {@code iterations} &gt; 1 or in the kept modes; β and δ act always (the gain over
- *     {@code plain-am} is δ's).</li>
+ *     {@code plain-am} is δ's). W and b are shared by every batch, so in the mini-batch modes W^{k−1} of step 2
+ *     is W before the previous batch's step, while a kept batch's z^{k−1}, a^{k−1} are from its previous visit;
+ *     with α = β = γ = 0.7 that mix diverges once ρ is large, and β = 0 or {@code full-batch} does not.</li>
  * <li><b>Update order</b> ({@code order}). §3.5 reports the order barely matters over 200 full-batch iterations.
  *     With z, a re-initialised per batch it decides everything: in Algorithm 1's block order a forward-consistent
  *     hidden z is a fixed point of step 4 and W_l of step 6, so only the output layer would learn. The default is

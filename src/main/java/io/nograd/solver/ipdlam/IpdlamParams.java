@@ -19,7 +19,7 @@ record IpdlamParams(
         Preset preset,
         @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = plain-am | dlam-bcd", "mode = minibatch & iterations = 1"}, description = "α: inertia of z, ẑ = z^k + α(z^k − z^{k−1}); Table 1's best is 0.7, above 1 diverges")
         double alpha,
-        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = "preset = plain-am | dlam-bcd", description = "β: inertia of W and b, Ŵ = W^k + β(W^k − W^{k−1})")
+        @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = "preset = plain-am | dlam-bcd", description = "β: inertia of W and b, Ŵ = W^k + β(W^k − W^{k−1}); in the mini-batch modes W^{k−1} is W before the previous batch's step")
         double beta,
         @Param(defaultValue = "0.7", min = 0, max = 1.5, noEffectWhen = {"preset = plain-am | dlam-bcd", "mode = minibatch & iterations = 1"}, description = "γ: inertia of a, â = a^k + γ(a^k − a^{k−1})")
         double gamma,
