@@ -12,6 +12,7 @@ import io.nograd.nn.Gemm;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
 import io.nograd.nn.Ops;
+import io.nograd.nn.Passes;
 import io.nograd.nn.Spd;
 import io.nograd.solver.BatchBuffers;
 import io.nograd.solver.Cancellation;
@@ -52,6 +53,8 @@ import io.nograd.solver.SolverState;
  * <li><b>W and b</b> are updated together from the old pair (the code's {@code updateWb} computes b with the old W),
  * with the same α on both.</li>
  * <li>Initialisation as the code and the iPDLAM paper: W ~ N(0, 0.01²), b = 0.1, U and V by a forward pass.</li>
+ * <li><b>Products and factors in float32</b> by default ({@code precision}, {@code factors}), as the code's PyTorch
+ * tensors and as iPDLAM, the method the baseline is compared with; the variables stay float64.</li>
  * <li>With α = 0 the W step's system ρVVᵀ is singular when a batch has fewer samples than inputs; a ridge of
  * 10⁻⁸ × its mean diagonal keeps it solvable.</li>
  * </ul>
@@ -63,6 +66,8 @@ final class Bcd implements Solver {
     private final int[] sizes;
     private final int depth;
     private final BcdParams p;
+    /** The large products in params.precision; the Cholesky factors and solves in params.factors. */
+    private final Gemm gemm;
     private final Map<Integer, Lifted> lifted = new HashMap<>();
     private final BatchBuffers<R064Store[]> scratch = new BatchBuffers<>();
     /** Per layer l: the d_l × d_l system of W_l's step (reused for V_{l−1}'s), its factor and W_l's right-hand side. */
@@ -71,8 +76,9 @@ final class Bcd implements Solver {
     private final R064Store[] rhs;
     private final R064Store[] oldBias;
 
-    Bcd(Loss loss, int[] sizes, BcdParams p) {
+    Bcd(Loss loss, int[] sizes, BcdParams p, int threads) {
         this.loss = loss;
+        this.gemm = p.precision().products(Passes.of(threads));
         this.lossProx = new LossProx(loss, sizes[sizes.length - 1]);
         this.sizes = sizes.clone();
         this.depth = sizes.length - 1;
@@ -83,7 +89,7 @@ final class Bcd implements Solver {
         oldBias = new R064Store[depth];
         for (int l = 0; l < depth; l++) {
             gram[l] = Ops.make(sizes[l], sizes[l]);
-            spd[l] = new Spd(sizes[l]);
+            spd[l] = Spd.of(sizes[l], p.floatFactors());
             rhs[l] = Ops.make(sizes[l + 1], sizes[l]);
             oldBias[l] = Ops.make(sizes[l + 1], 1);
         }
@@ -156,7 +162,6 @@ final class Bcd implements Solver {
 
     /** One iteration of Algorithm 1 on one batch's U, V; {@code work} holds one scratch per layer. */
     private void iterate(Network net, Batch batch, Lifted s, R064Store[] work) {
-        Gemm gemm = Gemm.get();
         double gamma = p.gamma();
         double rho = p.rho();
         double alpha = p.alpha();
@@ -206,7 +211,6 @@ final class Bcd implements Solver {
      * {@code pre} holds W_l V_{l−1} + b_l with the old pair.
      */
     private void weights(Network net, int l, Lifted s, Batch batch, R064Store pre) {
-        Gemm gemm = Gemm.get();
         double rho = p.rho();
         double alpha = p.alpha();
         R064Store in = s.input(l, batch);
@@ -243,8 +247,8 @@ final class Bcd implements Solver {
     }
 
     /** into = W_l·in + b_l. */
-    private static void forward(Network net, int l, R064Store in, R064Store into) {
-        Gemm.get().multiply(false, false, net.weight(l), in, into);
+    private void forward(Network net, int l, R064Store in, R064Store into) {
+        gemm.multiply(false, false, net.weight(l), in, into);
         Ops.addColumn(into, net.bias(l));
     }
 
@@ -276,7 +280,7 @@ final class Bcd implements Solver {
         /** U and V by a forward pass, V_N = U_N. */
         void forward(Network net, R064Store x) {
             for (int l = 0; l < depth; l++) {
-                Bcd.forward(net, l, l == 0 ? x : v[l - 1], u[l]);
+                Bcd.this.forward(net, l, l == 0 ? x : v[l - 1], u[l]);
                 double[] ud = u[l].data;
                 double[] vd = v[l].data;
                 boolean hidden = l < depth - 1;
@@ -309,7 +313,7 @@ final class Bcd implements Solver {
             double constraints = 0;
             for (int l = 0; l < depth; l++) {
                 R064Store pre = work[l];
-                Bcd.forward(net, l, input(l, batch), pre);
+                Bcd.this.forward(net, l, input(l, batch), pre);
                 double sum = 0;
                 double[] pd = pre.data;
                 double[] z = u[l].data;

@@ -7,6 +7,7 @@ import io.nograd.nn.Init;
 import io.nograd.solver.Diagnostic;
 import io.nograd.solver.MemoryEstimate;
 import io.nograd.solver.Params;
+import io.nograd.solver.Precision;
 import io.nograd.solver.Solver;
 import io.nograd.solver.SolverFactory;
 import io.nograd.solver.TrainingShape;
@@ -51,7 +52,9 @@ public final class BcdFactory implements SolverFactory {
 
     /**
      * Every training sample's U_i and V_i (float64), per batch size the forward product and a scratch of each
-     * layer, and per layer the d_in × d_in system of the W step and the hidden d × d system of the V step.
+     * layer, and per layer the d_in × d_in system of the W step and the hidden d × d system of the V step. Float32
+     * products add a float32 copy of each of a product's three operands (at most units × m each, or a fixed
+     * matrix); float32 factors the float32 copy of a solve's right-hand side (at most units × m).
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
@@ -60,7 +63,11 @@ public final class BcdFactory implements SolverFactory {
         long fixed = 4 * MemoryEstimate.params(shape);
         for (int l = 0; l + 1 < d.length; l++) fixed += 2L * d[l] * d[l] + (long) d[l + 1] * d[l];
         long kept = 2 * units * (long) shape.trainSamples();
-        return OptionalLong.of(8 * (fixed + kept) + MemoryEstimate.workspaces(shape, m -> 8 * (2 * units * m)));
+        long bytes = 8 * (fixed + kept) + MemoryEstimate.workspaces(shape, m -> 8 * (2 * units * m));
+        BcdParams bp = params.as(BcdParams.class);
+        if (bp.precision() == Precision.FLOAT32) bytes += 4 * fixed + MemoryEstimate.workspaces(shape, m -> 4 * (3 * units * m));
+        if (bp.floatFactors()) bytes += MemoryEstimate.workspaces(shape, m -> 4 * (units * m));
+        return OptionalLong.of(bytes);
     }
 
     @Override
@@ -82,6 +89,6 @@ public final class BcdFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        return new Bcd(shape.loss(), shape.layers(), params.as(BcdParams.class));
+        return new Bcd(shape.loss(), shape.layers(), params.as(BcdParams.class), shape.threads());
     }
 }

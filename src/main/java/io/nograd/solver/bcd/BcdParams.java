@@ -1,11 +1,13 @@
 package io.nograd.solver.bcd;
 
 import io.nograd.solver.Param;
+import io.nograd.solver.Precision;
 
 /**
  * The three-splitting BCD's hyperparameters with Zeng et al.'s names: γ weighs ‖V − σ(U)‖², ρ the linear
  * constraints ‖U − WV − b‖², α the proximal terms of the U, W, b and output V blocks. Defaults are those of the
- * authors' code, which the iPDLAM paper's DLAM baseline ran with.
+ * authors' code, which the iPDLAM paper's DLAM baseline ran with; float32 products and factors as that code's
+ * PyTorch tensors, and as iPDLAM beside it.
  */
 record BcdParams(
         @Param(defaultValue = "1", min = 1e-6, max = 1e6, description =
@@ -17,5 +19,15 @@ record BcdParams(
         @Param(defaultValue = "5", min = 0, max = 1e6, description =
                 "α: proximal weight α/2‖x − x^{k−1}‖² on the output V_N, every U_i (i < N), W_i and b_i "
                         + "(the hidden V_i take none); 0 drops the proximal terms")
-        double alpha) {
+        double alpha,
+        @Param(defaultValue = "float32", description = Precision.LIFTED)
+        Precision precision,
+        @Param(defaultValue = "float32", description = Precision.FACTORS
+                + "; float64 whenever α = 0, where the W step's system is nearly singular")
+        Precision factors) {
+
+    /** Float32 factors only where α keeps the W step's system away from singular (the V step's has γI). */
+    boolean floatFactors() {
+        return factors == Precision.FLOAT32 && alpha > 0;
+    }
 }

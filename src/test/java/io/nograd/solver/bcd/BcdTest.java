@@ -55,6 +55,23 @@ class BcdTest {
         assertTrue(rows.get(rows.size() - 1).testAccuracy() >= 0.85, "test accuracy " + rows.get(rows.size() - 1).testAccuracy());
     }
 
+    /**
+     * Float32 products and factors (the defaults) follow the float64 iteration: the objective within 10⁻³ of it
+     * relatively and test accuracy within a point, iteration by iteration.
+     */
+    @Test
+    void float32FollowsFloat64() {
+        List<EpochMetrics> single = run("mnist", List.of(784, 100, 100, 10), 4, null, 2000, Map.of());
+        List<EpochMetrics> dbl = run("mnist", List.of(784, 100, 100, 10), 4, null, 2000, Map.of("precision", "float64", "factors", "float64"));
+        for (int e = 0; e < dbl.size(); e++) {
+            double f32 = single.get(e).objective();
+            double f64 = dbl.get(e).objective();
+            assertTrue(Math.abs(f32 - f64) <= 1e-3 * f64, "objective " + f32 + " against " + f64 + " at iteration " + (e + 1));
+            assertTrue(f32 != f64, "the same bits at iteration " + (e + 1) + ": the products did not run in float32");
+            assertEquals(dbl.get(e).testAccuracy(), single.get(e).testAccuracy(), 0.01, "iteration " + (e + 1));
+        }
+    }
+
     /** The U step's closed form is the minimiser of (max(x, 0) − t)² + r(x − v)², checked against a grid. */
     @Test
     void reluProxIsTheMinimiser() {
