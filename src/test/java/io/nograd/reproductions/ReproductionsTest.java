@@ -78,10 +78,11 @@ class ReproductionsTest {
         Set<String> ids = new HashSet<>();
         list.forEach(r -> ids.add(r.get("id").asString()));
         assertEquals(new HashSet<>(ids().toList()), ids);
-        JsonNode t4 = null, t6 = null;
+        JsonNode t4 = null, t6 = null, ip = null;
         for (JsonNode r : list) {
             if (r.get("id").asString().equals("lpom-table4")) t4 = r;
             if (r.get("id").asString().equals("lpom-table6")) t6 = r;
+            if (r.get("id").asString().equals("ipdlam-table1")) ip = r;
             assertFalse(r.get("setting").asString().isBlank());
             assertEquals("paper", r.get("scales").get(0).get("scale").asString());
             assertEquals("quick", r.get("scales").get(1).get("scale").asString());
@@ -100,6 +101,8 @@ class ReproductionsTest {
         assertEquals("mnist", paper.get("dataset").asString());
         // Table 6: 36 cells in each order with the paper's one μ, and the 6 sigmoid cells with the default μ per layer
         assertEquals(78, t6.get("scales").get(0).get("cells").asInt());
+        // iPDLAM Table 1: the three faithful α cells, α = 0.7 in full batch beside them, and Zeng's BCD
+        assertEquals(5, ip.get("scales").get(0).get("cells").asInt());
     }
 
     @ParameterizedTest
