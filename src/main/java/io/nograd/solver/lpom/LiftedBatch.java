@@ -213,8 +213,8 @@ final class LiftedBatch {
      * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian (the caller
      * multiplies it by μ_{i+1}/μ_i): with μ_{i+1}/μ_i = 1, eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i,
      * S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of X^{i+1}'s (for ReLU: the active units), similar to
-     * −S_jWᵀD_jWS_j. Theorem 2's κ²‖W^i‖₂² bounds it over every sample
-     * and every mask at once, also through directions a sample's inactive units never see. ρ̂ = ‖S WᵀD W S V‖/‖V‖ after
+     * −S_jWᵀD_jWS_j. Theorem 2's κ²‖W^i‖₂² bounds it over every sample and every mask at once, also through
+     * directions a sample's inactive units never see. ρ̂ = ‖S WᵀD W S V‖/‖V‖ after
      * {@link #RHO_STEPS} power steps on the whole batch at once (V is rows × m, normalised over the batch, warm-started
      * from the layer's previous batch): the top curvature of the batch's typical sample, below its worst sample's.
      * Two products the size of one sweep's per step; the scratch is this layer's own (X̃^i, diff[i + 1]).
