@@ -158,7 +158,7 @@ class SolverConformanceTest {
         }
     }
 
-    /** Every solver at its defaults, and the modes that keep variables between epochs. */
+    /** Every solver at its defaults, and the modes that keep variables between epochs (BCD's in one batch too). */
     static Stream<JobSpec> resumable() {
         Stream<JobSpec> defaults = solvers().map(f -> small(f, 3));
         SolverFactory ipdlam = SolverRegistry.builtIn().find("ipdlam").orElseThrow();
@@ -167,6 +167,10 @@ class SolverConformanceTest {
             return new JobSpec("conformance ipdlam " + mode, s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(), s.activationParams(),
                     s.loss(), s.epochs(), s.batchSize(), s.trainLimit(), s.seed(), Map.of("mode", mode), s.init());
         });
+        // one batch: BCD's iterations then start from the products its objective left (Bcd.productsOf), a resumed run does not
+        JobSpec b = spec(SolverRegistry.builtIn().find("bcd").orElseThrow(), List.of(20, 16, 4), 3, 600, 600);
+        modes = Stream.concat(modes, Stream.of(new JobSpec("conformance bcd full batch", b.algorithm(), b.dataset(), b.task(), b.layers(),
+                b.activation(), b.activationParams(), b.loss(), b.epochs(), b.batchSize(), b.trainLimit(), b.seed(), b.params(), b.init())));
         SolverFactory sgd = SolverRegistry.builtIn().find("sgd").orElseThrow();
         JobSpec s = small(sgd, 3);
         JobSpec momentum = new JobSpec("conformance sgd momentum", s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(),

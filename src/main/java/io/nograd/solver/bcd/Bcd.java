@@ -70,6 +70,12 @@ final class Bcd implements Solver {
     private final Gemm gemm;
     private final Map<Integer, Lifted> lifted = new HashMap<>();
     private final BatchBuffers<R064Store[]> scratch = new BatchBuffers<>();
+    /**
+     * The batch whose W_l V_{l−1} + b_l, every layer, its scratch still holds from the objective; −1 if none. Steps 2
+     * and 4b of that batch's next iteration start from exactly these products when no other batch came between, as in
+     * full batch, so they are not computed twice.
+     */
+    private int productsOf = -1;
     /** Per layer l: the d_l × d_l system of W_l's step (reused for V_{l−1}'s), its factor and W_l's right-hand side. */
     private final R064Store[] gram;
     private final Spd[] spd;
@@ -102,14 +108,16 @@ final class Bcd implements Solver {
         for (Batch batch : batches) {
             cancel.check();
             Lifted s = lifted.get(batch.index());
-            if (s == null || s.columns != batch.size()) {
+            boolean kept = s != null && s.columns == batch.size();
+            if (!kept) {
                 s = new Lifted(batch.size());
                 s.forward(net, batch.x());
                 lifted.put(batch.index(), s);
             }
             R064Store[] work = scratch.get(batch.size(), this::layerBuffers);
-            iterate(net, batch, s, work);
+            iterate(net, batch, s, work, kept && productsOf == batch.index());
             objective += s.objective(net, batch, residuals, work);
+            productsOf = batch.index();
         }
         double[] norms = new double[depth];
         for (int l = 0; l < depth; l++) {
@@ -151,17 +159,22 @@ final class Bcd implements Solver {
             }
             lifted.put((int) key, s);
         }
+        productsOf = -1;
     }
 
-    /** One units × m scratch per layer. */
+    /** One units × m scratch per layer, then step 1's centre (outputs × m). */
     private R064Store[] layerBuffers(int m) {
-        R064Store[] out = new R064Store[depth];
+        R064Store[] out = new R064Store[depth + 1];
         for (int l = 0; l < depth; l++) out[l] = Ops.make(sizes[l + 1], m);
+        out[depth] = Ops.make(sizes[depth], m);
         return out;
     }
 
-    /** One iteration of Algorithm 1 on one batch's U, V; {@code work} holds one scratch per layer. */
-    private void iterate(Network net, Batch batch, Lifted s, R064Store[] work) {
+    /**
+     * One iteration of Algorithm 1 on one batch's U, V; {@code work} holds one scratch per layer and step 1's centre;
+     * {@code products}: the layers' scratches hold W_l V_{l−1} + b_l of the current iterate ({@link #productsOf}).
+     */
+    private void iterate(Network net, Batch batch, Lifted s, R064Store[] work, boolean products) {
         double gamma = p.gamma();
         double rho = p.rho();
         double alpha = p.alpha();
@@ -169,12 +182,13 @@ final class Bcd implements Solver {
         // step 1: V_N = argmin ℓ(V, Y) + (γ + α)/2‖V − c‖², c = (γU_N + αV_N^{k−1})/(γ + α); MSE: (Y + γU_N + αV_N)/(1 + γ + α)
         double[] vd = s.v[out].data;
         double[] ud = s.u[out].data;
-        R064Store pre = work[out];
-        double[] cd = pre.data;
+        R064Store centre = work[depth];
+        double[] cd = centre.data;
         for (int i = 0; i < vd.length; i++) cd[i] = (gamma * ud[i] + alpha * vd[i]) / (gamma + alpha);
-        lossProx.applyFrom(batch.y(), pre, gamma + alpha, s.v[out]);
+        lossProx.applyFrom(batch.y(), centre, gamma + alpha, s.v[out]);
         // step 2: U_N = (γV_N + ρ(W_N V_{N−1} + b_N))/(γ + ρ)
-        forward(net, out, s.input(out, batch), pre);
+        R064Store pre = work[out];
+        if (!products) forward(net, out, s.input(out, batch), pre);
         double[] pd = pre.data;
         for (int i = 0; i < ud.length; i++) ud[i] = (gamma * vd[i] + rho * pd[i]) / (gamma + rho);
         // step 3: W_N, b_N
@@ -195,8 +209,9 @@ final class Bcd implements Solver {
             spd[l + 1].factor(g);
             spd[l + 1].solveLeft(s.v[l]);
             // step 4b: U_l = argmin γ/2‖V_l − σ(U)‖² + (ρ + α)/2‖U − c‖², c = (ρ(W_l V_{l−1} + b_l) + αU_l^{k−1})/(ρ + α)
+            // W_l and V_{l−1} are still the objective's: W_l moves in step 4c, V_{l−1} in the next pass's step 4a
             R064Store before = work[l];
-            forward(net, l, s.input(l, batch), before);
+            if (!products) forward(net, l, s.input(l, batch), before);
             double[] bd = before.data;
             double r = (rho + alpha) / gamma;
             for (int i = 0; i < u.length; i++) u[i] = reluProx(v[i], (rho * bd[i] + alpha * u[i]) / (rho + alpha), r);

@@ -51,7 +51,7 @@ public final class BcdFactory implements SolverFactory {
     }
 
     /**
-     * Every training sample's U_i and V_i (float64), per batch size a scratch of each layer, and per layer the
+     * Every training sample's U_i and V_i (float64), per batch size a scratch of each layer and one of the output's, and per layer the
      * d_in × d_in system of the W step and the hidden d × d system of the V step. Float32 products add a float32 copy of each of a product's three operands (at most units × m each, or a fixed
      * matrix); float32 factors the float32 copy of a solve's right-hand side (at most units × m).
      */
@@ -62,7 +62,7 @@ public final class BcdFactory implements SolverFactory {
         long fixed = 4 * MemoryEstimate.params(shape);
         for (int l = 0; l + 1 < d.length; l++) fixed += 2L * d[l] * d[l] + (long) d[l + 1] * d[l];
         long kept = 2 * units * (long) shape.trainSamples();
-        long bytes = 8 * (fixed + kept) + MemoryEstimate.workspaces(shape, m -> 8 * (units * m));
+        long bytes = 8 * (fixed + kept) + MemoryEstimate.workspaces(shape, m -> 8 * ((units + d[d.length - 1]) * m));
         BcdParams bp = params.as(BcdParams.class);
         if (bp.precision() == Precision.FLOAT32) bytes += 4 * fixed + MemoryEstimate.workspaces(shape, m -> 4 * (3 * units * m));
         if (bp.floatFactors()) bytes += MemoryEstimate.workspaces(shape, m -> 4 * (units * m));
