@@ -51,9 +51,10 @@ public final class BcdFactory implements SolverFactory {
     }
 
     /**
-     * Every training sample's U_i and V_i (float64), per batch size a scratch of each layer and one of the output's, and per layer the
-     * d_in × d_in system of the W step and the hidden d × d system of the V step. Float32 products add a float32 copy of each of a product's three operands (at most units × m each, or a fixed
-     * matrix); float32 factors the float32 copy of a solve's right-hand side (at most units × m).
+     * Every training sample's U_i and V_i (float64), per batch size a scratch of each layer and one of the output's,
+     * and per layer the d_in × d_in system of the W step and the hidden d × d system of the V step. Float32 products
+     * add a float32 copy of each of a product's three operands (at most units × m each, or a fixed matrix); float32
+     * factors the float32 copy of a solve's right-hand side (at most units × m).
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
