@@ -162,20 +162,19 @@ class SolverConformanceTest {
     static Stream<JobSpec> resumable() {
         Stream<JobSpec> defaults = solvers().map(f -> small(f, 3));
         SolverFactory ipdlam = SolverRegistry.builtIn().find("ipdlam").orElseThrow();
-        Stream<JobSpec> modes = Stream.of("minibatch-kept", "full-batch").map(mode -> {
-            JobSpec s = small(ipdlam, 3);
-            return new JobSpec("conformance ipdlam " + mode, s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(), s.activationParams(),
-                    s.loss(), s.epochs(), s.batchSize(), s.trainLimit(), s.seed(), Map.of("mode", mode), s.init());
-        });
+        Stream<JobSpec> modes = Stream.of("minibatch-kept", "full-batch")
+                .map(mode -> named("conformance ipdlam " + mode, small(ipdlam, 3), Map.of("mode", mode)));
         // one batch: BCD's iterations then start from the products its objective left (Bcd.productsOf), a resumed run does not
-        JobSpec b = spec(SolverRegistry.builtIn().find("bcd").orElseThrow(), List.of(20, 16, 4), 3, 600, 600);
-        modes = Stream.concat(modes, Stream.of(new JobSpec("conformance bcd full batch", b.algorithm(), b.dataset(), b.task(), b.layers(),
-                b.activation(), b.activationParams(), b.loss(), b.epochs(), b.batchSize(), b.trainLimit(), b.seed(), b.params(), b.init())));
-        SolverFactory sgd = SolverRegistry.builtIn().find("sgd").orElseThrow();
-        JobSpec s = small(sgd, 3);
-        JobSpec momentum = new JobSpec("conformance sgd momentum", s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(),
-                s.activationParams(), s.loss(), s.epochs(), s.batchSize(), s.trainLimit(), s.seed(), Map.of("momentum", 0.9), s.init());
-        return Stream.concat(Stream.concat(defaults, modes), Stream.of(momentum));
+        JobSpec bcd = spec(SolverRegistry.builtIn().find("bcd").orElseThrow(), List.of(20, 16, 4), 3, 600, 600);
+        JobSpec sgd = small(SolverRegistry.builtIn().find("sgd").orElseThrow(), 3);
+        return Stream.concat(Stream.concat(defaults, modes), Stream.of(named("conformance bcd full batch", bcd, bcd.params()),
+                named("conformance sgd momentum", sgd, Map.of("momentum", 0.9))));
+    }
+
+    /** {@code s} under another name, with {@code params}. */
+    private static JobSpec named(String name, JobSpec s, Map<String, Object> params) {
+        return new JobSpec(name, s.algorithm(), s.dataset(), s.task(), s.layers(), s.activation(), s.activationParams(), s.loss(),
+                s.epochs(), s.batchSize(), s.trainLimit(), s.seed(), params, s.init());
     }
 
     /**
