@@ -229,10 +229,18 @@ public class ClusterDispatch implements JobDispatch, ClusterState, MembershipLis
                 continue;
             }
             String why = gone != null ? "node " + r.node() + " left the cluster" : "node " + r.node() + " is no longer in the cluster";
-            if (repo.requeue(r.id(), r.attempt(), Instant.now(), why + "; queued again to resume from its last checkpoint")) {
-                log.info("job {} (attempt {}): {}; queued again", r.id(), r.attempt(), why);
-                events.publish(new RunEvent.Status(r.id(), r.attempt(), JobStatus.QUEUED, null));
-                requeued = true;
+            switch (repo.requeueStalled(r.id(), r.attempt(), Instant.now(), why)) {
+                case QUEUED_AGAIN -> {
+                    log.info("job {} (attempt {}): {}; queued again", r.id(), r.attempt(), why);
+                    events.publish(new RunEvent.Status(r.id(), r.attempt(), JobStatus.QUEUED, null));
+                    requeued = true;
+                }
+                case FAILED -> {
+                    log.warn("job {} (attempt {}): {}; nodes died under it {} times with no epoch finished in between; marked FAILED",
+                            r.id(), r.attempt(), why, JobRepository.MAX_STALLS);
+                    events.publish(new RunEvent.Status(r.id(), r.attempt(), JobStatus.FAILED, repo.find(r.id()).map(j -> j.error()).orElse(null)));
+                }
+                case NOT_RUNNING -> { }
             }
         }
         suspects = unknown;

@@ -126,13 +126,10 @@ public class JobQueue implements JobDispatch {
         return running.containsKey(id);
     }
 
-    /** Starts of a job the server may die under before the recovery stops resuming it. */
-    static final int MAX_ATTEMPTS = 3;
-
     /**
      * Jobs found {@code RUNNING} (the server died under them) are queued again first and resume from their
-     * checkpoints, unless the server died under them {@link #MAX_ATTEMPTS} times; then the {@code QUEUED}
-     * ones follow in creation order.
+     * checkpoints, unless the server died under them {@link JobRepository#MAX_STALLS} times without their finishing an
+     * epoch in between; then the {@code QUEUED} ones follow in creation order.
      */
     @Override
     public void recover() {
@@ -140,17 +137,12 @@ public class JobQueue implements JobDispatch {
         List<String> interrupted = repo.idsWithStatus(JobStatus.RUNNING);
         for (String id : interrupted) {
             int attempt = repo.find(id).map(Job::attempt).orElse(0);
-            if (attempt >= MAX_ATTEMPTS) {
-                // The server died under this job every time it ran (an out-of-memory exit, say): resuming it again
-                // would take the server down again, so it ends here.
-                if (repo.finish(id, attempt, JobStatus.FAILED, "the server stopped while this job ran " + attempt + " times in a row (the "
-                        + "last time perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize",
-                        now, "failed: the server stopped under it " + attempt + " times")) {
-                    log.warn("job {} was running at {} server stops in a row; it is marked FAILED instead of resumed", id, attempt);
-                }
-                continue;
+            switch (repo.requeueStalled(id, attempt, now, "the server stopped while it was running")) {
+                case QUEUED_AGAIN -> enqueue(id);
+                case FAILED -> log.warn("job {}: the server died under it {} times with no epoch finished in between; it is marked FAILED "
+                        + "instead of resumed", id, JobRepository.MAX_STALLS);
+                case NOT_RUNNING -> { }
             }
-            if (repo.requeueInterrupted(id, now)) enqueue(id);
         }
         List<String> queued = repo.idsWithStatus(JobStatus.QUEUED).stream().filter(id -> !interrupted.contains(id)).toList();
         for (String id : queued) enqueue(id);
@@ -172,6 +164,12 @@ public class JobQueue implements JobDispatch {
         if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
             log.warn("a training job did not stop within 60 s of shutdown; interrupting it; it resumes from its checkpoint at the next start");
             executor.shutdownNow();
+            return;
+        }
+        // Every worker stopped cleanly: their jobs go back to the queue now, so the next start resumes them without
+        // counting this stop as a death under them (JobRepository.MAX_STALLS).
+        for (JobRepository.Running r : repo.running()) {
+            repo.requeue(r.id(), r.attempt(), Instant.now(), "the server shut down; queued again to resume from its last checkpoint");
         }
     }
 }

@@ -182,12 +182,32 @@ public class JobRepository {
         return finish(id, attempt, JobStatus.CANCELLED, null, now, "cancelled; no worker was running it any more");
     }
 
-    /** RUNNING → QUEUED after a restart found it running; it resumes from its last checkpoint. */
-    public boolean requeueInterrupted(String id, Instant now) {
+    /** What {@link #requeueStalled} did with a job whose process died under it. */
+    public enum Stall { QUEUED_AGAIN, FAILED, NOT_RUNNING }
+
+    /** Deaths of the process running a job, with no epoch finished in between, before it is not resumed again. */
+    public static final int MAX_STALLS = 3;
+
+    /**
+     * RUNNING in {@code attempt} → QUEUED after the process running it died ({@code why}: a kill, a crash, a
+     * node gone from the cluster), counting a stall; at {@link #MAX_STALLS} stalls since its last finished epoch
+     * (each epoch resets the count) it ends FAILED instead, so a job that takes down every process it runs in
+     * cannot crash-loop a server or a cluster, while a long job that keeps making progress is always resumed.
+     */
+    public Stall requeueStalled(String id, int attempt, Instant now, String why) {
         return tx.execute(s -> {
-            int n = jdbc.sql("UPDATE jobs SET status = 'QUEUED' WHERE id = :id AND status = 'RUNNING'").param("id", id).update();
-            if (n == 1) addHistory(id, now, "server stopped while it was running; queued again to resume from its last checkpoint");
-            return n == 1;
+            int n = jdbc.sql("UPDATE jobs SET stalls = stalls + 1 WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt")
+                    .param("id", id).param("attempt", attempt).update();
+            if (n != 1) return Stall.NOT_RUNNING;
+            int stalls = jdbc.sql("SELECT stalls FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
+            if (stalls < MAX_STALLS) {
+                requeue(id, attempt, now, why + "; queued again to resume from its last checkpoint");
+                return Stall.QUEUED_AGAIN;
+            }
+            finish(id, attempt, JobStatus.FAILED, "the process training this job died under it " + stalls + " times with no epoch finished "
+                    + "in between (perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize", now,
+                    why + "; failed: died under it " + stalls + " times since its last finished epoch");
+            return Stall.FAILED;
         });
     }
 
@@ -199,7 +219,7 @@ public class JobRepository {
         tx.executeWithoutResult(s -> {
             int n = jdbc.sql("""
                     UPDATE jobs SET epochs_done = :epoch, weights_path = :path, weights_size = :size,
-                    weights_sha256 = :sha, weights_epoch = :wepoch WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                    weights_sha256 = :sha, weights_epoch = :wepoch, stalls = 0 WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
                     .param("id", id).param("epoch", m.epoch()).param("path", weights.path()).param("size", weights.size())
                     .param("sha", weights.sha256()).param("wepoch", weights.epoch()).param("attempt", attempt).update();
             if (n != 1) throw new FencedException(id, attempt, "epoch " + m.epoch());

@@ -25,7 +25,7 @@ import io.nograd.jobs.JobStatus;
  * The fence on a real PostgreSQL: attempt 1 runs a job on node a and writes two epochs; a is declared dead,
  * the job is queued again and taken by node b as attempt 2. Then attempt 1 is revived and tries every write
  * a run makes (epoch row, solver state, checkpoint, resume, final status): each is rejected and changes nothing, while
- * attempt 2's writes go through.
+ * attempt 2's writes go through. Then node deaths under a second job: counted only since its last finished epoch.
  */
 class FencingTest {
 
@@ -77,6 +77,24 @@ class FencingTest {
             assertEquals(List.of(1, 2, 3, 4, 5), repo.epochs(id).stream().map(EpochMetrics::epoch).toList());
             assertEquals("b", repo.find(id).orElseThrow().node());
             assertEquals(JobStatus.SUCCEEDED, repo.find(id).orElseThrow().status());
+
+            // Node deaths under a job: each is a stall, an epoch finished resets the count, and the third in a row fails it.
+            String loop = "00000000-0000-0000-0000-000000000002";
+            repo.insert(loop, spec, Instant.now());
+            int attempt = repo.markRunning(loop, Instant.now(), "a", "member-a");
+            assertEquals(JobRepository.Stall.QUEUED_AGAIN, repo.requeueStalled(loop, attempt, Instant.now(), "node a left the cluster"));
+            attempt = repo.markRunning(loop, Instant.now(), "b", "member-b");
+            repo.insertEpoch(loop, attempt, row(1), file(1));
+            assertEquals(JobRepository.Stall.QUEUED_AGAIN, repo.requeueStalled(loop, attempt, Instant.now(), "node b left the cluster"));
+            assertEquals(JobRepository.Stall.NOT_RUNNING, repo.requeueStalled(loop, attempt, Instant.now(), "a second sweep"));
+            for (int stall = 2; stall <= JobRepository.MAX_STALLS; stall++) {
+                attempt = repo.markRunning(loop, Instant.now(), "c", "member-c");
+                assertEquals(stall < JobRepository.MAX_STALLS ? JobRepository.Stall.QUEUED_AGAIN : JobRepository.Stall.FAILED,
+                        repo.requeueStalled(loop, attempt, Instant.now(), "node c left the cluster"), "stall " + stall);
+            }
+            assertEquals(JobStatus.FAILED, repo.find(loop).orElseThrow().status());
+            assertTrue(repo.find(loop).orElseThrow().error().contains(JobRepository.MAX_STALLS + " times with no epoch finished"));
+            assertEquals(1 + JobRepository.MAX_STALLS, repo.find(loop).orElseThrow().attempt(), "the stall before the epoch was not counted");
         }
     }
 

@@ -69,39 +69,70 @@ class CrashAndDiskTest {
     }
 
     /**
-     * A job the server died under three times in a row (an out-of-memory exit each time, say) is not
-     * resumed a fourth time: it ends FAILED, so a job cannot crash-loop the server.
+     * Two jobs run side by side while the server is killed three times: a fast one that finishes epochs
+     * between the kills, and a slow one whose first epoch never ends. The slow one stops being resumed (FAILED,
+     * so a job cannot crash-loop the server); the fast one is resumed every time, however often the server
+     * dies, because it keeps making progress. A graceful stop queues it again without counting as a death.
      */
     @Test
-    void aJobTheServerDiedUnderThreeTimesIsNotResumedAgain() throws Exception {
+    void onlyAJobThatStallsAtEveryDeathStopsBeingResumed() throws Exception {
         Path dir = Files.createTempDirectory("nograd-loop-");
         Path log = dir.resolve("server.log");
-        Process server = ChildServer.start(dir, log);
-        String id;
+        String fast = null;
+        String slow = null;
+        int done = 0;
+        for (int kill = 1; kill <= JobRepository.MAX_STALLS; kill++) {
+            Process server = ChildServer.start(dir, log, "--nograd.jobs.concurrency=2");
+            try {
+                Api api = ChildServer.await(server, log);
+                if (fast == null) {
+                    fast = api.submit(Map.of("algorithm", "adam", "dataset", "spirals", "layers", List.of(2, 8, 2), "epochs", 100_000));
+                    // an epoch of 2000 single-sample steps through two 1024-wide layers: far longer than a kill's window
+                    slow = api.submit(Map.of("algorithm", "adam", "dataset", "spirals", "layers", List.of(2, 1024, 1024, 2), "epochs", 2,
+                            "batchSize", 1));
+                }
+                done = awaitProgress(api, fast, slow, done);
+                assertEquals(0, api.getJson("/jobs/" + slow).get("epochsDone").asInt(), "the slow job finished an epoch before kill " + kill);
+            } finally {
+                server.destroyForcibly().waitFor();
+            }
+        }
+        Process server = ChildServer.start(dir, log, "--nograd.jobs.concurrency=2");
         try {
             Api api = ChildServer.await(server, log);
-            id = api.submit(Map.of("algorithm", "adam", "dataset", "spirals", "layers", List.of(2, 64, 2), "epochs", 100_000, "batchSize", 1));
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (System.nanoTime() < deadline && !"RUNNING".equals(api.getJson("/jobs/" + id).get("status").asString())) Api.sleep(50);
+            JsonNode stalled = api.getJson("/jobs/" + slow);
+            assertEquals("FAILED", stalled.get("status").asString(), stalled.toString());
+            assertTrue(stalled.get("error").asString().contains(JobRepository.MAX_STALLS + " times with no epoch finished"), stalled.toString());
+            done = awaitProgress(api, fast, null, done);
+            assertEquals(JobRepository.MAX_STALLS + 1, api.getJson("/jobs/" + fast).get("attempt").asInt());
         } finally {
-            server.destroyForcibly().waitFor();
+            server.destroy();   // SIGTERM: a graceful stop
+            server.waitFor();
         }
-        // what two earlier crashes under it would have left: the attempt count
-        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("nograd"), "sa", "");
-             var st = c.prepareStatement("UPDATE jobs SET attempt = 3 WHERE id = ?")) {
-            st.setString(1, id);
-            assertEquals(1, st.executeUpdate());
-        }
-        server = ChildServer.start(dir, log);
+        server = ChildServer.start(dir, log, "--nograd.jobs.concurrency=2");
         try {
             Api api = ChildServer.await(server, log);
-            JsonNode job = api.getJson("/jobs/" + id);
-            assertEquals("FAILED", job.get("status").asString(), job.toString());
-            assertTrue(job.get("error").asString().contains("3 times"), job.toString());
+            awaitProgress(api, fast, null, done);
+            String history = api.getJson("/jobs/" + fast).get("history").toString();
+            assertTrue(history.contains("the server shut down; queued again"), history);
+            api.post("/jobs/" + fast + "/cancel", "");
+            assertEquals("CANCELLED", api.awaitFinal(fast, Duration.ofSeconds(30)).get("status").asString());
         } finally {
             server.destroy();
             server.waitFor();
         }
+    }
+
+    /** Waits until {@code fast} has finished more than {@code done} epochs while {@code slow} (if given) runs; its epochs done. */
+    static int awaitProgress(Api api, String fast, String slow, int done) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode f = api.getJson("/jobs/" + fast);
+            boolean slowRuns = slow == null || "RUNNING".equals(api.getJson("/jobs/" + slow).get("status").asString());
+            if ("RUNNING".equals(f.get("status").asString()) && f.get("epochsDone").asInt() > done && slowRuns) return f.get("epochsDone").asInt();
+            Api.sleep(20);
+        }
+        throw new AssertionError("no progress past epoch " + done + ": " + api.getJson("/jobs/" + fast) + (slow == null ? "" : " " + api.getJson("/jobs/" + slow)));
     }
 
     @Test
