@@ -238,7 +238,7 @@ public class ClusterDispatch implements JobDispatch, ClusterState, MembershipLis
                 case FAILED -> {
                     log.warn("job {} (attempt {}): {}; nodes died under it {} times with no epoch finished in between; marked FAILED",
                             r.id(), r.attempt(), why, JobRepository.MAX_STALLS);
-                    events.publish(new RunEvent.Status(r.id(), r.attempt(), JobStatus.FAILED, repo.find(r.id()).map(j -> j.error()).orElse(null)));
+                    events.publish(new RunEvent.Status(r.id(), r.attempt(), JobStatus.FAILED, JobRepository.STALLED));
                 }
                 case NOT_RUNNING -> { }
             }

@@ -204,12 +204,14 @@ public class JobRepository {
                 requeue(id, attempt, now, why + "; queued again to resume from its last checkpoint");
                 return Stall.QUEUED_AGAIN;
             }
-            finish(id, attempt, JobStatus.FAILED, "the process training this job died under it " + stalls + " times with no epoch finished "
-                    + "in between (perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize", now,
-                    why + "; failed: died under it " + stalls + " times since its last finished epoch");
+            finish(id, attempt, JobStatus.FAILED, STALLED, now, why + "; failed: died under it " + stalls + " times since its last finished epoch");
             return Stall.FAILED;
         });
     }
+
+    /** The error of a job {@link #requeueStalled} ended. */
+    public static final String STALLED = "the process training this job died under it " + MAX_STALLS + " times with no epoch finished "
+            + "in between (perhaps out of memory); it is not resumed again; submit it with a smaller network or batchSize";
 
     /**
      * Stores a finished epoch's row together with the weights file that holds that epoch, fenced: the job row
