@@ -49,10 +49,12 @@ final class LiftedBatch {
     /** inner[i] = W^i X̃^i + b^i for the second and later of K3 iterations of eq. (26). */
     private final R064Store[] inner;
     private final WeightStep[] weights;
+    /** Per hidden layer, with {@code hiddenStep = newton}: its {@link NewtonStep} (null with {@code averaged}). */
+    private final NewtonStep[] newton;
     /** ρ̂ per hidden layer for the current batch (−1: not yet computed); see {@link #estimateRho} and {@link #average}. */
     private final double[] rho;
-    /** Per hidden layer i: the power iterate of {@link #estimateRho} (rows_i × m, kept as the next batch's start), √φ′ of
-     *  X^i's pre-activations, and W^i times the iterate. */
+    /** Per hidden layer i with {@code hiddenStep = averaged}: the power iterate of {@link #estimateRho} (rows_i × m, kept
+     *  as the next batch's start), √φ′ of X^i's pre-activations, and W^i times the iterate. */
     private final R064Store[] power;
     private final R064Store[] slope;
     private final R064Store[] upper;
@@ -83,6 +85,8 @@ final class LiftedBatch {
         power = new R064Store[n + 1];
         slope = new R064Store[n + 1];
         upper = new R064Store[n + 1];
+        newton = new NewtonStep[n + 1];
+        boolean averaged = p.hiddenStep() == LpomParams.HiddenStep.AVERAGED;
         for (int i = 2; i <= n; i++) {
             int rows = sizes[i - 1];
             x[i] = Ops.make(rows, m);
@@ -90,7 +94,9 @@ final class LiftedBatch {
             tilde[i] = Ops.make(rows, m);
             diff[i] = Ops.make(rows, m);
             if (p.k3() > 1 && i < n) inner[i] = Ops.make(sizes[i], m);
-            if (i < n) {
+            if (i < n && !averaged) {
+                newton[i] = new NewtonStep(rows, sizes[i], m);
+            } else if (i < n) {
                 power[i] = Ops.make(rows, m);
                 java.util.Arrays.fill(power[i].data, 1);
                 slope[i] = Ops.make(rows, m);
@@ -165,8 +171,7 @@ final class LiftedBatch {
      * Eq. (26), K3 times from X̃ = X^i (1 < i < n):
      * X̃ ← φ(W^{i-1}X^{i-1} + b^{i-1} − (μ_{i+1}/μ_i)·(W^i)ᵀ(φ(W^i X̃ + b^i) − X^{i+1})), with μ_{i+1}/μ_i from
      * {@link LpomParams#ratio} (1 with one μ, §6.1.3) and the bias column of [W^i b^i] dropped from the transpose
-     * (the ones row of X^i is not a variable);
-     * then the moving average X^i ← ν·X̃ + (1 − ν)·X^i.
+     * (the ones row of X^i is not a variable); then {@link NewtonStep} or the moving average X^i ← ν·X̃ + (1 − ν)·X^i.
      */
     void updateHidden(Network net, int i) {
         Gemm g = gemm[i];
@@ -175,7 +180,7 @@ final class LiftedBatch {
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
         double ratio = p.ratio(net, i);
-        if (rho[i] < 0) rho[i] = ratio * estimateRho(net, i, z, pre(net, i + 1, g), next);
+        if (newton[i] == null && rho[i] < 0) rho[i] = ratio * estimateRho(net, i, z, pre(net, i + 1, g), next);
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
@@ -190,7 +195,7 @@ final class LiftedBatch {
             g.multiply(true, false, net.weight(i - 1), d, t);
             fixedPoint(phi(net, i), z, -ratio, t, t);
         }
-        average(i);
+        if (newton[i] != null) newton[i].step(net, i, z, ratio); else average(i);
     }
 
     /**
@@ -254,13 +259,13 @@ final class LiftedBatch {
         return estimate;
     }
 
-    /** Each hidden layer's power iterate of {@link #estimateRho}, under {@code prefix}. */
+    /** Each hidden layer's power iterate of {@link #estimateRho} ({@code averaged}; nothing else outlives a batch), under {@code prefix}. */
     void saveState(SolverState out, String prefix) {
-        for (int i = 2; i < n; i++) out.put(prefix + "power/" + i, power[i].data);
+        for (int i = 2; i < n; i++) if (power[i] != null) out.put(prefix + "power/" + i, power[i].data);
     }
 
     void restoreState(SolverState in, String prefix) {
-        for (int i = 2; i < n; i++) in.copyInto(prefix + "power/" + i, power[i].data);
+        for (int i = 2; i < n; i++) if (power[i] != null) in.copyInto(prefix + "power/" + i, power[i].data);
     }
 
     /** The batch size whose state {@link #saveState} put under {@code prefix}, or 0 when none (a net without hidden layers). */
@@ -310,13 +315,120 @@ final class LiftedBatch {
             step += d * d;
             xi[j] = nu * t[j] + (1 - nu) * xi[j];
         }
-        step = Math.sqrt(step);
+        moved(i, Math.sqrt(step));
+    }
+
+    /** Layer i moved after a fixed-point step of size ‖X̃^i − X^i‖ = step: the sweeps' figures; W^i X^i is stale. */
+    private void moved(int i, double step) {
         if (lastStep[i] > 0) {
             stepNow[i] += step;
             stepBefore[i] += lastStep[i];
         }
         lastStep[i] = step;
         if (i < n) fresh[i + 1] = false;
+    }
+
+    /**
+     * {@code hiddenStep = newton}: X^i ← Π(X^i + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃^i − X^i)), r = μ_{i+1}/μ_i, Π the projection onto
+     * the closure of φ's range (the domain of f in eq. (19)). Eq. (26) linearised at sample j is X ↦ c − r·S_j(W^i)ᵀD_jW^iX,
+     * S_j and D_j the slopes φ′ at X^i's and X^{i+1}'s pre-activations, so with S_j = S and D_j = D this is Newton's step on
+     * its fixed-point equation X = T(X). One S and D serve the batch, per unit: S the batch's mean slope, D the batch's
+     * largest. D enters through the sum over the units above, where a sparse layer (the output of a one-hot MSE net, one
+     * of ten units active per sample) has a mean slope far below each sample's own active unit's: the step then overshoots
+     * and the sweeps across the output and a hidden layer grow instead of contracting (LpomDeepNetTest); the largest
+     * slope in S as well makes the step too short to learn at the paper's pace (bench/results/lpom.md, session 19). Where
+     * X̃ lies on the boundary of φ's range (an inactive ReLU unit), φ′ = 0 at eq. (26)'s argument, that sample's row of
+     * the linearisation is the identity's, and its Newton step is X̃ itself. The inverse goes through the push-through
+     * identity (I + UV)⁻¹ = I − U(I + VU)⁻¹V on the smaller side: with B = D^½W^iS^½ the factored matrix is I + r·BBᵀ
+     * (up × up, U = S(W^i)ᵀD^½, V = r·D^½W^i) or I + r·BᵀB (rows × rows, U = S^½, V = r·S^½(W^i)ᵀDW^i), positive definite.
+     */
+    private final class NewtonStep {
+        /** √S per unit of X^i and √D per unit of X^{i+1}. */
+        private final double[] s;
+        private final double[] d;
+        private final boolean upSide;
+        private final R064Store b;
+        private final R064Store k;
+        private final Spd spd;
+        /** rows × m: the slopes, then U(I + VU)⁻¹V(X̃ − X). */
+        private final R064Store below;
+
+        NewtonStep(int rows, int up, int m) {
+            s = new double[rows];
+            d = new double[up];
+            upSide = up <= rows;
+            b = Ops.make(up, rows);
+            int side = Math.min(rows, up);
+            k = Ops.make(side, side);
+            spd = new Spd(side);
+            below = Ops.make(rows, m);
+        }
+
+        /** On entry X̃^i is eq. (26)'s iterate; diff[i + 1] (up × m) is free scratch once its iterations are done. */
+        void step(Network net, int i, R064Store z, double ratio) {
+            R064Store w = net.weight(i - 1);
+            R064Store above = diff[i + 1];
+            Gemm g = gemm[i];
+            Activation phi = phi(net, i);
+            slopes(phi, z, below, s, false);
+            slopes(phi(net, i + 1), pre(net, i + 1, g), above, d, true);
+            double[] bb = b.data;
+            double[] ww = w.data;
+            int up = d.length;
+            for (int c = 0; c < s.length; c++) {
+                for (int q = 0; q < up; q++) bb[c * up + q] = ww[c * up + q] * d[q] * s[c];
+            }
+            g.gram(!upSide, ratio, b, k);
+            Ops.addDiagonal(k, 1);
+            spd.factor(k);
+            // v = X̃ − X; above ← r·D^½W v = r·D^½(W X̃ + b − (W X + b)), solved on the up side; below ← S^½(W^i)ᵀD^½(…),
+            // solved on the rows side
+            ForwardPass.affine(g, net, i - 1, tilde[i], above);
+            Ops.axpy(-1, pre(net, i + 1, g), above);
+            scaleRows(above, d, ratio);
+            if (upSide) spd.solveLeft(above);
+            scaleRows(above, d, 1);
+            g.multiply(true, false, w, above, below);
+            scaleRows(below, s, 1);
+            if (!upSide) spd.solveLeft(below);
+            scaleRows(below, s, 1);
+            // X ← Π(X + v − U(I + VU)⁻¹V v)
+            double lo = phi.apply(-Double.MAX_VALUE);
+            double hi = phi.apply(Double.MAX_VALUE);
+            double[] xi = x[i].data;
+            double[] t = tilde[i].data;
+            double[] u = below.data;
+            double step = 0;
+            for (int e = 0; e < xi.length; e++) {
+                step += (t[e] - xi[e]) * (t[e] - xi[e]);
+                // X̃ on the range's boundary: φ′ = 0 at eq. (26)'s argument, that sample's row of the linearisation is the
+                // identity's, and Newton's step for it is X̃ itself
+                xi[e] = t[e] == lo || t[e] == hi ? t[e] : Math.min(hi, Math.max(lo, t[e] - u[e]));
+            }
+            moved(i, Math.sqrt(step));
+        }
+
+        /** out[q] = √ of the batch's mean ({@code largest}: largest) φ′ at row q of z, via scratch (z's size). */
+        private void slopes(Activation phi, R064Store z, R064Store scratch, double[] out, boolean largest) {
+            double[] slope = scratch.data;
+            phi.derivative(z.data, slope, slope.length);
+            int rows = out.length;
+            java.util.Arrays.fill(out, 0);
+            for (int e = 0; e < slope.length; e += rows) {
+                for (int q = 0; q < rows; q++) out[q] = largest ? Math.max(out[q], slope[e + q]) : out[q] + slope[e + q];
+            }
+            double columns = (double) slope.length / rows;
+            for (int q = 0; q < rows; q++) out[q] = Math.sqrt(largest ? out[q] : out[q] / columns);
+        }
+    }
+
+    /** Row q of a (rows × columns) times c·f[q]. */
+    private static void scaleRows(R064Store a, double[] f, double c) {
+        double[] v = a.data;
+        int rows = f.length;
+        for (int e = 0; e < v.length; e += rows) {
+            for (int q = 0; q < rows; q++) v[e + q] *= c * f[q];
+        }
     }
 
     /**

@@ -45,9 +45,11 @@ public final class LpomFactory implements SolverFactory {
 
     /**
      * {@link LiftedBatch} per batch size m: X, pre-activations, X̃ and their difference for every layer above
-     * the input (plus the inner iterate when K3 &gt; 1), the power iterate, √φ′ and W times the iterate of ρ̂ per
-     * hidden layer (at most 3 × units × m), and per weight matrix the APG state (5 × out × m), the m × m Gram matrix of
-     * eq. (36) and its Cholesky factor; with float32 products, their float32 copies.
+     * the input (plus the inner iterate when K3 &gt; 1); per hidden layer the Newton step's D^½WS^½, its factored matrix
+     * and Cholesky factor (each at most the size of W, so all three within {@link TrainingShape#weightBytes}, which counts
+     * W four times) and a rows × m scratch, or the power iterate, √φ′ and W times the iterate of ρ̂ (at most 3 × units × m);
+     * and per weight matrix the APG state (5 × out × m), the m × m Gram matrix of eq. (36) and its Cholesky factor; with
+     * float32 products, their float32 copies.
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
@@ -55,8 +57,10 @@ public final class LpomFactory implements SolverFactory {
         long units = shape.liftedUnits();
         int depth = shape.depth();
         boolean float32 = p.precision() == Precision.FLOAT32;
-        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> Float32Gemm.withBuffers(8L * ((4 + 3 + (p.k3() > 1 ? 1 : 0) + 5)
-                * units * m + depth * (long) m * m), float32) + depth * Spd.bytes(m)));
+        boolean newton = p.hiddenStep() == LpomParams.HiddenStep.NEWTON;
+        return OptionalLong.of(shape.weightBytes() + shape.perBatchSize(m -> Float32Gemm.withBuffers(8L * ((4 + (newton ? 1 : 3)
+                + (p.k3() > 1 ? 1 : 0) + 5) * units * m + depth * (long) m * m), float32) + depth * Spd.bytes(m)
+                + (newton ? shape.weightBytes() : 0)));
     }
 
     /** F(W, X) of eq. (19), per sample; null for activations without closed-form f, g (softplus). */

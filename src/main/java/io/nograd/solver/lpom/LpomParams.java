@@ -28,8 +28,9 @@ record LpomParams(
         @Param(defaultValue = "1", min = 1, max = 100, description = "K3: fixed-point iterations of eq. (26)/(29) inside each sweep, before the moving average")
         int k3,
         @Param(defaultValue = "0.5", min = 1e-3, max = 1, description =
-                "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update (serial too, footnote 5); a hidden layer's ν "
-                        + "is capped at 2/(2 + ρ̂), ρ̂ the batch's estimate of Theorem 2's ρ; lower ν if parallel = true diverges")
+                "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update of the output (serial too, footnote 5), and of "
+                        + "a hidden layer with hiddenStep = averaged, there capped at 2/(2 + ρ̂), ρ̂ the batch's estimate of "
+                        + "Theorem 2's ρ; lower ν if parallel = true diverges")
         double nu,
         @Param(defaultValue = "false", description =
                 "true: synchronous-parallel LPOM (Algorithm 3), odd/even layers and all W on the job's threads; "
@@ -43,6 +44,13 @@ record LpomParams(
                         + "X^n starts at the label D, ⓐ X^{n-1} … X^2 K1 times, then ⓑ X^n K1 times; the hidden targets "
                         + "then move by about the same amount at every μ)")
         Order order,
+        @Param(defaultValue = "newton", description =
+                "how a hidden X^i moves after eq. (26)'s K3 fixed-point steps give X̃: newton (X ← X + (I + "
+                        + "r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the "
+                        + "largest per unit of X^{i+1}: Newton's step on the linearised eq. (26), converging where Theorem 2's "
+                        + "ρ exceeds 1; kept in φ's range) or averaged (footnote 5: X ← ν_i·X̃ + (1 − ν_i)·X, "
+                        + "ν_i = min(ν, 2/(2 + ρ̂)))")
+        HiddenStep hiddenStep,
         @Param(defaultValue = "lipschitz", description =
                 "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
                         + "Lipschitz constant of the activation producing X^{i+1}; for sigmoid it offsets the factor φ′ ≤ 1/4 "
@@ -52,6 +60,9 @@ record LpomParams(
 
     /** The two readings of Algorithm 1's steps ⓐ and ⓑ (see {@link Lpom}). */
     enum Order { OUTPUT_FIRST, ALGORITHM_1 }
+
+    /** How a hidden layer's fixed-point iterate of eq. (26) becomes its next X^i (see {@link Lpom}). */
+    enum HiddenStep { NEWTON, AVERAGED }
 
     /** How μ_i of eq. (19) varies with the layer (see {@link Lpom}). */
     enum MuScaling { EQUAL, LIPSCHITZ }

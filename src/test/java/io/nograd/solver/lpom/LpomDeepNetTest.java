@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.TestData;
@@ -32,25 +34,23 @@ import io.nograd.solver.Params;
 import io.nograd.solver.SolverRegistry;
 
 /**
- * Issue 18: the two ways LPOM failed on deep nets, on small deep nets and synthetic data, and the cost of the first fix
- * to the shallow net. The first two tests failed on the code before issue 18 (bench/results/lpom.md): the sweeps of
- * eq. (26) expanded once ρ of Theorem 2 exceeded 3, and the absolute ridge of the W step held a deep sigmoid net at
- * chance. The third fails where ν is capped by Theorem 2's global bound instead of the batch's Jacobian.
+ * Issue 18: the ways LPOM failed on deep nets, on small deep nets and synthetic data, and what each fix must keep.
+ * Each test failed on the code before its fix (bench/results/lpom.md): the sweeps of eq. (26) expanded once ρ of
+ * Theorem 2 exceeded 3; the absolute ridge of the W step held a deep sigmoid net at chance; the averaged step's ν
+ * capped by Theorem 2's global bound damped where the batch's map already contracts; and the Newton step with the
+ * batch's mean slope above a sparse output layer made the sweeps grow.
  */
 class LpomDeepNetTest {
 
     private static final Dataset BLOBS = Synthetic.blobs(20, 4, 3000, 1000, 0.15, 11);
 
-    /** ρ = ‖W‖₂² ≈ 9 on every hidden layer: the residual of eq. (26) must still shrink from sweep to sweep. */
-    @Test
-    void hiddenSweepsContractWhenTheorem2RhoExceedsOne() {
+    /** ρ = ‖W‖₂² ≈ 9 on every hidden layer: the residual of eq. (26) must still shrink from sweep to sweep, by either hidden step. */
+    @ParameterizedTest
+    @ValueSource(strings = {"newton", "averaged"})
+    void hiddenSweepsContractWhenTheorem2RhoExceedsOne(String step) {
         int[] sizes = {20, 30, 30, 30, 4};
-        Activation identity = Activation.of("identity", null);
-        Network net = Network.create(sizes, identity, identity, Init.GLOROT, 5);
-        for (int l = 0; l < net.depth(); l++) {
-            Ops.scale(net.weight(l), 3 / Ops.spectralNorm(net.weight(l), 100));
-        }
-        LpomParams p = Params.defaults(LpomParams.class);
+        Network net = linearNetWithRho9(sizes);
+        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", step)).as(LpomParams.class);
         Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
@@ -66,6 +66,64 @@ class LpomDeepNetTest {
             assertTrue(Double.isFinite(last) && last < 0.5 * second[i],
                     "X^" + i + ": fixed-point residual " + second[i] + " at sweep 2, " + last + " at sweep 12");
         }
+    }
+
+    /**
+     * On a linear net eq. (26) is linear, every slope is 1, and the default hidden step is Newton's: one step takes X^i to
+     * the fixed point for its neighbours, where the capped average (ν ≤ 2/(2 + ρ̂) ≈ 0.18 here) leaves most of the way.
+     */
+    @Test
+    void theNewtonStepReachesEquation26sFixedPointInOneStepOnALinearNet() {
+        int[] sizes = {20, 30, 30, 4};
+        Network net = linearNetWithRho9(sizes);
+        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        for (String step : List.of("newton", "averaged")) {
+            LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", step)).as(LpomParams.class);
+            LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
+            lifted.initialise(net, batch.x());
+            lifted.updateOutput(net, batch.y());
+            lifted.updateHidden(net, 3);
+            double first = lifted.lastStep(3);
+            lifted.updateHidden(net, 3);
+            double left = lifted.lastStep(3) / first;
+            assertTrue(first > 0 && (step.equals("newton") ? left < 1e-9 : left > 0.5),
+                    step + ": residual of eq. (26) after one step " + left + " of the first's " + first);
+        }
+    }
+
+    /**
+     * A one-hidden-layer ReLU net under MSE with one-hot targets: about one output unit of four is active per sample, so
+     * the batch's mean output slope is far below each sample's own. The Newton step takes D as the batch's largest slope
+     * per unit; with the mean it overshoots, and the sweeps across the output and the hidden layer stop contracting.
+     */
+    @Test
+    void theSweepsContractAcrossASparseOutputLayer() {
+        int[] sizes = {20, 30, 4};
+        Activation relu = Activation.of("relu", null);
+        Network net = Network.create(sizes, relu, relu, Init.GLOROT, 5);
+        Ops.scale(net.weight(1), 3 / Ops.spectralNorm(net.weight(1), 100));
+        LpomParams p = Params.defaults(LpomParams.class);
+        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
+        lifted.initialise(net, batch.x());
+        double second = 0;
+        for (int sweep = 1; sweep <= 12; sweep++) {
+            lifted.updateOutput(net, batch.y());
+            lifted.updateHidden(net, 2);
+            if (sweep == 2) second = lifted.lastStep(2);
+        }
+        double last = lifted.lastStep(2);
+        assertTrue(second > 0 && last < 0.1 * second, "X^2: fixed-point residual " + second + " at sweep 2, " + last + " at sweep 12");
+    }
+
+    /** A net of identity layers with ‖W^i‖₂ = 3, so Theorem 2's ρ ≈ 9 on every hidden layer. */
+    private static Network linearNetWithRho9(int[] sizes) {
+        Activation identity = Activation.of("identity", null);
+        Network net = Network.create(sizes, identity, identity, Init.GLOROT, 5);
+        for (int l = 0; l < net.depth(); l++) {
+            Ops.scale(net.weight(l), 3 / Ops.spectralNorm(net.weight(l), 100));
+        }
+        return net;
     }
 
     /**
@@ -91,7 +149,7 @@ class LpomDeepNetTest {
         }
         java.util.Arrays.fill(net.bias(1).data, 1);
         assertTrue(Ops.spectralNorm(net.weight(1), 100) >= 3);
-        LpomParams p = Params.defaults(LpomParams.class);
+        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", "averaged")).as(LpomParams.class);
         Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
