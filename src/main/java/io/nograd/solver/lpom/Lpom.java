@@ -15,7 +15,7 @@ import io.nograd.nn.Network;
  *     ⓑ X^n  ← ν·X̃ + (1 − ν)·X^n,  X̃ after K3 steps of eq. (29): X̃ ← φ(W^{n-1}X^{n-1} − (1/μ)·∂ℓ(X̃, D)/∂X^n)
  *     ⓐ X^i  for i = n−1 … 2 from X̃ after K3 steps of eq. (26):
  *              X̃ ← φ(W^{i-1}X^{i-1} − (W^i)ᵀ(φ(W^i X̃) − X^{i+1}))
- *            (footnote 5: X^i ← ν_i·X̃ + (1 − ν_i)·X^i; by default a Newton step instead, below)
+ *            (footnote 5: X^i ← ν_i·X̃ + (1 − ν_i)·X^i, or a Newton step, below)
  *   ⓒ W^i for i = 1 … n−1: K2 steps of Algorithm 2 on problem (31), each the least-squares step (36)
  * </pre>
  * Our choices where the paper leaves room (reasons and measurements: bench/results/lpom.md):
@@ -39,14 +39,14 @@ import io.nograd.nn.Network;
  * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,
  * width, batch size and activation scale.</li>
  * <li><b>The hidden step</b> ({@code hiddenStep}). Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which
- * deep nets exceed. The default, {@code newton}, moves X^i by Newton's step on eq. (26)'s linearised fixed-point
- * equation with the batch's slopes per unit (see LiftedBatch.NewtonStep), projected onto φ's range: it converges whatever
- * ρ is and takes the stiff and the flat directions to the fixed point in one step alike. {@code averaged} is footnote
- * 5's moving average with ν_i = min(ν, 2/(2 + ρ̂_i)), the Krasnosel'skii–Mann step that contracts to the same fixed
- * point, ρ̂_i a power-iteration estimate, over the whole batch, of the top eigenvalue of eq. (26)'s linearisation at the
- * batch's current point rather than the global bound κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors
- * 1 − ν_i(1 + σ) leave the flat directions slow and the stiff ones alternating, so that its result depends on the
- * parity of K1.</li>
+ * deep nets exceed. The default, {@code averaged}, is footnote 5's moving average with ν_i = min(ν, 2/(2 + ρ̂_i)), the
+ * Krasnosel'skii–Mann step that contracts to the same fixed point, ρ̂_i a power-iteration estimate, over the whole
+ * batch, of the top eigenvalue of eq. (26)'s linearisation at the batch's current point rather than the global bound
+ * κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors 1 − ν_i(1 + σ) leave the flat directions slow and the stiff ones
+ * alternating. {@code newton} moves X^i by Newton's step on eq. (26)'s linearised fixed-point equation with the
+ * batch's slopes per unit, projected onto φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to
+ * the fixed point alike, which lifts deep sigmoid nets, but on ReLU nets it is no faster and costs Fashion-MNIST at
+ * ten epochs, so it is not the default (bench/results/lpom.md, session 19).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
  * n_out × m matrices with the m × m Gram matrix, and W is written once (see {@link LiftedBatch}).</li>
  * </ul>

@@ -44,12 +44,12 @@ record LpomParams(
                         + "X^n starts at the label D, ⓐ X^{n-1} … X^2 K1 times, then ⓑ X^n K1 times; the hidden targets "
                         + "then move by about the same amount at every μ)")
         Order order,
-        @Param(defaultValue = "newton", description =
-                "how a hidden X^i moves after eq. (26)'s K3 fixed-point steps give X̃: newton (X ← X + (I + "
-                        + "r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the "
-                        + "largest per unit of X^{i+1}: Newton's step on the linearised eq. (26), converging where Theorem 2's "
-                        + "ρ exceeds 1; kept in φ's range) or averaged (footnote 5: X ← ν_i·X̃ + (1 − ν_i)·X, "
-                        + "ν_i = min(ν, 2/(2 + ρ̂)))")
+        @Param(defaultValue = "averaged", description =
+                "how a hidden X^i moves after eq. (26)'s K3 fixed-point steps give X̃: averaged (footnote 5: X ← ν_i·X̃ + "
+                        + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))) or newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = "
+                        + "μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the largest per unit of X^{i+1}: Newton's "
+                        + "step on the linearised eq. (26), kept in φ's range; faster on saturating activations, see "
+                        + "bench/results/lpom.md)")
         HiddenStep hiddenStep,
         @Param(defaultValue = "lipschitz", description =
                 "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
@@ -62,7 +62,7 @@ record LpomParams(
     enum Order { OUTPUT_FIRST, ALGORITHM_1 }
 
     /** How a hidden layer's fixed-point iterate of eq. (26) becomes its next X^i (see {@link Lpom}). */
-    enum HiddenStep { NEWTON, AVERAGED }
+    enum HiddenStep { AVERAGED, NEWTON }
 
     /** How μ_i of eq. (19) varies with the layer (see {@link Lpom}). */
     enum MuScaling { EQUAL, LIPSCHITZ }

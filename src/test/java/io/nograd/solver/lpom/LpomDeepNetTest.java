@@ -69,7 +69,7 @@ class LpomDeepNetTest {
     }
 
     /**
-     * On a linear net eq. (26) is linear, every slope is 1, and the default hidden step is Newton's: one step takes X^i to
+     * On a linear net eq. (26) is linear, every slope is 1, and {@code hiddenStep = newton} is Newton's step: one takes X^i to
      * the fixed point for its neighbours, where the capped average (ν ≤ 2/(2 + ρ̂) ≈ 0.18 here) leaves most of the way.
      */
     @Test
@@ -102,7 +102,7 @@ class LpomDeepNetTest {
         Activation relu = Activation.of("relu", null);
         Network net = Network.create(sizes, relu, relu, Init.GLOROT, 5);
         Ops.scale(net.weight(1), 3 / Ops.spectralNorm(net.weight(1), 100));
-        LpomParams p = Params.defaults(LpomParams.class);
+        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", "newton")).as(LpomParams.class);
         Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         lifted.initialise(net, batch.x());
@@ -174,6 +174,20 @@ class LpomDeepNetTest {
             best = Math.max(best, e.testAccuracy());
         }
         assertTrue(m.get(2).testAccuracy() >= 0.95, "test accuracy after 3 epochs: " + m.get(2).testAccuracy());
+    }
+
+    /**
+     * The Newton step on the deep sigmoid net above learns as well, and on a deep ReLU net, whose unprojected step drives
+     * hidden units below zero where f of eq. (19) is +∞, it keeps every X^i in φ's range, so F(W, X) stays finite.
+     */
+    @Test
+    void theNewtonStepLearnsInsidePhisRange() {
+        List<Integer> layers = List.of(20, 64, 32, 16, 8, 4);
+        List<EpochMetrics> sigmoid = train(layers, "sigmoid", Map.of("mu", 5.0, "hiddenStep", "newton"), 3);
+        assertTrue(sigmoid.get(2).testAccuracy() >= 0.95, "sigmoid: test accuracy after 3 epochs " + sigmoid.get(2).testAccuracy());
+        List<EpochMetrics> relu = train(layers, "relu", Map.of("hiddenStep", "newton"), 2);
+        for (EpochMetrics e : relu) assertTrue(Double.isFinite(e.objective()), "ReLU, epoch " + e.epoch() + ": F = " + e.objective());
+        assertTrue(relu.get(1).testAccuracy() >= 0.95, "ReLU: test accuracy after 2 epochs " + relu.get(1).testAccuracy());
     }
 
     /**
