@@ -178,7 +178,8 @@ class LpomDeepNetTest {
 
     /**
      * The Newton step on the deep sigmoid net above learns as well, and on a deep ReLU net, whose unprojected step drives
-     * hidden units below zero where f of eq. (19) is +∞, it keeps every X^i in φ's range, so F(W, X) stays finite.
+     * hidden units below zero where f of eq. (19) is +∞, it keeps every X^i in φ's range, so F(W, X) stays finite;
+     * serial and synchronous-parallel alike.
      */
     @Test
     void theNewtonStepLearnsInsidePhisRange() {
@@ -188,6 +189,10 @@ class LpomDeepNetTest {
         List<EpochMetrics> relu = train(layers, "relu", Map.of("hiddenStep", "newton"), 2);
         for (EpochMetrics e : relu) assertTrue(Double.isFinite(e.objective()), "ReLU, epoch " + e.epoch() + ": F = " + e.objective());
         assertTrue(relu.get(1).testAccuracy() >= 0.95, "ReLU: test accuracy after 2 epochs " + relu.get(1).testAccuracy());
+        // Algorithm 3 runs the odd and the even layers' steps at once: each step touches only its own layer's buffers
+        List<EpochMetrics> parallel = train(layers, "relu", Map.of("hiddenStep", "newton", "parallel", true), 2);
+        assertTrue(parallel.get(1).testAccuracy() >= 0.95 && Double.isFinite(parallel.get(1).objective()),
+                "ReLU in parallel: test accuracy after 2 epochs " + parallel.get(1).testAccuracy() + ", F = " + parallel.get(1).objective());
     }
 
     /**
