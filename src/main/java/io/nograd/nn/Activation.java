@@ -94,10 +94,12 @@ public abstract class Activation {
             case "sigmoid" -> new Activation("sigmoid", 0.25) {
                 @Override public double apply(double z) { return sigmoid(z); }
                 @Override public double derivative(double z) { double s = sigmoid(z); return s * (1 - s); }
+                @Override public boolean attainsBounds() { return false; }
             };
             case "tanh" -> new Activation("tanh", 1) {
                 @Override public double apply(double z) { return Math.tanh(z); }
                 @Override public double derivative(double z) { double t = Math.tanh(z); return 1 - t * t; }
+                @Override public boolean attainsBounds() { return false; }
             };
             case "elu" -> {
                 double alpha = p.getOrDefault("alpha", 1.0);
@@ -105,11 +107,13 @@ public abstract class Activation {
                 yield new Activation("elu", 1) {
                     @Override public double apply(double z) { return z > 0 ? z : alpha * Math.expm1(z); }
                     @Override public double derivative(double z) { return z > 0 ? 1 : alpha * Math.exp(z); }
+                    @Override public boolean attainsBounds() { return false; }
                 };
             }
             case "softplus" -> new Activation("softplus", 1) {
                 @Override public double apply(double z) { return z > 30 ? z : Math.log1p(Math.exp(z)); }
                 @Override public double derivative(double z) { return sigmoid(z); }
+                @Override public boolean attainsBounds() { return false; }
             };
             case "dcutlu" -> {
                 double lower = p.getOrDefault("lower", 0.0);
@@ -146,6 +150,12 @@ public abstract class Activation {
     }
 
     public String name() { return name; }
+
+    /**
+     * Whether φ takes its finite bounds at finite arguments (ReLU's 0, dcutlu's both): true by default, and for an
+     * unbounded φ. Sigmoid, tanh, ELU and softplus only approach theirs, so their range is open.
+     */
+    public boolean attainsBounds() { return true; }
 
     /** β: the Lipschitz constant of φ. */
     public double lipschitz() { return lipschitz; }

@@ -329,10 +329,12 @@ final class LiftedBatch {
     }
 
     /**
-     * {@code hiddenStep = newton}: X^i ← Π(X^i + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃^i − X^i)), r = μ_{i+1}/μ_i, Π the projection onto
-     * the closure of φ's range (the domain of f in eq. (19)). Eq. (26) linearised at sample j is X ↦ c − r·S_j(W^i)ᵀD_jW^iX,
-     * S_j and D_j the slopes φ′ at X^i's and X^{i+1}'s pre-activations, so with S_j = S and D_j = D this is Newton's step on
-     * its fixed-point equation X = T(X). One S and D serve the batch, per unit: S the batch's mean slope, D the batch's
+     * {@code hiddenStep = newton}: X^i ← Π(X^i + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃^i − X^i)), r = μ_{i+1}/μ_i, Π keeping it in
+     * φ's range (the domain of f in eq. (19)): the projection onto a bound φ attains (ReLU's 0); where the step leaves an
+     * open range (sigmoid's, tanh's), X̃^i instead, which is always inside: f′ = φ⁻¹ is infinite on an open range's bounds,
+     * so no minimiser of (19) lies there. Eq. (26) linearised at sample j is X ↦ c − r·S_j(W^i)ᵀD_jW^iX, S_j and D_j
+     * the slopes φ′ at X^i's and X^{i+1}'s pre-activations, so with S_j = S and D_j = D this is Newton's step on its
+     * fixed-point equation X = T(X). One S and D serve the batch, per unit: S the batch's mean slope, D the batch's
      * largest. D enters through the sum over the units above, where a sparse layer (the output of a one-hot MSE net, one
      * of ten units active per sample) has a mean slope far below each sample's own active unit's: the step then overshoots
      * and the sweeps across the output and a hidden layer grow instead of contracting (LpomDeepNetTest); the largest
@@ -395,15 +397,20 @@ final class LiftedBatch {
             // X ← Π(X + v − U(I + VU)⁻¹V v)
             double lo = phi.apply(-Double.MAX_VALUE);
             double hi = phi.apply(Double.MAX_VALUE);
+            boolean closed = phi.attainsBounds();
             double[] xi = x[i].data;
             double[] t = tilde[i].data;
             double[] u = below.data;
             double step = 0;
             for (int e = 0; e < xi.length; e++) {
                 step += (t[e] - xi[e]) * (t[e] - xi[e]);
+                double newton = t[e] - u[e];
                 // X̃ on the range's boundary: φ′ = 0 at eq. (26)'s argument, that sample's row of the linearisation is the
-                // identity's, and Newton's step for it is X̃ itself
-                xi[e] = t[e] == lo || t[e] == hi ? t[e] : Math.min(hi, Math.max(lo, t[e] - u[e]));
+                // identity's, and Newton's step for it is X̃ itself. A step that leaves an open range (sigmoid's, tanh's)
+                // overshot: its bound is no minimiser, so X̃ (always inside) stands in for it
+                if (t[e] == lo || t[e] == hi) xi[e] = t[e];
+                else if (newton > lo && newton < hi) xi[e] = newton;
+                else xi[e] = closed ? Math.min(hi, Math.max(lo, newton)) : t[e];
             }
             moved(i, Math.sqrt(step));
         }

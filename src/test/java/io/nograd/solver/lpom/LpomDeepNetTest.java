@@ -116,6 +116,33 @@ class LpomDeepNetTest {
         assertTrue(second > 0 && last < 0.1 * second, "X^2: fixed-point residual " + second + " at sweep 2, " + last + " at sweep 12");
     }
 
+    /**
+     * Sigmoid's range is open: a Newton step that leaves it overshot, and X̃ (always inside) stands in for it; projected
+     * onto the bound, X^i would ask W^{i-1} for an infinite pre-activation. Large weights make the linearised step
+     * overshoot; every hidden X^i must stay strictly inside (0, 1).
+     */
+    @Test
+    void theNewtonStepKeepsSigmoidsHiddenLayersInsideTheOpenRange() {
+        int[] sizes = {20, 30, 30, 4};
+        Activation sigmoid = Activation.of("sigmoid", null);
+        Network net = Network.create(sizes, sigmoid, sigmoid, Init.GLOROT, 5);
+        for (int layer = 0; layer < 3; layer++) Ops.scale(net.weight(layer), 12 / Ops.spectralNorm(net.weight(layer), 100));
+        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", "newton", "mu", 0.05))
+                .as(LpomParams.class);
+        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
+        lifted.initialise(net, batch.x());
+        int onBounds = 0;
+        for (int sweep = 1; sweep <= 6; sweep++) {
+            lifted.updateOutput(net, batch.y());
+            for (int i = 3; i >= 2; i--) {
+                lifted.updateHidden(net, i);
+                for (double v : lifted.x(i).data) if (!(v > 0 && v < 1)) onBounds++;
+            }
+        }
+        assertTrue(onBounds == 0, onBounds + " hidden entries on sigmoid's bounds (or NaN) over 6 sweeps");
+    }
+
     /** A net of identity layers with ‖W^i‖₂ = 3, so Theorem 2's ρ ≈ 9 on every hidden layer. */
     private static Network linearNetWithRho9(int[] sizes) {
         Activation identity = Activation.of("identity", null);
