@@ -64,6 +64,7 @@ final class LiftedBatch {
     private final double[] stepNow;
     private final double[] stepBefore;
 
+    /** With {@code p} as {@link LpomParams#resolved} made it for the net (an unresolved {@code auto} takes the averaged step). */
     LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
         this.n = sizes.length;
         this.m = m;
@@ -86,7 +87,7 @@ final class LiftedBatch {
         slope = new R064Store[n + 1];
         upper = new R064Store[n + 1];
         newton = new NewtonStep[n + 1];
-        boolean averaged = p.hiddenStep() == LpomParams.HiddenStep.AVERAGED;
+        boolean averaged = p.hiddenStep() != LpomParams.HiddenStep.NEWTON;
         for (int i = 2; i <= n; i++) {
             int rows = sizes[i - 1];
             x[i] = Ops.make(rows, m);

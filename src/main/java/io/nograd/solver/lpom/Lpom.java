@@ -39,14 +39,15 @@ import io.nograd.nn.Network;
  * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,
  * width, batch size and activation scale.</li>
  * <li><b>The hidden step</b> ({@code hiddenStep}). Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which
- * deep nets exceed. The default, {@code averaged}, is footnote 5's moving average with ν_i = min(ν, 2/(2 + ρ̂_i)), the
+ * deep nets exceed. {@code averaged} is footnote 5's moving average with ν_i = min(ν, 2/(2 + ρ̂_i)), the
  * Krasnosel'skii–Mann step that contracts to the same fixed point, ρ̂_i a power-iteration estimate, over the whole
  * batch, of the top eigenvalue of eq. (26)'s linearisation at the batch's current point rather than the global bound
  * κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors 1 − ν_i(1 + σ) leave the flat directions slow and the stiff ones
  * alternating. {@code newton} moves X^i by Newton's step on eq. (26)'s linearised fixed-point equation with the
- * batch's slopes per unit, projected onto φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to
- * the fixed point alike, which lifts deep sigmoid nets, but on ReLU nets it is no faster and costs Fashion-MNIST at
- * ten epochs, so it is not the default (bench/results/lpom.md, session 19).</li>
+ * batch's slopes per unit, kept in φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to the
+ * fixed point alike. The default, {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh), whose deep
+ * nets it lifts, and averaged elsewhere: on ReLU nets newton is no faster and costs Fashion-MNIST at ten epochs
+ * (bench/results/lpom.md, sessions 19 and 20).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
  * n_out × m matrices with the m × m Gram matrix, and W is written once (see {@link LiftedBatch}).</li>
  * </ul>

@@ -53,7 +53,7 @@ public final class LpomFactory implements SolverFactory {
      */
     @Override
     public OptionalLong estimateBytes(TrainingShape shape, Params params) {
-        LpomParams p = params.as(LpomParams.class);
+        LpomParams p = params.as(LpomParams.class).resolved(shape.activation());
         long units = shape.liftedUnits();
         int depth = shape.depth();
         boolean float32 = p.precision() == Precision.FLOAT32;
@@ -97,7 +97,7 @@ public final class LpomFactory implements SolverFactory {
 
     @Override
     public Solver create(TrainingShape shape, Params params) {
-        LpomParams p = params.as(LpomParams.class);
+        LpomParams p = params.as(LpomParams.class).resolved(shape.activation());
         if (p.parallel()) return new SyncLpom(shape.layers(), shape.loss(), p, Math.max(1, Math.min(shape.threads(), shape.depth())));
         return new Lpom(shape.layers(), shape.loss(), p);
     }

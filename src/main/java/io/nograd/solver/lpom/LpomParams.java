@@ -1,5 +1,6 @@
 package io.nograd.solver.lpom;
 
+import io.nograd.nn.Activation;
 import io.nograd.nn.Network;
 import io.nograd.solver.Param;
 import io.nograd.solver.Precision;
@@ -44,12 +45,12 @@ record LpomParams(
                         + "X^n starts at the label D, ⓐ X^{n-1} … X^2 K1 times, then ⓑ X^n K1 times; the hidden targets "
                         + "then move by about the same amount at every μ)")
         Order order,
-        @Param(defaultValue = "averaged", description =
+        @Param(defaultValue = "auto", description =
                 "how a hidden X^i moves after eq. (26)'s K3 fixed-point steps give X̃: averaged (footnote 5: X ← ν_i·X̃ + "
-                        + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))) or newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = "
+                        + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))), newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = "
                         + "μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the largest per unit of X^{i+1}: Newton's "
-                        + "step on the linearised eq. (26), kept in φ's range; faster on saturating activations, see "
-                        + "bench/results/lpom.md)")
+                        + "step on the linearised eq. (26), kept in φ's range), or auto: newton where φ saturates at both ends "
+                        + "(sigmoid, tanh), averaged elsewhere")
         HiddenStep hiddenStep,
         @Param(defaultValue = "lipschitz", description =
                 "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
@@ -62,10 +63,22 @@ record LpomParams(
     enum Order { OUTPUT_FIRST, ALGORITHM_1 }
 
     /** How a hidden layer's fixed-point iterate of eq. (26) becomes its next X^i (see {@link Lpom}). */
-    enum HiddenStep { AVERAGED, NEWTON }
+    enum HiddenStep { AUTO, AVERAGED, NEWTON }
 
     /** How μ_i of eq. (19) varies with the layer (see {@link Lpom}). */
     enum MuScaling { EQUAL, LIPSCHITZ }
+
+    /**
+     * These parameters with {@code hiddenStep = auto} made concrete for the net's hidden activation: newton where φ is
+     * bounded on both sides and reaches neither bound (sigmoid, tanh), averaged elsewhere (see {@link Lpom}).
+     */
+    LpomParams resolved(Activation hidden) {
+        if (hiddenStep != HiddenStep.AUTO) return this;
+        boolean saturates = !hidden.attainsBounds() && Double.isFinite(hidden.apply(Double.NEGATIVE_INFINITY))
+                && Double.isFinite(hidden.apply(Double.POSITIVE_INFINITY));
+        return new LpomParams(mu, lambda, k1, k2, k3, nu, parallel, precision, order,
+                saturates ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
+    }
 
     /** μ_{i+1}/μ_i, the factor of eq. (26) for hidden layer i. */
     double ratio(Network net, int i) {

@@ -143,6 +143,17 @@ class LpomDeepNetTest {
         assertTrue(onBounds == 0, onBounds + " hidden entries on sigmoid's bounds (or NaN) over 6 sweeps");
     }
 
+    /** {@code hiddenStep = auto} takes the Newton step exactly where φ saturates at both ends. */
+    @Test
+    void autoTakesTheNewtonStepWhereTheActivationSaturatesAtBothEnds() {
+        LpomParams auto = Params.validate(ParamSpec.of(LpomParams.class), Map.of()).as(LpomParams.class);
+        for (String name : Activation.NAMES) {
+            LpomParams.HiddenStep step = auto.resolved(Activation.of(name, null)).hiddenStep();
+            boolean saturating = name.equals("sigmoid") || name.equals("tanh");
+            assertTrue(step == (saturating ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED), name + ": " + step);
+        }
+    }
+
     /** A net of identity layers with ‖W^i‖₂ = 3, so Theorem 2's ρ ≈ 9 on every hidden layer. */
     private static Network linearNetWithRho9(int[] sizes) {
         Activation identity = Activation.of("identity", null);
