@@ -143,14 +143,16 @@ class LpomDeepNetTest {
         assertTrue(onBounds == 0, onBounds + " hidden entries on sigmoid's bounds (or NaN) over 6 sweeps");
     }
 
-    /** {@code hiddenStep = auto} takes the Newton step exactly where φ saturates at both ends. */
+    /** {@code hiddenStep = auto} takes the Newton step exactly where the default penalties grow towards the output. */
     @Test
-    void autoTakesTheNewtonStepWhereTheActivationSaturatesAtBothEnds() {
-        LpomParams auto = Params.validate(ParamSpec.of(LpomParams.class), Map.of()).as(LpomParams.class);
-        for (String name : Activation.NAMES) {
-            LpomParams.HiddenStep step = auto.resolved(Activation.of(name, null)).hiddenStep();
-            boolean saturating = name.equals("sigmoid") || name.equals("tanh");
-            assertTrue(step == (saturating ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED), name + ": " + step);
+    void autoTakesTheNewtonStepWhereThePenaltiesGrowTowardsTheOutput() {
+        for (String scaling : List.of("lipschitz", "equal")) {
+            LpomParams auto = Params.validate(ParamSpec.of(LpomParams.class), Map.of("muScaling", scaling)).as(LpomParams.class);
+            for (String name : Activation.NAMES) {
+                LpomParams.HiddenStep step = auto.resolved(Activation.of(name, null)).hiddenStep();
+                boolean growing = scaling.equals("lipschitz") && name.equals("sigmoid");
+                assertTrue(step == (growing ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED), scaling + ", " + name + ": " + step);
+            }
         }
     }
 
