@@ -58,6 +58,11 @@ final class LiftedBatch {
     private final R064Store[] power;
     private final R064Store[] slope;
     private final R064Store[] upper;
+    /**
+     * Per weight matrix W^i, the spread per sample of its inputs at the job's first batch (−1 before it), below which the
+     * W step's ridge does not follow them ({@link WeightStep}); the solver's, shared by its workspaces and kept in its state.
+     */
+    private final double[] spreadFloor;
     /** ‖X̃^i − X^i‖_F of layer i's latest update in this batch (0 before the first): the fixed-point residual. */
     private final double[] lastStep;
     /** Σ over this batch's second and later sweeps of ‖X̃ − X‖ at this sweep, resp. at the one before. */
@@ -66,6 +71,12 @@ final class LiftedBatch {
 
     /** With {@code p} as {@link LpomParams#resolved} made it for the net (an unresolved {@code auto} takes the averaged step). */
     LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
+        this(sizes, m, p, loss, freshSpreadFloor(sizes.length));
+    }
+
+    /** The same, with the solver's {@code spreadFloor} (length n, −1 where not yet taken). */
+    LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss, double[] spreadFloor) {
+        this.spreadFloor = spreadFloor;
         this.n = sizes.length;
         this.m = m;
         this.p = p;
@@ -105,6 +116,13 @@ final class LiftedBatch {
             }
         }
         for (int i = 1; i < n; i++) weights[i] = new WeightStep(sizes[i], m);
+    }
+
+    /** A spread floor per weight matrix (index i = 1..n−1), none taken yet. */
+    static double[] freshSpreadFloor(int n) {
+        double[] floor = new double[n];
+        java.util.Arrays.fill(floor, -1);
+        return floor;
     }
 
     int columns() { return m; }
@@ -444,7 +462,10 @@ final class LiftedBatch {
      * minimises the majorised (35) plus the proximal term (βλ/2)‖[W b] − Y‖²: eq. (36) with the ridge pseudo-inverse
      * A^† = (AᵀA + λI)⁻¹Aᵀ. λ = lambda × tr(X_c X_cᵀ)/n_in, the mean eigenvalue of the batch's centred activation
      * covariance (X_c = X^i less its row means), so the step does not depend on the layer's activation scale, width or m,
-     * and a large common mean (sigmoid's ≈ 0.5) does not inflate it. Every iterate is W₀ + Q·Aᵀ for an n_out × m matrix
+     * and a large common mean (sigmoid's ≈ 0.5) does not inflate it; but never below that figure per sample at the job's
+     * first batch: (19) leaves W unregularised, so a layer's inputs may shrink while its weights grow to make up for it,
+     * and a ridge that followed the shrinking spread would stop resisting the drift (deep tanh's collapse,
+     * bench/results/lpom.md, session 20). Every iterate is W₀ + Q·Aᵀ for an n_out × m matrix
      * Q, with pre-activations W₀A + Q·AᵀA, so the K2 steps cost products with the m × m Gram matrix only, and W^i, b^i
      * are written once.
      */
@@ -482,7 +503,10 @@ final class LiftedBatch {
                 sum += g[j];
                 g[j] += 1;
             }
-            double lambda = p.lambda() * (trace - sum / m) / Ops.rows(a) + 1e-12;
+            double spread = (trace - sum / m) / Ops.rows(a);
+            if (spreadFloor[i] < 0) spreadFloor[i] = spread / m;
+            else spread = Math.max(spread, spreadFloor[i] * m);
+            double lambda = p.lambda() * spread + 1e-12;
             Ops.addDiagonal(gram, lambda);
             ridge.factor(gram);
             Ops.addDiagonal(gram, -lambda);

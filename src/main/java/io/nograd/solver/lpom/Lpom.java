@@ -37,7 +37,9 @@ import io.nograd.nn.Network;
  * <li><b>Ridge instead of (X^i)^†</b> in eq. (36): each step also pays λ/2‖[W b] − Y‖², with λ = {@code lambda} × the mean
  * eigenvalue of the batch's centred activation covariance at that layer, tr(X_c X_cᵀ)/n_in. The exact pseudo-inverse fits
  * every batch and random-walks; relative to the spread of the layer's own inputs, λ means the same at every layer,
- * width, batch size and activation scale.</li>
+ * width, batch size and activation scale. It does not follow that spread below the job's first batch's (per sample):
+ * with W unregularised, a layer's inputs can shrink while its weights grow, and a ridge that shrank with them would let
+ * the drift run (see LiftedBatch.WeightStep).</li>
  * <li><b>The hidden step</b> ({@code hiddenStep}). Eq. (26) converges by itself only for Theorem 2's ρ &lt; 1, which
  * deep nets exceed. {@code averaged} is footnote 5's moving average with ν_i = min(ν, 2/(2 + ρ̂_i)), the
  * Krasnosel'skii–Mann step that contracts to the same fixed point, ρ̂_i a power-iteration estimate, over the whole

@@ -19,7 +19,8 @@ record LpomParams(
         double mu,
         @Param(defaultValue = "3", min = 1e-6, max = 1e6, description =
                 "proximal weight of the W step (ridge form of eq. (36), on [W b] with the bias as a ones row), relative to "
-                        + "the mean eigenvalue of the batch's centred activation covariance at each layer: scale-free, per layer")
+                        + "the mean eigenvalue of the batch's centred activation covariance at each layer (per sample never below "
+                        + "the job's first batch's): scale-free, per layer")
         double lambda,
         @Param(defaultValue = "3", min = 1, max = 100, description =
                 "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers)")

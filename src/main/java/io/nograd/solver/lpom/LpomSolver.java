@@ -30,6 +30,8 @@ abstract class LpomSolver implements Solver {
     private final int[] sizes;
     private final Loss loss;
     private final BatchBuffers<LiftedBatch> buffers = new BatchBuffers<>();
+    /** The W steps' ridge floors, one per weight matrix, taken at the job's first batch (see LiftedBatch.WeightStep). */
+    private final double[] spreadFloor;
     private EpochFigures figures;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -38,6 +40,7 @@ abstract class LpomSolver implements Solver {
         this.sizes = sizes.clone();
         this.loss = loss;
         this.p = p;
+        this.spreadFloor = LiftedBatch.freshSpreadFloor(sizes.length);
     }
 
     @Override
@@ -57,17 +60,20 @@ abstract class LpomSolver implements Solver {
     }
 
     /**
-     * The ρ̂ power iterates of each workspace (full batch, then the epoch's last), which warm-start the next batch's
-     * estimate; everything else of a batch starts from its forward pass.
+     * The W steps' ridge floors and the ρ̂ power iterates of each workspace (full batch, then the epoch's last), which
+     * warm-start the next batch's estimate; everything else of a batch starts from its forward pass.
      */
     @Override
     public void saveState(SolverState out) {
+        out.put("spreadFloor", spreadFloor);
         java.util.List<LiftedBatch> built = buffers.built();
         for (int b = 0; b < built.size(); b++) built.get(b).saveState(out, "batch" + b + "/");
     }
 
     @Override
     public void restoreState(SolverState in) {
+        // a state saved before the floors existed has none: they are taken again at the next batch
+        if (in.has("spreadFloor")) in.copyInto("spreadFloor", spreadFloor);
         for (int b = 0; b < 2; b++) {
             int columns = LiftedBatch.columnsIn(in, "batch" + b + "/", sizes);
             if (columns > 0) workspace(columns).restoreState(in, "batch" + b + "/");
@@ -94,6 +100,6 @@ abstract class LpomSolver implements Solver {
     abstract void solveBatch(Network net, LiftedBatch lifted, R064Store target, EpochFigures figures);
 
     private LiftedBatch workspace(int size) {
-        return buffers.get(size, s -> new LiftedBatch(sizes, s, p, loss));
+        return buffers.get(size, s -> new LiftedBatch(sizes, s, p, loss, spreadFloor));
     }
 }

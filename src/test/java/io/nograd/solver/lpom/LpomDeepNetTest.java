@@ -156,6 +156,38 @@ class LpomDeepNetTest {
         }
     }
 
+    /**
+     * The W step's ridge follows the spread of a layer's inputs, but not below the job's first batch's: inputs a hundred
+     * times smaller must not buy a ten-thousand times weaker ridge, through which W would grow to make up for them (the
+     * drift that collapsed deep tanh). One batch takes the floor; the same batch at 1 % of its scale then moves W¹ by
+     * less than ten times the first step, where without the floor it moves it by almost its own norm.
+     */
+    @Test
+    void theRidgeDoesNotFollowALayersInputsBelowTheFirstBatchsSpread() {
+        int[] sizes = {20, 8, 4};
+        Activation tanh = Activation.of("tanh", null);
+        Network net = Network.create(sizes, tanh, tanh, Init.GLOROT, 5);
+        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of()).as(LpomParams.class);
+        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        EpochFigures figures = new EpochFigures(net, p.penalties(net));
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
+        double[] steps = new double[2];
+        for (double scale : new double[] {1, 0.01}) {
+            R064Store input = Ops.make(20, 100);
+            Ops.copy(batch.x(), input);
+            Ops.scale(input, scale);
+            R064Store before = Ops.make(8, 20);
+            Ops.copy(net.weight(0), before);
+            lifted.initialise(net, input);
+            lifted.updateOutput(net, batch.y());
+            lifted.updateHidden(net, 2);
+            lifted.updateWeights(net, 1, figures);
+            Ops.axpy(-1, net.weight(0), before);
+            steps[scale == 1 ? 0 : 1] = Ops.norm(before) / Ops.norm(net.weight(0));
+        }
+        assertTrue(steps[0] > 0 && steps[1] < 10 * steps[0], "W¹'s relative step: " + steps[0] + " on the batch, " + steps[1] + " on it at 1 %");
+    }
+
     /** A net of identity layers with ‖W^i‖₂ = 3, so Theorem 2's ρ ≈ 9 on every hidden layer. */
     private static Network linearNetWithRho9(int[] sizes) {
         Activation identity = Activation.of("identity", null);
