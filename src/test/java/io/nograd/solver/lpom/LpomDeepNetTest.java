@@ -43,6 +43,8 @@ import io.nograd.solver.SolverRegistry;
 class LpomDeepNetTest {
 
     private static final Dataset BLOBS = Synthetic.blobs(20, 4, 3000, 1000, 0.15, 11);
+    /** The first batch of 100 blobs: X¹ and D of the single-batch tests. */
+    private static final Batch FIRST = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
 
     /** ρ = ‖W‖₂² ≈ 9 on every hidden layer: the residual of eq. (26) must still shrink from sweep to sweep, by either hidden step. */
     @ParameterizedTest
@@ -50,14 +52,11 @@ class LpomDeepNetTest {
     void hiddenSweepsContractWhenTheorem2RhoExceedsOne(String step) {
         int[] sizes = {20, 30, 30, 30, 4};
         Network net = linearNetWithRho9(sizes);
-        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", step)).as(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
-        lifted.initialise(net, batch.x());
+        LiftedBatch lifted = started(sizes, net, Map.of("hiddenStep", step));
         int n = sizes.length;
         double[] second = new double[n];
         for (int sweep = 1; sweep <= 12; sweep++) {
-            lifted.updateOutput(net, batch.y());
+            lifted.updateOutput(net, FIRST.y());
             for (int i = n - 1; i >= 2; i--) lifted.updateHidden(net, i);
             if (sweep == 2) for (int i = 2; i < n; i++) second[i] = lifted.lastStep(i);
         }
@@ -76,12 +75,9 @@ class LpomDeepNetTest {
     void theNewtonStepReachesEquation26sFixedPointInOneStepOnALinearNet() {
         int[] sizes = {20, 30, 30, 4};
         Network net = linearNetWithRho9(sizes);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
         for (String step : List.of("newton", "averaged")) {
-            LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", step)).as(LpomParams.class);
-            LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
-            lifted.initialise(net, batch.x());
-            lifted.updateOutput(net, batch.y());
+            LiftedBatch lifted = started(sizes, net, Map.of("hiddenStep", step));
+            lifted.updateOutput(net, FIRST.y());
             lifted.updateHidden(net, 3);
             double first = lifted.lastStep(3);
             lifted.updateHidden(net, 3);
@@ -102,13 +98,10 @@ class LpomDeepNetTest {
         Activation relu = Activation.of("relu", null);
         Network net = Network.create(sizes, relu, relu, Init.GLOROT, 5);
         Ops.scale(net.weight(1), 3 / Ops.spectralNorm(net.weight(1), 100));
-        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", "newton")).as(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
-        lifted.initialise(net, batch.x());
+        LiftedBatch lifted = started(sizes, net, Map.of("hiddenStep", "newton"));
         double second = 0;
         for (int sweep = 1; sweep <= 12; sweep++) {
-            lifted.updateOutput(net, batch.y());
+            lifted.updateOutput(net, FIRST.y());
             lifted.updateHidden(net, 2);
             if (sweep == 2) second = lifted.lastStep(2);
         }
@@ -127,14 +120,10 @@ class LpomDeepNetTest {
         Activation sigmoid = Activation.of("sigmoid", null);
         Network net = Network.create(sizes, sigmoid, sigmoid, Init.GLOROT, 5);
         for (int layer = 0; layer < 3; layer++) Ops.scale(net.weight(layer), 12 / Ops.spectralNorm(net.weight(layer), 100));
-        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", "newton", "mu", 0.05))
-                .as(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
-        lifted.initialise(net, batch.x());
+        LiftedBatch lifted = started(sizes, net, Map.of("hiddenStep", "newton", "mu", 0.05));
         int onBounds = 0;
         for (int sweep = 1; sweep <= 6; sweep++) {
-            lifted.updateOutput(net, batch.y());
+            lifted.updateOutput(net, FIRST.y());
             for (int i = 3; i >= 2; i--) {
                 lifted.updateHidden(net, i);
                 for (double v : lifted.x(i).data) if (!(v > 0 && v < 1)) onBounds++;
@@ -147,7 +136,7 @@ class LpomDeepNetTest {
     @Test
     void autoTakesTheNewtonStepWhereThePenaltiesGrowTowardsTheOutput() {
         for (String scaling : List.of("lipschitz", "equal")) {
-            LpomParams auto = Params.validate(ParamSpec.of(LpomParams.class), Map.of("muScaling", scaling)).as(LpomParams.class);
+            LpomParams auto = params(Map.of("muScaling", scaling));
             for (String name : Activation.NAMES) {
                 LpomParams.HiddenStep step = auto.resolved(Activation.of(name, null)).hiddenStep();
                 boolean growing = scaling.equals("lipschitz") && name.equals("sigmoid");
@@ -167,25 +156,35 @@ class LpomDeepNetTest {
         int[] sizes = {20, 8, 4};
         Activation tanh = Activation.of("tanh", null);
         Network net = Network.create(sizes, tanh, tanh, Init.GLOROT, 5);
-        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of()).as(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
+        LpomParams p = params(Map.of());
         EpochFigures figures = new EpochFigures(net, p.penalties(net));
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         double[] steps = new double[2];
         for (double scale : new double[] {1, 0.01}) {
             R064Store input = Ops.make(20, 100);
-            Ops.copy(batch.x(), input);
+            Ops.copy(FIRST.x(), input);
             Ops.scale(input, scale);
             R064Store before = Ops.make(8, 20);
             Ops.copy(net.weight(0), before);
             lifted.initialise(net, input);
-            lifted.updateOutput(net, batch.y());
+            lifted.updateOutput(net, FIRST.y());
             lifted.updateHidden(net, 2);
             lifted.updateWeights(net, 1, figures);
             Ops.axpy(-1, net.weight(0), before);
             steps[scale == 1 ? 0 : 1] = Ops.norm(before) / Ops.norm(net.weight(0));
         }
         assertTrue(steps[0] > 0 && steps[1] < 10 * steps[0], "W¹'s relative step: " + steps[0] + " on the batch, " + steps[1] + " on it at 1 %");
+    }
+
+    private static LpomParams params(Map<String, Object> values) {
+        return Params.validate(ParamSpec.of(LpomParams.class), values).as(LpomParams.class);
+    }
+
+    /** LPOM's lifted variables for {@code sizes} with these parameters, started on {@link #FIRST} by {@code net}'s forward pass. */
+    private static LiftedBatch started(int[] sizes, Network net, Map<String, Object> values) {
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, params(values), Loss.MSE);
+        lifted.initialise(net, FIRST.x());
+        return lifted;
     }
 
     /** A net of identity layers with ‖W^i‖₂ = 3, so Theorem 2's ρ ≈ 9 on every hidden layer. */
@@ -221,11 +220,9 @@ class LpomDeepNetTest {
         }
         java.util.Arrays.fill(net.bias(1).data, 1);
         assertTrue(Ops.spectralNorm(net.weight(1), 100) >= 3);
-        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("hiddenStep", "averaged")).as(LpomParams.class);
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
-        lifted.initialise(net, batch.x());
-        lifted.updateOutput(net, batch.y());
+        LpomParams p = params(Map.of("hiddenStep", "averaged"));
+        LiftedBatch lifted = started(sizes, net, Map.of("hiddenStep", "averaged"));
+        lifted.updateOutput(net, FIRST.y());
         double[] before = lifted.x(2).data.clone();
         lifted.updateHidden(net, 2);
         double moved = 0;
@@ -309,14 +306,13 @@ class LpomDeepNetTest {
      */
     @Test
     void theSweepsConvergeToTheBackPropagatedGradientOverMu() {
-        Batch batch = new Batches(BLOBS, Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1).iterator().next();
         int[] sizes = {20, 16, 12, 8, 4};
         double[] lowestOverTop = new double[2];
         for (String scaling : List.of("equal", "lipschitz")) for (String activation : List.of("sigmoid", "tanh")) {
             Activation phi = Activation.of(activation, null);
             Network net = Network.create(sizes, phi, phi, Init.GLOROT, 7);
             for (double mu : new double[] {100, 1000}) {
-                double[][] actualAndPredicted = innovations(net, batch, mu, scaling);
+                double[][] actualAndPredicted = innovations(net, FIRST, mu, scaling);
                 if (activation.equals("sigmoid") && mu == 100) {
                     lowestOverTop[scaling.equals("equal") ? 0 : 1] = l2(actualAndPredicted[4]) / l2(actualAndPredicted[10]);
                 }
@@ -354,7 +350,7 @@ class LpomDeepNetTest {
             sizes[l + 1] = (int) net.weight(l).countRows();
         }
         int m = (int) batch.x().countColumns();
-        LpomParams p = Params.validate(ParamSpec.of(LpomParams.class), Map.of("mu", mu, "muScaling", scaling)).as(LpomParams.class);
+        LpomParams p = params(Map.of("mu", mu, "muScaling", scaling));
         double[] penalty = p.penalties(net);
         LiftedBatch lifted = new LiftedBatch(sizes, m, p, Loss.MSE);
         lifted.initialise(net, batch.x());
