@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 
 import org.ojalgo.matrix.store.R064Store;
 
+import io.nograd.nn.ClassTargets;
 import io.nograd.nn.Task;
 
 /**
@@ -19,6 +20,7 @@ public final class Batches implements Iterable<Batch> {
 
     private final Dataset data;
     private final Task task;
+    private final ClassTargets targets;
     private final int batchSize;
     private final int count;
     private final long seed;
@@ -30,13 +32,20 @@ public final class Batches implements Iterable<Batch> {
     private Buffers full;
     private Buffers tail;
 
+    /** Batches with one-hot class targets. */
+    public Batches(Dataset data, Task task, int batchSize, Integer trainLimit, long seed, boolean shuffle) {
+        this(data, task, ClassTargets.ONE_HOT, batchSize, trainLimit, seed, shuffle);
+    }
+
     /**
+     * @param targets    the class targets' values (unused for an autoencoder)
      * @param trainLimit null or ≤ 0 for the whole training set
      * @param shuffle    false keeps a fixed partition (same batches every epoch, in order)
      */
-    public Batches(Dataset data, Task task, int batchSize, Integer trainLimit, long seed, boolean shuffle) {
+    public Batches(Dataset data, Task task, ClassTargets targets, int batchSize, Integer trainLimit, long seed, boolean shuffle) {
         this.data = data;
         this.task = task;
+        this.targets = targets;
         this.count = trainLimit == null || trainLimit <= 0 ? data.trainSize() : Math.min(trainLimit, data.trainSize());
         this.batchSize = Math.min(batchSize, count);
         this.seed = seed;
@@ -117,13 +126,12 @@ public final class Batches implements Iterable<Batch> {
         int[] labels = data.trainY();
         double[] y = b.y.data;
         int rows = targetRows();
-        if (task == Task.CLASSIFICATION) java.util.Arrays.fill(y, 0);
         for (int j = 0; j < size; j++) {
             int s = order[from + j];
             b.samples[j] = s;
             b.labels[j] = labels[s];
             if (task == Task.CLASSIFICATION) {
-                y[j * rows + labels[s]] = 1;
+                targets.fill(y, j * rows, rows, labels[s]);
             } else {
                 data.widenTrain(b.samples, j, j + 1, y, j * rows);
             }

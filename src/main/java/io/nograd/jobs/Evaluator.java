@@ -3,6 +3,7 @@ package io.nograd.jobs;
 import org.ojalgo.matrix.store.R064Store;
 
 import io.nograd.data.Dataset;
+import io.nograd.nn.ClassTargets;
 import io.nograd.nn.ForwardPass;
 import io.nograd.nn.Loss;
 import io.nograd.nn.Network;
@@ -12,8 +13,9 @@ import io.nograd.solver.BatchBuffers;
 
 /**
  * Loss and accuracy of a network over a whole split, by a plain forward pass in chunks of preallocated
- * columns (never a solver's auxiliary variables). Loss is the mean per sample of the job's loss; for an
- * autoencoder it is the mean ½‖reconstruction − input‖² and accuracy is NaN.
+ * columns (never a solver's auxiliary variables). Loss is the mean per sample of the job's loss against the
+ * {@link ClassTargets} the network trained towards; for an autoencoder it is the mean ½‖reconstruction − input‖² and
+ * accuracy is NaN.
  */
 public final class Evaluator {
 
@@ -42,6 +44,7 @@ public final class Evaluator {
         int n = limit > 0 ? Math.min(limit, labels.length) : labels.length;
         int f = data.features();
         int targetRows = task == Task.AUTOENCODER ? f : data.classes();
+        ClassTargets targets = ClassTargets.of(loss, net.outputActivation());
         double total = 0;
         long correct = 0;
         for (int from = 0; from < n; from += chunk) {
@@ -54,8 +57,7 @@ public final class Evaluator {
             if (task == Task.AUTOENCODER) {
                 System.arraycopy(xd, 0, ys.data, 0, size * f);
             } else {
-                java.util.Arrays.fill(ys.data, 0);
-                for (int j = 0; j < size; j++) ys.data[j * targetRows + labels[from + j]] = 1;
+                for (int j = 0; j < size; j++) targets.fill(ys.data, j * targetRows, targetRows, labels[from + j]);
             }
             R064Store out = c.pass().run(net, xs);
             total += task == Task.AUTOENCODER ? Loss.MSE.value(out, ys) : loss.value(out, ys);

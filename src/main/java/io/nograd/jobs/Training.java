@@ -3,6 +3,7 @@ package io.nograd.jobs;
 import io.nograd.data.Batches;
 import io.nograd.data.Dataset;
 import io.nograd.nn.BlasThreads;
+import io.nograd.nn.ClassTargets;
 import io.nograd.nn.Network;
 import io.nograd.nn.Task;
 import io.nograd.solver.Cancellation;
@@ -30,9 +31,14 @@ public final class Training {
         this.spec = spec;
         this.data = data;
         this.solver = spec.factory().create(spec.shape(), spec.params());
-        this.batches = new Batches(data, spec.shape().task(), spec.shape().batchSize(), spec.spec().trainLimit(),
-                spec.shape().seed(), spec.factory().shuffles(spec.params()));
+        this.batches = batches(spec, data);
         this.evaluator = new Evaluator(spec.shape().task(), spec.shape().loss(), EVAL_CHUNK);
+    }
+
+    /** The training batches of {@code spec}: its batch size, limit, seed and shuffling, its class targets. */
+    public static Batches batches(ValidatedSpec spec, Dataset data) {
+        return new Batches(data, spec.shape().task(), ClassTargets.of(spec.shape().loss(), spec.outputActivation()),
+                spec.shape().batchSize(), spec.spec().trainLimit(), spec.shape().seed(), spec.factory().shuffles(spec.params()));
     }
 
     /**

@@ -95,11 +95,13 @@ public abstract class Activation {
                 @Override public double apply(double z) { return sigmoid(z); }
                 @Override public double derivative(double z) { double s = sigmoid(z); return s * (1 - s); }
                 @Override public boolean attainsBounds() { return false; }
+                @Override public boolean bounded() { return true; }
             };
             case "tanh" -> new Activation("tanh", 1) {
                 @Override public double apply(double z) { return Math.tanh(z); }
                 @Override public double derivative(double z) { double t = Math.tanh(z); return 1 - t * t; }
                 @Override public boolean attainsBounds() { return false; }
+                @Override public boolean bounded() { return true; }
             };
             case "elu" -> {
                 double alpha = p.getOrDefault("alpha", 1.0);
@@ -141,6 +143,7 @@ public abstract class Activation {
         public double upper() { return upper; }
         @Override public double apply(double z) { return z < lower ? lower : (z > upper ? upper : z); }
         @Override public double derivative(double z) { return z > lower && z < upper ? 1 : 0; }
+        @Override public boolean bounded() { return true; }
     }
 
     static double sigmoid(double z) {
@@ -156,6 +159,9 @@ public abstract class Activation {
      * unbounded φ. Sigmoid, tanh, ELU and softplus only approach theirs, so their range is open.
      */
     public boolean attainsBounds() { return true; }
+
+    /** Whether φ's range is bounded at both ends (sigmoid, tanh, dcutlu); its ends are then φ(∓Double.MAX_VALUE). */
+    public boolean bounded() { return false; }
 
     /** β: the Lipschitz constant of φ. */
     public double lipschitz() { return lipschitz; }

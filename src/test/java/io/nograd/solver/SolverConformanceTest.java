@@ -283,8 +283,7 @@ class SolverConformanceTest {
     }
 
     private static Batches batches(ValidatedSpec vs, Dataset data) {
-        return new Batches(data, vs.shape().task(), vs.shape().batchSize(), vs.spec().trainLimit(), vs.shape().seed(),
-                vs.factory().shuffles(vs.params()));
+        return Training.batches(vs, data);
     }
 
     private static List<EpochMetrics> run(ValidatedSpec vs) {

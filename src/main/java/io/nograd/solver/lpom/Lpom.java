@@ -47,11 +47,12 @@ import io.nograd.nn.Network;
  * κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors 1 − ν_i(1 + σ) leave the flat directions slow and the stiff ones
  * alternating. {@code newton} moves X^i by Newton's step on eq. (26)'s linearised fixed-point equation with the
  * batch's slopes per unit, kept in φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to the
- * fixed point alike. The default, {@code auto}, takes newton where μ_{i+1}/μ_i &gt; 1 ({@code muScaling = lipschitz} with
- * sigmoid): eq. (26)'s linearisation carries that ratio, so there ρ̂ is that many times what one μ gives and the cap
- * 2/(2 + ρ̂) as much tighter, where the Newton step needs no cap. Elsewhere it takes averaged: on ReLU nets newton
- * is no faster and costs Fashion-MNIST at ten epochs, and it collapses deep tanh at μ = 2 sooner (bench/results/lpom.md,
- * sessions 19 and 20).</li>
+ * fixed point alike. The default, {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh): there
+ * ρ̂ grows with the weights above and, for sigmoid under {@code muScaling = lipschitz}, with μ_{i+1}/μ_i = 4, so the cap
+ * 2/(2 + ρ̂) leaves the averaged step slow where the Newton step needs no cap. Elsewhere it takes averaged: on ReLU
+ * nets newton is no faster and costs Fashion-MNIST at ten epochs (bench/results/lpom.md, sessions 19–21).</li>
+ * <li><b>The labels D</b> of eq. (27) under MSE are the ends of φ's range where it is bounded at both ends: ±1 for
+ * tanh, whose one-hot 0 would be its steepest point ({@link io.nograd.nn.ClassTargets}).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
  * n_out × m matrices with the m × m Gram matrix, and W is written once (see {@link LiftedBatch}).</li>
  * </ul>

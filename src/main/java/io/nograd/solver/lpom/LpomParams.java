@@ -50,8 +50,8 @@ record LpomParams(
                 "how a hidden X^i moves after eq. (26)'s K3 fixed-point steps give X̃: averaged (footnote 5: X ← ν_i·X̃ + "
                         + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))), newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = "
                         + "μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the largest per unit of X^{i+1}: Newton's "
-                        + "step on the linearised eq. (26), kept in φ's range), or auto: newton where μ_{i+1}/μ_i > 1 (muScaling = "
-                        + "lipschitz with sigmoid), averaged elsewhere")
+                        + "step on the linearised eq. (26), kept in φ's range), or auto: newton where φ saturates at both ends "
+                        + "(sigmoid, tanh), averaged elsewhere")
         HiddenStep hiddenStep,
         @Param(defaultValue = "lipschitz", description =
                 "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
@@ -70,15 +70,13 @@ record LpomParams(
     enum MuScaling { EQUAL, LIPSCHITZ }
 
     /**
-     * These parameters with {@code hiddenStep = auto} made concrete for the net's hidden activation: newton where the
-     * penalties grow towards the output (μ_{i+1}/μ_i = 1/β &gt; 1 under {@code muScaling = lipschitz}: sigmoid), averaged
-     * elsewhere (see {@link Lpom}).
+     * These parameters with {@code hiddenStep = auto} made concrete for the net's hidden activation: newton where φ's
+     * range is bounded at both ends (sigmoid, tanh), averaged elsewhere (see {@link Lpom}).
      */
     LpomParams resolved(Activation hidden) {
         if (hiddenStep != HiddenStep.AUTO) return this;
-        boolean growing = muScaling == MuScaling.LIPSCHITZ && hidden.lipschitz() < 1;
         return new LpomParams(mu, lambda, k1, k2, k3, nu, parallel, precision, order,
-                growing ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
+                hidden.bounded() ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
     }
 
     /** μ_{i+1}/μ_i, the factor of eq. (26) for hidden layer i. */

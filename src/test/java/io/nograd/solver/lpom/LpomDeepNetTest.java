@@ -132,15 +132,15 @@ class LpomDeepNetTest {
         assertTrue(onBounds == 0, onBounds + " hidden entries on sigmoid's bounds (or NaN) over 6 sweeps");
     }
 
-    /** {@code hiddenStep = auto} takes the Newton step exactly where the default penalties grow towards the output. */
+    /** {@code hiddenStep = auto} takes the Newton step exactly where φ's range is bounded at both ends, whatever μ per layer. */
     @Test
-    void autoTakesTheNewtonStepWhereThePenaltiesGrowTowardsTheOutput() {
+    void autoTakesTheNewtonStepWhereTheActivationSaturatesAtBothEnds() {
         for (String scaling : List.of("lipschitz", "equal")) {
             LpomParams auto = params(Map.of("muScaling", scaling));
             for (String name : Activation.NAMES) {
                 LpomParams.HiddenStep step = auto.resolved(Activation.of(name, null)).hiddenStep();
-                boolean growing = scaling.equals("lipschitz") && name.equals("sigmoid");
-                assertTrue(step == (growing ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED), scaling + ", " + name + ": " + step);
+                boolean saturating = List.of("sigmoid", "tanh", "dcutlu").contains(name);
+                assertTrue(step == (saturating ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED), scaling + ", " + name + ": " + step);
             }
         }
     }
