@@ -101,7 +101,8 @@ class LpomTest {
 
     /**
      * A tanh output under MSE trains towards ±1 ({@link io.nograd.nn.ClassTargets}): with the one-hot's 0 off its class
-     * it has to hold nine outputs in ten on tanh's steepest point, and LPOM's test accuracy stalls below a linear model's.
+     * it has to hold nine outputs in ten on tanh's steepest point, and LPOM falls short of this bar (bench/results/lpom.md,
+     * session 21).
      */
     @Test
     void aTanhOutputUnderMseLearnsTowardsTheEndsOfItsRange() {
