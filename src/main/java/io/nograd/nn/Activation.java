@@ -98,8 +98,8 @@ public abstract class Activation {
                 @Override public boolean bounded() { return true; }
             };
             case "tanh" -> new Activation("tanh", 1) {
-                @Override public double apply(double z) { return Math.tanh(z); }
-                @Override public double derivative(double z) { double t = Math.tanh(z); return 1 - t * t; }
+                @Override public double apply(double z) { return tanh(z); }
+                @Override public double derivative(double z) { double t = tanh(z); return 1 - t * t; }
                 @Override public boolean attainsBounds() { return false; }
                 @Override public boolean bounded() { return true; }
             };
@@ -144,6 +144,14 @@ public abstract class Activation {
         @Override public double apply(double z) { return z < lower ? lower : (z > upper ? upper : z); }
         @Override public double derivative(double z) { return z > lower && z < upper ? 1 : 0; }
         @Override public boolean bounded() { return true; }
+    }
+
+    /**
+     * tanh z = 1 − 2/(e^{2z} + 1), through the exp intrinsic, in a fifth of Math.tanh's time (bench/results/performance.md):
+     * within 4·10⁻¹⁶ of it in absolute terms, 0 at 0 and ±1 exactly for large |z| as it is.
+     */
+    static double tanh(double z) {
+        return 1 - 2 / (Math.exp(2 * z) + 1);
     }
 
     static double sigmoid(double z) {
