@@ -139,8 +139,8 @@ public abstract class Activation {
             this.upper = upper;
         }
 
-        public double lower() { return lower; }
-        public double upper() { return upper; }
+        @Override public double lower() { return lower; }
+        @Override public double upper() { return upper; }
         @Override public double apply(double z) { return z < lower ? lower : (z > upper ? upper : z); }
         @Override public double derivative(double z) { return z > lower && z < upper ? 1 : 0; }
         @Override public boolean bounded() { return true; }
@@ -168,8 +168,14 @@ public abstract class Activation {
      */
     public boolean attainsBounds() { return true; }
 
-    /** Whether φ's range is bounded at both ends (sigmoid, tanh, dcutlu); its ends are then φ(∓Double.MAX_VALUE). */
+    /** Whether φ's range is bounded at both ends (sigmoid, tanh, dcutlu). */
     public boolean bounded() { return false; }
+
+    /** φ(−Double.MAX_VALUE): the lower end of φ's range where it is bounded below (attained or approached), else huge. */
+    public double lower() { return apply(-Double.MAX_VALUE); }
+
+    /** φ(Double.MAX_VALUE): the upper end of φ's range, as {@link #lower}. */
+    public double upper() { return apply(Double.MAX_VALUE); }
 
     /** β: the Lipschitz constant of φ. */
     public double lipschitz() { return lipschitz; }

@@ -14,7 +14,7 @@ public record ClassTargets(double off, double on) {
     /** The targets a network with this loss and output activation trains towards (and is evaluated against). */
     public static ClassTargets of(Loss loss, Activation output) {
         if (loss != Loss.MSE || !output.bounded()) return ONE_HOT;
-        return new ClassTargets(output.apply(-Double.MAX_VALUE), output.apply(Double.MAX_VALUE));
+        return new ClassTargets(output.lower(), output.upper());
     }
 
     /** Writes the target of {@code label} into y[from .. from + rows). */

@@ -414,8 +414,8 @@ final class LiftedBatch {
             if (!upSide) spd.solveLeft(below);
             scaleRows(below, s, 1);
             // X ← Π(X + v − U(I + VU)⁻¹V v)
-            double lo = phi.apply(-Double.MAX_VALUE);
-            double hi = phi.apply(Double.MAX_VALUE);
+            double lo = phi.lower();
+            double hi = phi.upper();
             boolean closed = phi.attainsBounds();
             double[] xi = x[i].data;
             double[] t = tilde[i].data;
