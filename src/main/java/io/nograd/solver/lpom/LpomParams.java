@@ -22,8 +22,9 @@ record LpomParams(
                         + "the mean eigenvalue of the batch's centred activation covariance at each layer (per sample never below "
                         + "the job's first batch's): scale-free, per layer")
         double lambda,
-        @Param(defaultValue = "3", min = 1, max = 100, description =
-                "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers)")
+        @Param(defaultValue = "0", min = 0, max = 100, description =
+                "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers); "
+                        + "0: 6 where φ saturates at both ends (sigmoid, tanh, dcutlu), 3 elsewhere")
         int k1,
         @Param(defaultValue = "1", min = 1, max = 100, description = "K2: iterations of Algorithm 2 (the APG variant with θ_k) per weight matrix")
         int k2,
@@ -70,13 +71,14 @@ record LpomParams(
     enum MuScaling { EQUAL, LIPSCHITZ }
 
     /**
-     * These parameters with {@code hiddenStep = auto} made concrete for the net's hidden activation: newton where φ's
-     * range is bounded at both ends (sigmoid, tanh), averaged elsewhere (see {@link Lpom}).
+     * These parameters with {@code k1 = 0} and {@code hiddenStep = auto} made concrete for the net's hidden activation:
+     * where φ's range is bounded at both ends (sigmoid, tanh, dcutlu) 6 sweeps and the Newton step, elsewhere 3 and the
+     * averaged step (see {@link Lpom}).
      */
     LpomParams resolved(Activation hidden) {
-        if (hiddenStep != HiddenStep.AUTO) return this;
-        return new LpomParams(mu, lambda, k1, k2, k3, nu, parallel, precision, order,
-                hidden.bounded() ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
+        boolean saturating = hidden.bounded();
+        return new LpomParams(mu, lambda, k1 > 0 ? k1 : saturating ? 6 : 3, k2, k3, nu, parallel, precision, order,
+                hiddenStep != HiddenStep.AUTO ? hiddenStep : saturating ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
     }
 
     /** μ_{i+1}/μ_i, the factor of eq. (26) for hidden layer i. */

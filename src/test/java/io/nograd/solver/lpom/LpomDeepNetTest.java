@@ -1,5 +1,6 @@
 package io.nograd.solver.lpom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -132,15 +133,24 @@ class LpomDeepNetTest {
         assertTrue(onBounds == 0, onBounds + " hidden entries on sigmoid's bounds (or NaN) over 6 sweeps");
     }
 
-    /** {@code hiddenStep = auto} takes the Newton step exactly where φ's range is bounded at both ends, whatever μ per layer. */
+    /**
+     * {@code hiddenStep = auto} and {@code k1 = 0} take the Newton step and 6 sweeps exactly where φ's range is bounded at
+     * both ends, the averaged step and 3 sweeps elsewhere, whatever μ per layer; a value the job gives is kept.
+     */
     @Test
-    void autoTakesTheNewtonStepWhereTheActivationSaturatesAtBothEnds() {
+    void theDefaultsTakeTheNewtonStepAndSixSweepsWhereTheActivationSaturatesAtBothEnds() {
         for (String scaling : List.of("lipschitz", "equal")) {
             LpomParams auto = params(Map.of("muScaling", scaling));
+            LpomParams given = params(Map.of("muScaling", scaling, "k1", 4, "hiddenStep", "averaged"));
             for (String name : Activation.NAMES) {
-                LpomParams.HiddenStep step = auto.resolved(Activation.of(name, null)).hiddenStep();
+                LpomParams resolved = auto.resolved(Activation.of(name, null));
                 boolean saturating = List.of("sigmoid", "tanh", "dcutlu").contains(name);
-                assertTrue(step == (saturating ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED), scaling + ", " + name + ": " + step);
+                String where = scaling + ", " + name + ": " + resolved;
+                assertEquals(saturating ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED, resolved.hiddenStep(), where);
+                assertEquals(saturating ? 6 : 3, resolved.k1(), where);
+                LpomParams kept = given.resolved(Activation.of(name, null));
+                assertEquals(4, kept.k1(), name);
+                assertEquals(LpomParams.HiddenStep.AVERAGED, kept.hiddenStep(), name);
             }
         }
     }
