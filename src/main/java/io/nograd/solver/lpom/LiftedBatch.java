@@ -76,6 +76,9 @@ final class LiftedBatch {
 
     /** The same, with the solver's {@code spreadFloor} (length n, −1 where not yet taken). */
     LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss, double[] spreadFloor) {
+        if (p.k1() < 1 || p.hiddenStep() == LpomParams.HiddenStep.AUTO) {
+            throw new IllegalArgumentException("LPOM's parameters must be resolved for the net's activation first: " + p);
+        }
         this.spreadFloor = spreadFloor;
         this.n = sizes.length;
         this.m = m;

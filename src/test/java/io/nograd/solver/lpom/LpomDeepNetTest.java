@@ -166,7 +166,7 @@ class LpomDeepNetTest {
         int[] sizes = {20, 8, 4};
         Activation tanh = Activation.of("tanh", null);
         Network net = Network.create(sizes, tanh, tanh, Init.GLOROT, 5);
-        LpomParams p = params(Map.of());
+        LpomParams p = params(Map.of("hiddenStep", "averaged")).resolved(tanh);
         EpochFigures figures = new EpochFigures(net, p.penalties(net));
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
         double[] steps = new double[2];
@@ -192,7 +192,7 @@ class LpomDeepNetTest {
 
     /** LPOM's lifted variables for {@code sizes} with these parameters, started on {@link #FIRST} by {@code net}'s forward pass. */
     private static LiftedBatch started(int[] sizes, Network net, Map<String, Object> values) {
-        LiftedBatch lifted = new LiftedBatch(sizes, 100, params(values), Loss.MSE);
+        LiftedBatch lifted = new LiftedBatch(sizes, 100, params(values).resolved(net.activation(0)), Loss.MSE);
         lifted.initialise(net, FIRST.x());
         return lifted;
     }
@@ -360,7 +360,7 @@ class LpomDeepNetTest {
             sizes[l + 1] = (int) net.weight(l).countRows();
         }
         int m = (int) batch.x().countColumns();
-        LpomParams p = params(Map.of("mu", mu, "muScaling", scaling));
+        LpomParams p = params(Map.of("mu", mu, "muScaling", scaling, "hiddenStep", "averaged")).resolved(net.activation(0));
         double[] penalty = p.penalties(net);
         LiftedBatch lifted = new LiftedBatch(sizes, m, p, Loss.MSE);
         lifted.initialise(net, batch.x());

@@ -122,7 +122,7 @@ class LpomTest {
     void forwardPassIsAFixedPointOfEquation26() {
         int[] sizes = {784, 50, 30, 10};
         Network net = Network.create(sizes, Activation.of("relu", null), Activation.of("relu", null), Init.GLOROT, 3);
-        LpomParams p = Params.defaults(LpomParams.class);
+        LpomParams p = Params.defaults(LpomParams.class).resolved(net.activation(0));
         Batches batches = new Batches(TestData.DATASETS.get("fashion-mnist"), Task.CLASSIFICATION, 100, 100, 1, false).epoch(1, 1);
         Batch batch = batches.iterator().next();
         LiftedBatch lifted = new LiftedBatch(sizes, 100, p, Loss.MSE);
