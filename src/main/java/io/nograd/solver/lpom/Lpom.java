@@ -47,7 +47,7 @@ import io.nograd.nn.Network;
  * κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors 1 − ν_i(1 + σ) leave the flat directions slow and the stiff ones
  * alternating. {@code newton} moves X^i by Newton's step on eq. (26)'s linearised fixed-point equation with the
  * batch's slopes per unit, kept in φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to the
- * fixed point alike. The default, {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh): there
+ * fixed point alike. The default, {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh, dcutlu): there
  * ρ̂ grows with the weights above and, for sigmoid under {@code muScaling = lipschitz}, with μ_{i+1}/μ_i = 4, so the cap
  * 2/(2 + ρ̂) leaves the averaged step slow where the Newton step needs no cap. Elsewhere it takes averaged: on ReLU
  * nets newton is no faster and costs Fashion-MNIST at ten epochs (bench/results/lpom.md, sessions 19–21).</li>

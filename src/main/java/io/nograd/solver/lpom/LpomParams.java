@@ -52,7 +52,7 @@ record LpomParams(
                         + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))), newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = "
                         + "μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the largest per unit of X^{i+1}: Newton's "
                         + "step on the linearised eq. (26), kept in φ's range), or auto: newton where φ saturates at both ends "
-                        + "(sigmoid, tanh), averaged elsewhere")
+                        + "(sigmoid, tanh, dcutlu), averaged elsewhere")
         HiddenStep hiddenStep,
         @Param(defaultValue = "lipschitz", description =
                 "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
