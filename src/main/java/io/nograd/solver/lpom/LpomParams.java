@@ -24,7 +24,8 @@ record LpomParams(
         double lambda,
         @Param(defaultValue = "0", min = 0, max = 100, description =
                 "K1: sweeps of the activation updates per batch (eq. (29) for the output, eq. (26) for hidden layers); "
-                        + "0: 6 where φ saturates at both ends (sigmoid, tanh, dcutlu), 3 elsewhere")
+                        + "0: " + LpomParams.SWEEPS_SATURATING + " where φ saturates at both ends (sigmoid, tanh, dcutlu), "
+                        + LpomParams.SWEEPS_OTHER + " elsewhere")
         int k1,
         @Param(defaultValue = "1", min = 1, max = 100, description = "K2: iterations of Algorithm 2 (the APG variant with θ_k) per weight matrix")
         int k2,
@@ -61,6 +62,10 @@ record LpomParams(
                         + "setting); the two are the same where β = 1, as for ReLU, leaky ReLU, tanh, ELU and softplus")
         MuScaling muScaling) {
 
+    /** K1 for {@code k1 = 0}: where φ saturates at both ends, and elsewhere (see {@link Lpom}). */
+    static final int SWEEPS_SATURATING = 6;
+    static final int SWEEPS_OTHER = 3;
+
     /** The two readings of Algorithm 1's steps ⓐ and ⓑ (see {@link Lpom}). */
     enum Order { OUTPUT_FIRST, ALGORITHM_1 }
 
@@ -77,7 +82,7 @@ record LpomParams(
      */
     LpomParams resolved(Activation hidden) {
         boolean saturating = hidden.bounded();
-        return new LpomParams(mu, lambda, k1 > 0 ? k1 : saturating ? 6 : 3, k2, k3, nu, parallel, precision, order,
+        return new LpomParams(mu, lambda, k1 > 0 ? k1 : saturating ? SWEEPS_SATURATING : SWEEPS_OTHER, k2, k3, nu, parallel, precision, order,
                 hiddenStep != HiddenStep.AUTO ? hiddenStep : saturating ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
     }
 
