@@ -147,8 +147,8 @@ public abstract class Activation {
     }
 
     /**
-     * tanh z = 1 − 2/(e^{2z} + 1), through the exp intrinsic, in a fifth of Math.tanh's time (bench/results/performance.md):
-     * within 4·10⁻¹⁶ of it in absolute terms, 0 at 0 and ±1 exactly for large |z| as it is.
+     * tanh z = 1 − 2/(e^{2z} + 1), through the exp intrinsic, which Math.tanh is not on JDK 17 (time and accuracy against it:
+     * bench/results/performance.md §11); 0 at 0 and ±1 exactly for large |z|, as Math.tanh.
      */
     static double tanh(double z) {
         return 1 - 2 / (Math.exp(2 * z) + 1);
