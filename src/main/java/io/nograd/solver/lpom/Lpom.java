@@ -52,8 +52,10 @@ import io.nograd.nn.Network;
  * 2/(2 + ρ̂) leaves the averaged step slow where the Newton step needs no cap. Elsewhere it takes averaged: on ReLU
  * nets newton is no faster and costs Fashion-MNIST at ten epochs (bench/results/lpom.md, sessions 19–21).</li>
  * <li><b>Sweeps</b> ({@code k1}, the paper's K1, which it leaves open). Where φ saturates at both ends the hidden sweeps
- * contract slowly, so the default takes 6 there; elsewhere 3, since on the shallow ReLU nets an even K1 lets the output
- * layer's weights grow and loses accuracy (bench/results/lpom.md, sessions 18 and 22).</li>
+ * contract slowly, so the default takes 6 there; elsewhere 3, an odd count: ρ̂ is the batch's typical sample's, so the
+ * averaged step's stiff directions grow and change sign at every sweep for the samples above ρ̂ + 1, and an even K1 leaves
+ * their output pre-activations far behind the targets, which the W steps then fit (bench/results/lpom.md, sessions 18, 22
+ * and 23).</li>
  * <li><b>The labels D</b> of eq. (27) under MSE are the ends of φ's range where it is bounded at both ends: ±1 for
  * tanh, whose one-hot 0 would be its steepest point ({@link io.nograd.nn.ClassTargets}).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on
