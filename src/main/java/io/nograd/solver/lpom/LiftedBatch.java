@@ -69,7 +69,7 @@ final class LiftedBatch {
     private final double[] stepNow;
     private final double[] stepBefore;
 
-    /** With {@code p} as {@link LpomParams#resolved} made it for the net (an unresolved {@code auto} takes the averaged step). */
+    /** With {@code p} as {@link LpomParams#resolved} made it for the net; unresolved parameters (k1 = 0, {@code auto}) are refused. */
     LiftedBatch(int[] sizes, int m, LpomParams p, Loss loss) {
         this(sizes, m, p, loss, freshSpreadFloor(sizes.length));
     }
