@@ -23,6 +23,7 @@ public abstract class Activation {
         @Override public void apply(float[] in, float[] out, int from, int to) { if (in != out) System.arraycopy(in, from, out, from, to - from); }
         @Override public void derivative(float[] z, float[] out, int from, int to) { Arrays.fill(out, from, to, 1f); }
         @Override public void multiplyByDerivative(float[] z, float[] delta, float[] scratch, int from, int to) { }
+        @Override public boolean identityAboveZero() { return true; }
     };
 
     /** The bits of 1.0, of the sign, and of +∞ (a NaN's bits without the sign are above these). */
@@ -50,6 +51,7 @@ public abstract class Activation {
             case "relu" -> new Activation("relu", 1) {
                 @Override public double apply(double z) { return z > 0 ? z : 0; }
                 @Override public double derivative(double z) { return z > 0 ? 1 : 0; }
+                @Override public boolean identityAboveZero() { return true; }
                 // Array forms without the virtual call, which the JIT vectorizes (ReLU is every baseline's
                 // hidden activation; these loops were a sixth of an Adam epoch).
                 @Override public void apply(double[] in, double[] out, int from, int to) { for (int i = from; i < to; i++) out[i] = Math.max(in[i], 0.0); }
@@ -89,6 +91,7 @@ public abstract class Activation {
                 yield new Activation("leaky-relu", 1) {
                     @Override public double apply(double z) { return z > 0 ? z : alpha * z; }
                     @Override public double derivative(double z) { return z > 0 ? 1 : alpha; }
+                    @Override public boolean identityAboveZero() { return true; }
                 };
             }
             case "sigmoid" -> new Activation("sigmoid", 0.25) {
@@ -110,6 +113,7 @@ public abstract class Activation {
                     @Override public double apply(double z) { return z > 0 ? z : alpha * Math.expm1(z); }
                     @Override public double derivative(double z) { return z > 0 ? 1 : alpha * Math.exp(z); }
                     @Override public boolean attainsBounds() { return false; }
+                    @Override public boolean identityAboveZero() { return true; }
                 };
             }
             case "softplus" -> new Activation("softplus", 1) {
@@ -170,6 +174,9 @@ public abstract class Activation {
 
     /** Whether φ's range is bounded at both ends (sigmoid, tanh, dcutlu). */
     public boolean bounded() { return false; }
+
+    /** Whether φ(z) = z for every z &gt; 0 (identity, ReLU, leaky ReLU, ELU): its slope is constant there. */
+    public boolean identityAboveZero() { return false; }
 
     /** φ(−Double.MAX_VALUE): the lower end of φ's range where it is bounded below (attained or approached), else huge. */
     public double lower() { return apply(-Double.MAX_VALUE); }

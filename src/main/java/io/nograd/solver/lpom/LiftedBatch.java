@@ -49,15 +49,19 @@ final class LiftedBatch {
     /** inner[i] = W^i X̃^i + b^i for the second and later of K3 iterations of eq. (26). */
     private final R064Store[] inner;
     private final WeightStep[] weights;
-    /** Per hidden layer, with {@code hiddenStep = newton}: its {@link NewtonStep} (null with {@code averaged}). */
+    /** Per hidden layer, with {@code hiddenStep = newton}: its {@link NewtonStep} (null otherwise). */
     private final NewtonStep[] newton;
     /** ρ̂ per hidden layer for the current batch (−1: not yet computed); see {@link #estimateRho} and {@link #average}. */
     private final double[] rho;
-    /** Per hidden layer i with {@code hiddenStep = averaged}: the power iterate of {@link #estimateRho} (rows_i × m, kept
-     *  as the next batch's start), √φ′ of X^i's pre-activations, and W^i times the iterate. */
+    /** Per hidden layer i with {@code hiddenStep = averaged} or {@code chebyshev}: the power iterate of {@link #estimateRho}
+     *  (rows_i × m, kept as the next batch's start), √φ′ of X^i's pre-activations, and W^i times the iterate. */
     private final R064Store[] power;
     private final R064Store[] slope;
     private final R064Store[] upper;
+    /** Per hidden layer i on Chebyshev's schedule ({@link #chebyshev}): ρ̂_j of each sample j for the current batch. */
+    private final double[][] curvature;
+    /** Per hidden layer: its updates so far in this batch, the index into Chebyshev's schedule. */
+    private final int[] updates;
     /**
      * Per weight matrix W^i, the spread per sample of its inputs at the job's first batch (−1 before it), below which the
      * W step's ridge does not follow them ({@link WeightStep}); the solver's, shared by its workspaces and kept in its state.
@@ -101,7 +105,10 @@ final class LiftedBatch {
         slope = new R064Store[n + 1];
         upper = new R064Store[n + 1];
         newton = new NewtonStep[n + 1];
+        curvature = new double[n + 1][];
+        updates = new int[n + 1];
         boolean averaged = p.hiddenStep() != LpomParams.HiddenStep.NEWTON;
+        boolean schedule = p.hiddenStep() == LpomParams.HiddenStep.CHEBYSHEV;
         for (int i = 2; i <= n; i++) {
             int rows = sizes[i - 1];
             x[i] = Ops.make(rows, m);
@@ -116,6 +123,8 @@ final class LiftedBatch {
                 java.util.Arrays.fill(power[i].data, 1);
                 slope[i] = Ops.make(rows, m);
                 upper[i] = Ops.make(sizes[i], m);
+                // Chebyshev's steps at the top hidden layer and every second one below: never two neighbours
+                if (schedule && (n - 1 - i) % 2 == 0) curvature[i] = new double[m];
             }
         }
         for (int i = 1; i < n; i++) weights[i] = new WeightStep(sizes[i], m);
@@ -147,6 +156,7 @@ final class LiftedBatch {
         java.util.Arrays.fill(lastStep, 0);
         java.util.Arrays.fill(stepNow, 0);
         java.util.Arrays.fill(stepBefore, 0);
+        java.util.Arrays.fill(updates, 0);
     }
 
     /** X^n ← D: Algorithm 1's start for ⓐ ({@code order = algorithm-1}); the forward pass's X^n is discarded. */
@@ -202,7 +212,7 @@ final class LiftedBatch {
         R064Store d = diff[i + 1];
         Activation next = phi(net, i + 1);
         double ratio = p.ratio(net, i);
-        if (newton[i] == null && rho[i] < 0) rho[i] = ratio * estimateRho(net, i, z, pre(net, i + 1, g), next);
+        if (newton[i] == null && rho[i] < 0) rho[i] = estimateRho(net, i, z, pre(net, i + 1, g), next, ratio);
         for (int k = 0; k < p.k3(); k++) {
             R064Store above;
             if (k == 0) {
@@ -236,17 +246,22 @@ final class LiftedBatch {
     /** ρ̂ of hidden layer i for the current batch (−1 before its first update in the batch). */
     double rho(int i) { return rho[i]; }
 
+    /** ρ̂_j of sample j at hidden layer i for the current batch, where that layer takes Chebyshev's steps. */
+    double rho(int i, int j) { return curvature[i][j]; }
+
     /**
-     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian (the caller
-     * multiplies it by μ_{i+1}/μ_i): with μ_{i+1}/μ_i = 1, eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i,
+     * ρ̂ of Theorem 2 for hidden layer i at the batch's current point, from the map's actual Jacobian, times
+     * {@code ratio} = μ_{i+1}/μ_i: with μ_{i+1}/μ_i = 1, eq. (26) linearised at sample j is −S_j²(W^i)ᵀD_jW^i,
      * S_j² = diag φ′ of X^i's pre-activations, D_j = diag φ′ of X^{i+1}'s (for ReLU: the active units), similar to
      * −S_jWᵀD_jWS_j. Theorem 2's κ²‖W^i‖₂² bounds it over every sample and every mask at once, also through
      * directions a sample's inactive units never see. ρ̂ = ‖S WᵀD W S V‖/‖V‖ after
      * {@link #RHO_STEPS} power steps on the whole batch at once (V is rows × m, normalised over the batch, warm-started
      * from the layer's previous batch): the top curvature of the batch's typical sample, below its worst sample's.
+     * The operator acts on each column alone, so column j is sample j's own power iterate, and where the layer takes
+     * Chebyshev's steps its last step's ‖y_j‖/‖v_j‖ is that sample's ρ̂_j.
      * Two products the size of one sweep's per step; the scratch is this layer's own (X̃^i, diff[i + 1]).
      */
-    private double estimateRho(Network net, int i, R064Store zi, R064Store zNext, Activation next) {
+    private double estimateRho(Network net, int i, R064Store zi, R064Store zNext, Activation next, double ratio) {
         R064Store w = net.weight(i - 1);
         double[] s = slope[i].data;
         phi(net, i).derivative(zi.data, s, s.length);
@@ -273,12 +288,28 @@ final class LiftedBatch {
             if (ny == 0) {
                 // no active path through this layer: nothing to damp; restart the iterate from ones
                 java.util.Arrays.fill(v, 1);
+                if (curvature[i] != null) java.util.Arrays.fill(curvature[i], 0);
                 return 0;
             }
-            estimate = ny / Math.sqrt(nv);
+            estimate = ratio * (ny / Math.sqrt(nv));
+            if (step == RHO_STEPS - 1 && curvature[i] != null) perSample(y, v, ratio, curvature[i]);
             for (int e = 0; e < y.length; e++) v[e] = y[e] / ny;
         }
         return estimate;
+    }
+
+    /** out[j] = ratio·‖y_j‖/‖v_j‖ over the columns j of y and v (rows × m, column-major). */
+    private void perSample(double[] y, double[] v, double ratio, double[] out) {
+        int rows = y.length / m;
+        for (int j = 0; j < m; j++) {
+            double ny = 0;
+            double nv = 0;
+            for (int e = j * rows; e < (j + 1) * rows; e++) {
+                ny += y[e] * y[e];
+                nv += v[e] * v[e];
+            }
+            out[j] = nv > 0 ? ratio * Math.sqrt(ny / nv) : 0;
+        }
     }
 
     /** Each hidden layer's power iterate of {@link #estimateRho} ({@code averaged}; nothing else outlives a batch), under {@code prefix}. */
@@ -327,6 +358,10 @@ final class LiftedBatch {
      * contracts, to the same fixed point, for ν < 2/(1 + ρ̂), fastest at 2/(2 + ρ̂) (Krasnosel'skii–Mann).
      */
     private void average(int i) {
+        if (curvature[i] != null) {
+            chebyshev(i);
+            return;
+        }
         double nu = p.nu();
         if (i < n) nu = Math.min(nu, 2 / (2 + rho[i]));
         double[] xi = x[i].data;
@@ -336,6 +371,35 @@ final class LiftedBatch {
             double d = t[j] - xi[j];
             step += d * d;
             xi[j] = nu * t[j] + (1 - nu) * xi[j];
+        }
+        moved(i, Math.sqrt(step));
+    }
+
+    /**
+     * {@code hiddenStep = chebyshev}: the k-th of a batch's K1 updates of X^i (k = 0 … K1 − 1, cyclic beyond) moves sample j
+     * by X_j ← X_j + ν_{j,k}(X̃_j − X_j), ν_{j,k} = min(1, 2ν)/(1 + (ρ̂_j/2)(1 + cos((2k + 1)π/(2K1)))): the Chebyshev
+     * steps for the factors 1 − ν(1 + σ) on that sample's own [1, 1 + ρ̂_j], which leave at most 1/T_K1((2 + ρ̂_j)/ρ̂_j) of
+     * its error in every direction against the constant cap's (ρ̂/(2 + ρ̂))^K1 (one step: the cap). Shortest step first,
+     * so the last, longest, leaves X^i nearest the fixed point for the latest X^{i+1} (the output moves in every sweep).
+     * Taken at the top hidden layer and every second one below, the others averaged: with neighbouring layers on the
+     * schedule, the long steps of both in one sweep made the 784×6 autoencoder diverge (bench/results/lpom.md).
+     */
+    private void chebyshev(int i) {
+        int k1 = p.k1();
+        double node = 1 + Math.cos((2 * (updates[i]++ % k1) + 1) * Math.PI / (2 * k1));
+        double scale = Math.min(1, 2 * p.nu());
+        double[] rhoJ = curvature[i];
+        double[] xi = x[i].data;
+        double[] t = tilde[i].data;
+        int rows = xi.length / m;
+        double step = 0;
+        for (int j = 0; j < m; j++) {
+            double nu = scale / (1 + rhoJ[j] / 2 * node);
+            for (int e = j * rows; e < (j + 1) * rows; e++) {
+                double d = t[e] - xi[e];
+                step += d * d;
+                xi[e] = nu * t[e] + (1 - nu) * xi[e];
+            }
         }
         moved(i, Math.sqrt(step));
     }

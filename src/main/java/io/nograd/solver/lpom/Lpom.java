@@ -15,7 +15,7 @@ import io.nograd.nn.Network;
  *     ⓑ X^n  ← ν·X̃ + (1 − ν)·X^n,  X̃ after K3 steps of eq. (29): X̃ ← φ(W^{n-1}X^{n-1} − (1/μ)·∂ℓ(X̃, D)/∂X^n)
  *     ⓐ X^i  for i = n−1 … 2 from X̃ after K3 steps of eq. (26):
  *              X̃ ← φ(W^{i-1}X^{i-1} − (W^i)ᵀ(φ(W^i X̃) − X^{i+1}))
- *            (footnote 5: X^i ← ν_i·X̃ + (1 − ν_i)·X^i, or a Newton step, below)
+ *            (footnote 5: X^i ← ν_i·X̃ + (1 − ν_i)·X^i, ν_i per sample or per batch, or a Newton step, below)
  *   ⓒ W^i for i = 1 … n−1: K2 steps of Algorithm 2 on problem (31), each the least-squares step (36)
  * </pre>
  * Our choices where the paper leaves room (reasons and measurements: bench/results/lpom.md):
@@ -44,18 +44,23 @@ import io.nograd.nn.Network;
  * deep nets exceed. {@code averaged} is footnote 5's moving average with ν_i = min(ν, 2/(2 + ρ̂_i)), the
  * Krasnosel'skii–Mann step that contracts to the same fixed point, ρ̂_i a power-iteration estimate, over the whole
  * batch, of the top eigenvalue of eq. (26)'s linearisation at the batch's current point rather than the global bound
- * κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors 1 − ν_i(1 + σ) leave the flat directions slow and the stiff ones
- * alternating. {@code newton} moves X^i by Newton's step on eq. (26)'s linearised fixed-point equation with the
- * batch's slopes per unit, kept in φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to the
- * fixed point alike. The default, {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh, dcutlu): there
- * ρ̂ grows with the weights above and, for sigmoid under {@code muScaling = lipschitz}, with μ_{i+1}/μ_i = 4, so the cap
- * 2/(2 + ρ̂) leaves the averaged step slow where the Newton step needs no cap. Elsewhere it takes averaged: on ReLU
- * nets newton is no faster and costs Fashion-MNIST at ten epochs (bench/results/lpom.md, sessions 19–21).</li>
+ * κ²‖W^i‖₂² (see LiftedBatch#estimateRho); its factors 1 − ν_i(1 + σ) leave the flat directions slow and, since ρ̂_i is
+ * the typical sample's, the stiff ones of the samples above ρ̂_i + 1 growing and changing sign at every sweep.
+ * {@code chebyshev} gives each sample its own steps: the K1 Chebyshev steps for that sample's [1, 1 + ρ̂_j], shortest
+ * first (LiftedBatch#chebyshev), at the top hidden layer and every second one below, the others averaged. {@code newton}
+ * moves X^i by Newton's step on eq. (26)'s linearised fixed-point equation with the batch's slopes per unit, kept in
+ * φ's range (see LiftedBatch.NewtonStep): it takes stiff and flat directions to the fixed point alike. The default,
+ * {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh, dcutlu): there ρ̂ grows with the weights
+ * above and, for sigmoid under {@code muScaling = lipschitz}, with μ_{i+1}/μ_i = 4, so capped steps stay slow where
+ * the Newton step needs no cap. Where φ(z) = z above 0 (ReLU, leaky ReLU, ELU) it takes chebyshev, which trains
+ * every such net of the paper faster than the averaged step at the same cost; elsewhere averaged (softplus, whose
+ * slopes change along a long step, is unstable with the schedule), and so in Sync-LPOM (neighbouring layers there move
+ * in one sweep), with K3 &gt; 1 (one update is then K3 steps of the map) and with an even K1 (below)
+ * (bench/results/lpom.md, sessions 8, 19–24).</li>
  * <li><b>Sweeps</b> ({@code k1}, the paper's K1, which it leaves open). Where φ saturates at both ends the hidden sweeps
- * contract slowly, so the default takes 6 there; elsewhere 3, an odd count: ρ̂ is the batch's typical sample's, so the
- * averaged step's stiff directions grow and change sign at every sweep for the samples above ρ̂ + 1, and an even K1 leaves
- * their output pre-activations far behind the targets, which the W steps then fit (bench/results/lpom.md, sessions 18, 22
- * and 23).</li>
+ * contract slowly, so the default takes 6 there; elsewhere 3, an odd count: on the shallow ReLU nets an even K1 leaves
+ * the output pre-activations of the samples with the stiffest hidden layers far behind their targets, which the W steps
+ * then fit, with either step and most with Chebyshev's (bench/results/lpom.md, sessions 18, 22–24).</li>
  * <li><b>The labels D</b> of eq. (27) under MSE are the ends of φ's range where it is bounded at both ends: ±1 for
  * tanh, whose one-hot 0 would be its steepest point ({@link io.nograd.nn.ClassTargets}).</li>
  * <li><b>Algorithm 2 in the sample space.</b> Every iterate of eq. (36) is W₀ + Q·[X^i; 1ᵀ]ᵀ, so the K2 steps run on

@@ -34,7 +34,7 @@ record LpomParams(
         @Param(defaultValue = "0.5", min = 1e-3, max = 1, description =
                 "ν of Algorithm 3: X ← ν·X̃ + (1 − ν)·X after each update of the output (serial too, footnote 5), and of "
                         + "a hidden layer with hiddenStep = averaged, there capped at 2/(2 + ρ̂), ρ̂ the batch's estimate of "
-                        + "Theorem 2's ρ; lower ν if parallel = true diverges")
+                        + "Theorem 2's ρ (with chebyshev, its steps are scaled by min(1, 2ν)); lower ν if parallel = true diverges")
         double nu,
         @Param(defaultValue = "false", description =
                 "true: synchronous-parallel LPOM (Algorithm 3), odd/even layers and all W on the job's threads; "
@@ -50,10 +50,13 @@ record LpomParams(
         Order order,
         @Param(defaultValue = "auto", description =
                 "how a hidden X^i moves after eq. (26)'s K3 fixed-point steps give X̃: averaged (footnote 5: X ← ν_i·X̃ + "
-                        + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))), newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = "
-                        + "μ_{i+1}/μ_i, S the batch's mean slope φ′ per unit of X^i, D the largest per unit of X^{i+1}: Newton's "
-                        + "step on the linearised eq. (26), kept in φ's range), or auto: newton where φ saturates at both ends "
-                        + "(sigmoid, tanh, dcutlu), averaged elsewhere")
+                        + "(1 − ν_i)·X, ν_i = min(ν, 2/(2 + ρ̂))), chebyshev (the top hidden layer and every second one below "
+                        + "move by Chebyshev's K1 steps over each sample's own [1, 1 + ρ̂_j], shortest first, the others "
+                        + "averaged), newton (X ← X + (I + r·S(W^i)ᵀD W^i)⁻¹(X̃ − X), r = μ_{i+1}/μ_i, S the batch's mean "
+                        + "slope φ′ per unit of X^i, D the largest per unit of X^{i+1}: Newton's step on the linearised eq. (26), "
+                        + "kept in φ's range), or auto: newton where φ saturates at both ends (sigmoid, tanh, dcutlu), "
+                        + "chebyshev where φ(z) = z above 0 (relu, leaky-relu, elu), averaged elsewhere and with parallel = "
+                        + "true, K3 > 1 or an even K1")
         HiddenStep hiddenStep,
         @Param(defaultValue = "lipschitz", description =
                 "the penalties μ_i of eq. (19) per layer: lipschitz (μ at the output and μ_{i+1}/μ_i = 1/β below it, β the "
@@ -70,20 +73,26 @@ record LpomParams(
     enum Order { OUTPUT_FIRST, ALGORITHM_1 }
 
     /** How a hidden layer's fixed-point iterate of eq. (26) becomes its next X^i (see {@link Lpom}). */
-    enum HiddenStep { AUTO, AVERAGED, NEWTON }
+    enum HiddenStep { AUTO, AVERAGED, CHEBYSHEV, NEWTON }
 
     /** How μ_i of eq. (19) varies with the layer (see {@link Lpom}). */
     enum MuScaling { EQUAL, LIPSCHITZ }
 
     /**
      * These parameters with {@code k1 = 0} and {@code hiddenStep = auto} made concrete for the net's hidden activation:
-     * where φ's range is bounded at both ends (sigmoid, tanh, dcutlu) 6 sweeps and the Newton step, elsewhere 3 and the
-     * averaged step (see {@link Lpom}).
+     * where φ's range is bounded at both ends (sigmoid, tanh, dcutlu) 6 sweeps and the Newton step, elsewhere 3 and
+     * Chebyshev's steps where φ(z) = z above 0 (ReLU, leaky ReLU, ELU: the slopes of the linearisation hold along a long
+     * step), or the averaged step: for other φ (softplus), where one update is not one step of the map (K3 &gt; 1),
+     * neighbouring layers move at once ({@code parallel}) or K1 is even, where the schedule costs a shallow ReLU net
+     * more than the averaged step does (see {@link Lpom}).
      */
     LpomParams resolved(Activation hidden) {
         boolean saturating = hidden.bounded();
-        return new LpomParams(mu, lambda, k1 > 0 ? k1 : saturating ? SWEEPS_SATURATING : SWEEPS_OTHER, k2, k3, nu, parallel, precision, order,
-                hiddenStep != HiddenStep.AUTO ? hiddenStep : saturating ? HiddenStep.NEWTON : HiddenStep.AVERAGED, muScaling);
+        int sweeps = k1 > 0 ? k1 : saturating ? SWEEPS_SATURATING : SWEEPS_OTHER;
+        boolean schedule = hidden.identityAboveZero() && !parallel && k3 == 1 && sweeps % 2 == 1;
+        HiddenStep elsewhere = schedule ? HiddenStep.CHEBYSHEV : HiddenStep.AVERAGED;
+        return new LpomParams(mu, lambda, sweeps, k2, k3, nu, parallel, precision, order,
+                hiddenStep != HiddenStep.AUTO ? hiddenStep : saturating ? HiddenStep.NEWTON : elsewhere, muScaling);
     }
 
     /** μ_{i+1}/μ_i, the factor of eq. (26) for hidden layer i. */

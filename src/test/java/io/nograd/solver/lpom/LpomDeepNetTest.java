@@ -49,7 +49,7 @@ class LpomDeepNetTest {
 
     /** ρ = ‖W‖₂² ≈ 9 on every hidden layer: the residual of eq. (26) must still shrink from sweep to sweep, by either hidden step. */
     @ParameterizedTest
-    @ValueSource(strings = {"newton", "averaged"})
+    @ValueSource(strings = {"newton", "averaged", "chebyshev"})
     void hiddenSweepsContractWhenTheorem2RhoExceedsOne(String step) {
         int[] sizes = {20, 30, 30, 30, 4};
         Network net = linearNetWithRho9(sizes);
@@ -85,6 +85,33 @@ class LpomDeepNetTest {
             double left = lifted.lastStep(3) / first;
             assertTrue(first > 0 && (step.equals("newton") ? left < 1e-9 : left > 0.5),
                     step + ": residual of eq. (26) after one step " + left + " of the first's " + first);
+        }
+    }
+
+    /**
+     * On a linear net whose W² is twice a partial isometry, eq. (26)'s linearisation has eigenvalues σ ∈ {0, 4} at every
+     * sample, so each sample's ρ̂_j is 4 and three Chebyshev steps leave exactly 1/T₃(3/2) = 1/9 of X²'s residual in both
+     * directions, where the constant cap ν = 2/(2 + 4) leaves (2/3)³ of it.
+     */
+    @Test
+    void aBatchsHiddenUpdatesTakeEachSamplesChebyshevSteps() {
+        int[] sizes = {20, 30, 4};
+        Activation identity = Activation.of("identity", null);
+        Network net = Network.create(sizes, identity, identity, Init.GLOROT, 5);
+        double[] w2 = net.weight(1).data;
+        java.util.Arrays.fill(w2, 0);
+        for (int out = 0; out < 4; out++) w2[out * 4 + out] = 2;
+        for (String step : List.of("chebyshev", "averaged")) {
+            LiftedBatch lifted = started(sizes, net, Map.of("hiddenStep", step));
+            lifted.updateOutput(net, FIRST.y());
+            lifted.updateHidden(net, 2);
+            double first = lifted.lastStep(2);
+            for (int k = 2; k <= 4; k++) lifted.updateHidden(net, 2);
+            if (step.equals("chebyshev")) {
+                for (int j = 0; j < 100; j++) assertEquals(4, lifted.rho(2, j), 1e-9, "ρ̂_j of sample " + j);
+            }
+            assertEquals(step.equals("chebyshev") ? 1.0 / 9 : 8.0 / 27, lifted.lastStep(2) / first, 1e-9,
+                    step + ": X²'s residual after three updates, of the first's " + first);
         }
     }
 
@@ -135,18 +162,25 @@ class LpomDeepNetTest {
 
     /**
      * {@code hiddenStep = auto} and {@code k1 = 0} take the Newton step and 6 sweeps exactly where φ's range is bounded at
-     * both ends, the averaged step and 3 sweeps elsewhere, whatever μ per layer; a value the job gives is kept.
+     * both ends, 3 sweeps elsewhere with Chebyshev's steps where φ(z) = z above 0 and the averaged step otherwise (and
+     * where neighbouring layers move at once, K3 &gt; 1 or K1 is even), whatever μ per layer; a value the job gives is kept.
      */
     @Test
     void theDefaultsTakeTheNewtonStepAndSixSweepsWhereTheActivationSaturatesAtBothEnds() {
         for (String scaling : List.of("lipschitz", "equal")) {
+            for (String key : List.of("parallel", "k3", "k1")) {
+                LpomParams p = params(Map.of("muScaling", scaling, key, key.equals("parallel") ? (Object) true : 4));
+                assertEquals(LpomParams.HiddenStep.AVERAGED, p.resolved(Activation.of("relu", null)).hiddenStep(), key);
+            }
             LpomParams auto = params(Map.of("muScaling", scaling));
             LpomParams given = params(Map.of("muScaling", scaling, "k1", 4, "hiddenStep", "averaged"));
             for (String name : Activation.NAMES) {
                 LpomParams resolved = auto.resolved(Activation.of(name, null));
                 boolean saturating = List.of("sigmoid", "tanh", "dcutlu").contains(name);
                 String where = scaling + ", " + name + ": " + resolved;
-                assertEquals(saturating ? LpomParams.HiddenStep.NEWTON : LpomParams.HiddenStep.AVERAGED, resolved.hiddenStep(), where);
+                boolean linearAbove = List.of("identity", "relu", "leaky-relu", "elu").contains(name);
+                assertEquals(saturating ? LpomParams.HiddenStep.NEWTON : linearAbove ? LpomParams.HiddenStep.CHEBYSHEV
+                        : LpomParams.HiddenStep.AVERAGED, resolved.hiddenStep(), where);
                 assertEquals(saturating ? 6 : 3, resolved.k1(), where);
                 LpomParams kept = given.resolved(Activation.of(name, null));
                 assertEquals(4, kept.k1(), name);
