@@ -312,7 +312,7 @@ final class LiftedBatch {
         }
     }
 
-    /** Each hidden layer's power iterate of {@link #estimateRho} ({@code averaged}; nothing else outlives a batch), under {@code prefix}. */
+    /** Each hidden layer's power iterate of {@link #estimateRho} (averaged and Chebyshev steps; nothing else outlives a batch), under {@code prefix}. */
     void saveState(SolverState out, String prefix) {
         for (int i = 2; i < n; i++) if (power[i] != null) out.put(prefix + "power/" + i, power[i].data);
     }

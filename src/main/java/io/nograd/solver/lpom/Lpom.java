@@ -53,7 +53,7 @@ import io.nograd.nn.Network;
  * {@code auto}, takes newton where φ saturates at both ends (sigmoid, tanh, dcutlu): there ρ̂ grows with the weights
  * above and, for sigmoid under {@code muScaling = lipschitz}, with μ_{i+1}/μ_i = 4, so capped steps stay slow where
  * the Newton step needs no cap. Where φ(z) = z above 0 (ReLU, leaky ReLU, ELU) it takes chebyshev, which trains
- * every such net of the paper faster than the averaged step at the same cost; elsewhere averaged (softplus, whose
+ * every such net of the paper faster than the averaged step at about its cost; elsewhere averaged (softplus, whose
  * slopes change along a long step, is unstable with the schedule), and so in Sync-LPOM (neighbouring layers there move
  * in one sweep), with K3 &gt; 1 (one update is then K3 steps of the map) and with an even K1 (below)
  * (bench/results/lpom.md, sessions 8, 19–24).</li>
